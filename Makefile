@@ -1,0 +1,50 @@
+# Peerline: `make demo` runs it with a seeded demo agency; `make test` runs every check.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+DEMO_EMPLOYEES ?= 600
+DEMO_SEED ?= 1
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test lint pytest system-deps clean
+
+$(RUNTIME): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(DEV): $(RUNTIME) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+demo: $(RUNTIME)
+	$(BIN)/peerline migrate --noinput
+	$(BIN)/peerline seed-demo --employees $(DEMO_EMPLOYEES) --seed $(DEMO_SEED)
+	@echo "Peerline is at http://127.0.0.1:8000/ (Ctrl-C stops it)"
+	$(BIN)/peerline runserver 127.0.0.1:8000
+
+# The browser tests need Debian's Chromium; installed here when running as root.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium' and try again." >&2; exit 1; \
+	  fi; \
+	fi
+
+lint: $(DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy peerline
+
+pytest: $(DEV) system-deps
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+test: lint pytest
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,44 @@
+"""Fixtures shared by every test: an agency with a chain of command, and one persona per role."""
+
+import pytest
+from django.test import Client
+
+from peerline.accounts.models import Role
+from peerline.testing import personas as p
+
+
+@pytest.fixture
+def agency(db):
+    return p.make_agency()
+
+
+@pytest.fixture
+def chain(agency):
+    return p.make_chain(agency)
+
+
+@pytest.fixture
+def other_agency(db):
+    return p.make_agency(code="OTHER", name="Other County Sheriff")
+
+
+@pytest.fixture
+def users(agency, chain, other_agency):
+    """A user for every role in `agency`, one with no role at all, and an outsider: a
+    coordinator of another agency (who must see nothing of this one)."""
+    found = {role: p.make_user(f"persona-{role.value}", agency, role) for role in Role}
+    found["norole"] = p.make_user("persona-none")
+    found["outsider"] = p.make_user("persona-outsider", other_agency, Role.COORDINATOR)
+    return found
+
+
+@pytest.fixture
+def client_for(users):
+    """`client_for(Role.COORDINATOR)` → a test client logged in as that persona."""
+
+    def make(key):
+        client = Client()
+        client.force_login(users[key])
+        return client
+
+    return make

@@ -1,0 +1,29 @@
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from . import policy
+
+router = Router(tags=["accounts"])
+
+
+class AgencyRef(Schema):
+    code: str
+    name: str
+
+
+class MeOut(Schema):
+    username: str
+    agency: AgencyRef
+    roles: list[str]
+
+
+@router.get("/me", response=MeOut)
+@policy.api_requires(policy.Permission.HOME)
+def me(request: HttpRequest) -> dict:
+    """Who the caller is and which roles they hold in the current agency."""
+    agency = request.agency  # type: ignore[attr-defined]
+    return {
+        "username": request.user.get_username(),
+        "agency": {"code": agency.code, "name": agency.name},
+        "roles": sorted(policy.roles(request)),
+    }

@@ -1,0 +1,20 @@
+from django.http import HttpRequest
+
+from . import policy
+
+# The navigation, each entry shown only to roles granted its permission.
+NAVIGATION = [
+    ("Home", "home", policy.Permission.HOME),
+    ("Roster", "roster", policy.Permission.ROSTER_VIEW),
+    ("Agency", "agency", policy.Permission.AGENCY_VIEW),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    if not request.user.is_authenticated:
+        return {}
+    return {
+        "nav_items": [(label, name) for label, name, perm in NAVIGATION if policy.allows(request, perm)],
+        "current_agency": policy.current_agency(request),
+        "my_agencies": policy.agencies_of(request),
+    }

@@ -1,0 +1,152 @@
+"""Who may do what: the one place where roles are checked.
+
+HTML views, API operations and commands ask this module, never `Membership` directly. Each view
+declares the permission it needs with `@requires(...)` (HTML) or `@api_requires(...)` (API);
+the declaration is kept on the view so the test suite can walk the URL conf and try every
+endpoint with every wrong role.
+
+A user without a role in the agency gets 403 and no data (DESIGN: "never data").
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja.errors import HttpError
+
+from peerline.agencies.models import Agency
+
+from .models import Membership, Role
+
+AGENCY_SESSION_KEY = "peerline_agency_id"
+AGENCY_HEADER = "X-Peerline-Agency"  # API clients in several agencies name one by its code
+
+
+class Permission(StrEnum):
+    HOME = "home"
+    ROSTER_VIEW = "roster.view"  # the HR roster and chain of command (2011 §3.9 program logistics)
+    AGENCY_VIEW = "agency.view"  # program settings (2011 §3.2 steering committee)
+
+
+ALL_ROLES = frozenset(Role)
+
+GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.HOME: ALL_ROLES,
+    Permission.ROSTER_VIEW: frozenset({Role.COORDINATOR, Role.SYSTEM_ADMIN}),
+    Permission.AGENCY_VIEW: frozenset({Role.COORDINATOR, Role.STEERING_COMMITTEE, Role.SYSTEM_ADMIN}),
+}
+
+
+def _memberships(request: HttpRequest) -> list[tuple[int, str]]:
+    cached = getattr(request, "_peerline_memberships", None)
+    if cached is None:
+        user = request.user
+        cached = (
+            list(
+                Membership.objects.filter(user_id=user.pk, user__is_active=True)
+                .order_by("agency__code")
+                .values_list("agency_id", "role")
+            )
+            if user.is_authenticated
+            else []
+        )
+        request._peerline_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def agencies_of(request: HttpRequest) -> list[Agency]:
+    ids = {agency_id for agency_id, _ in _memberships(request)}
+    return list(Agency.objects.filter(pk__in=ids).order_by("code"))
+
+
+def current_agency(request: HttpRequest) -> Agency | None:
+    """The agency the request acts in: the header (API), the session's choice, or the first one."""
+    if hasattr(request, "_peerline_agency"):
+        return request._peerline_agency  # type: ignore[no-any-return]
+    ids = [agency_id for agency_id, _ in _memberships(request)]
+    agency = None
+    if ids:
+        code = request.headers.get(AGENCY_HEADER)
+        chosen = request.session.get(AGENCY_SESSION_KEY) if hasattr(request, "session") else None
+        if code:
+            agency = Agency.objects.filter(code=code, pk__in=ids).first()
+        elif chosen in ids:
+            agency = Agency.objects.filter(pk=chosen).first()
+        else:
+            agency = Agency.objects.filter(pk=ids[0]).first()
+    request._peerline_agency = agency  # type: ignore[attr-defined]
+    return agency
+
+
+def roles(request: HttpRequest) -> frozenset[Role]:
+    """The user's roles in the current agency."""
+    agency = current_agency(request)
+    if agency is None:
+        return frozenset()
+    return frozenset(Role(role) for agency_id, role in _memberships(request) if agency_id == agency.pk)
+
+
+def allows(request: HttpRequest, permission: Permission) -> bool:
+    return bool(roles(request) & GRANTS[permission])
+
+
+def check(request: HttpRequest, permission: Permission) -> Agency:
+    """The current agency if the user may do `permission` in it; PermissionDenied otherwise."""
+    agency = current_agency(request)
+    if agency is None or not allows(request, permission):
+        raise PermissionDenied
+    return agency
+
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def requires(permission: Permission) -> Callable[[V], V]:
+    """Decorate an HTML view: 403 unless the user holds a role granted `permission`."""
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            request.agency = check(request, permission)  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        wrapped.required_permission = permission  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def api_requires(permission: Permission) -> Callable[[V], V]:
+    """Decorate an API operation: the same check as `requires`, answered as JSON 403."""
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            try:
+                request.agency = check(request, permission)  # type: ignore[attr-defined]
+            except PermissionDenied:
+                raise HttpError(403, "Your role in this agency does not allow this.") from None
+            return view(request, *args, **kwargs)
+
+        wrapped.required_permission = permission  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def public(view: V) -> V:
+    """Mark a view that needs no log-in and no role (log-in page, health check)."""
+    view.login_required = False  # type: ignore[attr-defined]
+    view.required_permission = None  # type: ignore[attr-defined]
+    return view
+
+
+def scoped_or_404(queryset: Any, request: HttpRequest, **lookup: Any) -> Any:
+    """Fetch one row of the current agency: "missing" and "another agency's" both answer 404."""
+    obj = queryset.filter(agency=current_agency(request), **lookup).first()
+    if obj is None:
+        raise Http404
+    return obj

@@ -1,0 +1,47 @@
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+
+from peerline.agencies.selectors import headcounts
+
+from . import policy
+from .models import Role
+
+
+@method_decorator(policy.public, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@policy.public
+def health(request: HttpRequest) -> HttpResponse:
+    """For a load balancer: the process answers. Says nothing else."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@policy.requires(policy.Permission.HOME)
+def home(request: HttpRequest) -> HttpResponse:
+    """The role-aware start page: each role sees what the guidelines give it to do."""
+    my_roles = policy.roles(request)
+    context = {
+        "my_roles": [role for role in Role if role in my_roles],
+        "can": {perm.name: policy.allows(request, perm) for perm in policy.Permission},
+        "employee": getattr(request.user, "employee", None),
+    }
+    if policy.allows(request, policy.Permission.ROSTER_VIEW):
+        context["shape"] = headcounts(agency=request.agency)  # type: ignore[attr-defined]
+    return render(request, "accounts/home.html", context)
+
+
+@require_POST
+@policy.requires(policy.Permission.HOME)
+def switch_agency(request: HttpRequest) -> HttpResponse:
+    """Act in another of the user's agencies (regional teams, 2011 §3.8.2)."""
+    wanted = request.POST.get("agency", "")
+    mine = {str(agency.pk) for agency in policy.agencies_of(request)}
+    if wanted in mine:
+        request.session[policy.AGENCY_SESSION_KEY] = int(wanted)
+    return redirect("home")

@@ -1,0 +1,64 @@
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from peerline.accounts import policy
+
+from . import selectors
+
+router = Router(tags=["agencies"])
+
+
+class AgencyOut(Schema):
+    code: str
+    name: str
+    state: str
+    time_zone: str
+    guideline_edition: str
+    suppression_k: int
+    training_hours_per_quarter: float
+    repeat_contact_threshold: int
+
+
+class EmployeeOut(Schema):
+    employee_number: str
+    first_name: str
+    last_name: str
+    category: str
+    job_family: str
+    rank: str
+    division: str
+    shift: str | None
+    supervisor_number: str | None
+    good_standing: bool
+    separation_date: date | None
+    separation_kind: str
+
+    @staticmethod
+    def resolve_division(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.division.code
+
+    @staticmethod
+    def resolve_shift(obj) -> str | None:  # type: ignore[no-untyped-def]
+        return obj.shift.code if obj.shift else None
+
+    @staticmethod
+    def resolve_supervisor_number(obj) -> str | None:  # type: ignore[no-untyped-def]
+        return obj.supervisor.employee_number if obj.supervisor else None
+
+
+@router.get("/agency", response=AgencyOut)
+@policy.api_requires(policy.Permission.AGENCY_VIEW)
+def agency_detail(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The current agency's program settings."""
+    return request.agency  # type: ignore[attr-defined]
+
+
+@router.get("/employees", response=list[EmployeeOut])
+@paginate(PageNumberPagination, page_size=100)
+@policy.api_requires(policy.Permission.ROSTER_VIEW)
+def employee_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The current roster, 100 a page, for the program coordinator (2011 §3.9)."""
+    return selectors.roster(agency=request.agency).order_by("employee_number")  # type: ignore[attr-defined]

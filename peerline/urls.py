@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from peerline.accounts import views as account_views
+from peerline.agencies import views as agency_views
+
+from .api import api
+
+admin.site.site_header = "Peerline administration"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/agency/", account_views.switch_agency, name="switch-agency"),
+    path("healthz", account_views.health, name="health"),
+    path("roster/", agency_views.roster, name="roster"),
+    path("roster/search/", agency_views.roster_search, name="roster-search"),
+    path("roster/<int:pk>/", agency_views.employee_detail, name="employee-detail"),
+    path("agency/", agency_views.agency, name="agency"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
