@@ -98,7 +98,9 @@ TEMPLATES = [
 _sqlite_default = f"sqlite:///{DATA_DIR / 'peerline.sqlite3'}"
 if not env("DATABASE_URL"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": cast(dict[str, Any], dj_database_url.parse(env("DATABASE_URL", _sqlite_default)))}
+DATABASES = {
+    "default": cast(dict[str, Any], dj_database_url.parse(env("DATABASE_URL", _sqlite_default)))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while a command or worker writes; IMMEDIATE avoids
     # "database is locked" on upgrade from a read to a write transaction.
@@ -117,7 +119,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
@@ -187,4 +192,4 @@ LOGGING = {
 }
 
 # Tokens for the JSON API are stored as a keyed hash; this names the prefix users see.
-API_TOKEN_PREFIX = "pl_"
+API_TOKEN_PREFIX = "pl_"  # noqa: S105 (a prefix, not a secret)

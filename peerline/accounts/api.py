@@ -1,4 +1,3 @@
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from . import policy
@@ -19,9 +18,9 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut)
 @policy.api_requires(policy.Permission.HOME)
-def me(request: HttpRequest) -> dict:
+def me(request: policy.AgencyRequest) -> dict:
     """Who the caller is and which roles they hold in the current agency."""
-    agency = request.agency  # type: ignore[attr-defined]
+    agency = request.agency
     return {
         "username": request.user.get_username(),
         "agency": {"code": agency.code, "name": agency.name},

@@ -14,7 +14,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if not request.user.is_authenticated:
         return {}
     return {
-        "nav_items": [(label, name) for label, name, perm in NAVIGATION if policy.allows(request, perm)],
+        "nav_items": [
+            (label, name) for label, name, perm in NAVIGATION if policy.allows(request, perm)
+        ],
         "current_agency": policy.current_agency(request),
         "my_agencies": policy.agencies_of(request),
     }

@@ -31,12 +31,20 @@ class Permission(StrEnum):
     AGENCY_VIEW = "agency.view"  # program settings (2011 §3.2 steering committee)
 
 
+class AgencyRequest(HttpRequest):
+    """A request that passed a permission check: `agency` is the agency it acts in."""
+
+    agency: Agency
+
+
 ALL_ROLES = frozenset(Role)
 
 GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.HOME: ALL_ROLES,
     Permission.ROSTER_VIEW: frozenset({Role.COORDINATOR, Role.SYSTEM_ADMIN}),
-    Permission.AGENCY_VIEW: frozenset({Role.COORDINATOR, Role.STEERING_COMMITTEE, Role.SYSTEM_ADMIN}),
+    Permission.AGENCY_VIEW: frozenset(
+        {Role.COORDINATOR, Role.STEERING_COMMITTEE, Role.SYSTEM_ADMIN}
+    ),
 }
 
 
@@ -86,7 +94,9 @@ def roles(request: HttpRequest) -> frozenset[Role]:
     agency = current_agency(request)
     if agency is None:
         return frozenset()
-    return frozenset(Role(role) for agency_id, role in _memberships(request) if agency_id == agency.pk)
+    return frozenset(
+        Role(role) for agency_id, role in _memberships(request) if agency_id == agency.pk
+    )
 
 
 def allows(request: HttpRequest, permission: Permission) -> bool:

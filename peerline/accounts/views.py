@@ -23,7 +23,7 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 @policy.requires(policy.Permission.HOME)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: policy.AgencyRequest) -> HttpResponse:
     """The role-aware start page: each role sees what the guidelines give it to do."""
     my_roles = policy.roles(request)
     context = {
@@ -32,13 +32,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "employee": getattr(request.user, "employee", None),
     }
     if policy.allows(request, policy.Permission.ROSTER_VIEW):
-        context["shape"] = headcounts(agency=request.agency)  # type: ignore[attr-defined]
+        context["shape"] = headcounts(agency=request.agency)
     return render(request, "accounts/home.html", context)
 
 
 @require_POST
 @policy.requires(policy.Permission.HOME)
-def switch_agency(request: HttpRequest) -> HttpResponse:
+def switch_agency(request: policy.AgencyRequest) -> HttpResponse:
     """Act in another of the user's agencies (regional teams, 2011 §3.8.2)."""
     wanted = request.POST.get("agency", "")
     mine = {str(agency.pk) for agency in policy.agencies_of(request)}

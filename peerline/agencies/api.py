@@ -1,12 +1,13 @@
 from datetime import date
 
-from django.http import HttpRequest
+from django.db.models import QuerySet
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from peerline.accounts import policy
 
 from . import selectors
+from .models import Agency, Employee
 
 router = Router(tags=["agencies"])
 
@@ -37,28 +38,28 @@ class EmployeeOut(Schema):
     separation_kind: str
 
     @staticmethod
-    def resolve_division(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_division(obj: Employee) -> str:
         return obj.division.code
 
     @staticmethod
-    def resolve_shift(obj) -> str | None:  # type: ignore[no-untyped-def]
+    def resolve_shift(obj: Employee) -> str | None:
         return obj.shift.code if obj.shift else None
 
     @staticmethod
-    def resolve_supervisor_number(obj) -> str | None:  # type: ignore[no-untyped-def]
+    def resolve_supervisor_number(obj: Employee) -> str | None:
         return obj.supervisor.employee_number if obj.supervisor else None
 
 
 @router.get("/agency", response=AgencyOut)
 @policy.api_requires(policy.Permission.AGENCY_VIEW)
-def agency_detail(request: HttpRequest):  # type: ignore[no-untyped-def]
+def agency_detail(request: policy.AgencyRequest) -> Agency:
     """The current agency's program settings."""
-    return request.agency  # type: ignore[attr-defined]
+    return request.agency
 
 
 @router.get("/employees", response=list[EmployeeOut])
 @paginate(PageNumberPagination, page_size=100)
 @policy.api_requires(policy.Permission.ROSTER_VIEW)
-def employee_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+def employee_list(request: policy.AgencyRequest) -> QuerySet[Employee]:
     """The current roster, 100 a page, for the program coordinator (2011 §3.9)."""
-    return selectors.roster(agency=request.agency).order_by("employee_number")  # type: ignore[attr-defined]
+    return selectors.roster(agency=request.agency).order_by("employee_number")

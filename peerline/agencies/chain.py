@@ -12,6 +12,8 @@ chief + commander + lieutenant + sergeant. So
 The paths hold digits only, so their order is the same under every collation.
 """
 
+from collections.abc import Mapping
+
 from django.db.models import Q
 
 from .models import Employee
@@ -72,7 +74,7 @@ def in_chain_of_command(a: Employee, b: Employee) -> bool:
     return pa.startswith(pb) or pb.startswith(pa)
 
 
-def compute_paths(supervisor_of: dict[int, int | None]) -> dict[int, str]:
+def compute_paths(supervisor_of: Mapping[int, int | None]) -> dict[int, str]:
     """Paths for a whole roster given each id's supervisor id, in one pass over the roster.
 
     The caller guarantees there is no cycle (the import checks and reports cycles first).
@@ -118,7 +120,9 @@ def find_cycles(supervisor_of: dict[str, str | None]) -> list[list[str]]:
 def refresh_paths(agency_id: int) -> int:
     """Recompute and save the chain paths of an agency's roster; returns how many changed."""
     rows = list(
-        Employee.objects.filter(agency_id=agency_id).values_list("pk", "supervisor_id", "chain_path")
+        Employee.objects.filter(agency_id=agency_id).values_list(
+            "pk", "supervisor_id", "chain_path"
+        )
     )
     supervisor_of = {pk: sup for pk, sup, _ in rows}
     old = {pk: path for pk, _, path in rows}

@@ -18,9 +18,13 @@ class GuidelineEdition(models.TextChoices):
 class Agency(models.Model):
     """A tenant. One deployment can hold several agencies of a regional team (2011 §3.8.2)."""
 
-    code = models.SlugField(max_length=20, unique=True, help_text="Short code used on the command line.")
+    code = models.SlugField(
+        max_length=20, unique=True, help_text="Short code used on the command line."
+    )
     name = models.CharField(max_length=200)
-    state = models.CharField(max_length=2, help_text="Two-letter jurisdiction; privilege law is state law.")
+    state = models.CharField(
+        max_length=2, help_text="Two-letter jurisdiction; privilege law is state law."
+    )
     time_zone = models.CharField(max_length=64, default="America/Chicago")
     guideline_edition = models.CharField(
         max_length=4, choices=GuidelineEdition.choices, default=GuidelineEdition.IACP_2011
@@ -30,12 +34,16 @@ class Agency(models.Model):
     # 2011 §8.2: four hours of update training per quarter.
     training_hours_per_quarter = models.DecimalField(max_digits=4, decimal_places=1, default=4)
     # 2011 §7.3: many contacts with one person may mean a referral is needed.
-    repeat_contact_threshold = models.PositiveSmallIntegerField(default=4, validators=[MinValueValidator(2)])
+    repeat_contact_threshold = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(2)]
+    )
 
     class Meta:
         verbose_name_plural = "agencies"
         constraints = [
-            models.CheckConstraint(condition=models.Q(suppression_k__gte=5), name="suppression_k_at_least_5"),
+            models.CheckConstraint(
+                condition=models.Q(suppression_k__gte=5), name="suppression_k_at_least_5"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -49,7 +57,9 @@ class Division(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="unique_division_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="unique_division_code")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -112,7 +122,9 @@ class Employee(models.Model):
     job_family = models.CharField(max_length=24, choices=JobFamily.choices, default=JobFamily.OTHER)
     rank = models.CharField("rank or title", max_length=100, blank=True)
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="employees")
-    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="employees", null=True, blank=True)
+    shift = models.ForeignKey(
+        Shift, on_delete=models.PROTECT, related_name="employees", null=True, blank=True
+    )
     supervisor = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="direct_reports"
     )
@@ -134,9 +146,13 @@ class Employee(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "employee_number"], name="unique_employee_number"),
+            models.UniqueConstraint(
+                fields=["agency", "employee_number"], name="unique_employee_number"
+            ),
         ]
-        indexes = [models.Index(fields=["agency", "last_name", "first_name"], name="employee_name_idx")]
+        indexes = [
+            models.Index(fields=["agency", "last_name", "first_name"], name="employee_name_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

@@ -5,14 +5,22 @@ from django.db.models import Count, Q, QuerySet
 from .models import Agency, Employee
 
 
-def roster(*, agency: Agency, division_id: int | None = None, search: str = "") -> QuerySet[Employee]:
+def roster(
+    *, agency: Agency, division_id: int | None = None, search: str = ""
+) -> QuerySet[Employee]:
     """The current employees of `agency`, optionally of one division or matching a name/number."""
-    qs = Employee.objects.current().filter(agency=agency).select_related("division", "shift", "supervisor")
+    qs = (
+        Employee.objects.current()
+        .filter(agency=agency)
+        .select_related("division", "shift", "supervisor")
+    )
     if division_id:
         qs = qs.filter(division_id=division_id)
     for term in search.split()[:4]:
         qs = qs.filter(
-            Q(last_name__istartswith=term) | Q(first_name__istartswith=term) | Q(employee_number=term)
+            Q(last_name__istartswith=term)
+            | Q(first_name__istartswith=term)
+            | Q(employee_number=term)
         )
     return qs
 
@@ -20,7 +28,9 @@ def roster(*, agency: Agency, division_id: int | None = None, search: str = "") 
 def headcounts(*, agency: Agency) -> dict[str, object]:
     """Headcount by division and by shift, sworn and civilian: the shape of the agency."""
     current = Employee.objects.current().filter(agency=agency)
-    sworn = Count("employees", filter=Q(employees__separated_on__isnull=True, employees__category="sworn"))
+    sworn = Count(
+        "employees", filter=Q(employees__separated_on__isnull=True, employees__category="sworn")
+    )
     civilian = Count(
         "employees", filter=Q(employees__separated_on__isnull=True, employees__category="civilian")
     )

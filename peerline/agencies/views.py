@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -10,11 +10,13 @@ from .models import Employee
 
 
 @policy.requires(policy.Permission.ROSTER_VIEW)
-def roster(request: HttpRequest) -> HttpResponse:
+def roster(request: policy.AgencyRequest) -> HttpResponse:
     """The HR roster as imported, by division, 50 a page (2011 §3.9 program logistics)."""
-    agency = request.agency  # type: ignore[attr-defined]
+    agency = request.agency
     division_id = request.GET.get("division", "")
-    employees = selectors.roster(agency=agency, division_id=int(division_id) if division_id.isdigit() else None)
+    employees = selectors.roster(
+        agency=agency, division_id=int(division_id) if division_id.isdigit() else None
+    )
     page = Paginator(employees, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -25,17 +27,19 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @policy.requires(policy.Permission.ROSTER_VIEW)
-def roster_search(request: HttpRequest) -> HttpResponse:
+def roster_search(request: policy.AgencyRequest) -> HttpResponse:
     """Name search, sent by POST so that names never appear in URLs or access logs."""
     search = request.POST.get("q", "").strip()
-    matches = selectors.roster(agency=request.agency, search=search)[:50] if search else []  # type: ignore[attr-defined]
+    matches = selectors.roster(agency=request.agency, search=search)[:50] if search else []
     return render(request, "agencies/_search_results.html", {"matches": matches, "q": search})
 
 
 @policy.requires(policy.Permission.ROSTER_VIEW)
-def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_detail(request: policy.AgencyRequest, pk: int) -> HttpResponse:
     """One employee and their chain of command, above and below (2011 §7.2)."""
-    employee = policy.scoped_or_404(Employee.objects.select_related("division", "shift"), request, pk=pk)
+    employee = policy.scoped_or_404(
+        Employee.objects.select_related("division", "shift"), request, pk=pk
+    )
     above_ids = chain.ancestor_ids(employee)
     above = sorted(Employee.objects.filter(pk__in=above_ids), key=lambda e: above_ids.index(e.pk))
     return render(
@@ -51,6 +55,8 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy.requires(policy.Permission.AGENCY_VIEW)
-def agency(request: HttpRequest) -> HttpResponse:
+def agency(request: policy.AgencyRequest) -> HttpResponse:
     """The agency's program settings and its shape (2011 §3.2, §3.8.1)."""
-    return render(request, "agencies/agency.html", {"shape": selectors.headcounts(agency=request.agency)})  # type: ignore[attr-defined]
+    return render(
+        request, "agencies/agency.html", {"shape": selectors.headcounts(agency=request.agency)}
+    )

@@ -16,14 +16,24 @@ from peerline.agencies.models import Agency, Category, Division, Employee, JobFa
 
 def make_agency(code: str = "TEST", name: str = "Test City Police Department") -> Agency:
     agency = Agency.objects.create(code=code, name=name, state="IL", time_zone="America/Chicago")
-    for div_code, div_name in [("PATROL", "Patrol"), ("INV", "Investigations"), ("COMM", "Communications")]:
+    for div_code, div_name in [
+        ("PATROL", "Patrol"),
+        ("INV", "Investigations"),
+        ("COMM", "Communications"),
+    ]:
         Division.objects.create(agency=agency, code=div_code, name=div_name)
-    for shift_code, shift_name in [("DAY", "Day shift"), ("EVE", "Evening shift"), ("NIGHT", "Night shift")]:
+    for shift_code, shift_name in [
+        ("DAY", "Day shift"),
+        ("EVE", "Evening shift"),
+        ("NIGHT", "Night shift"),
+    ]:
         Shift.objects.create(agency=agency, code=shift_code, name=shift_name)
     return agency
 
 
-def make_employee(agency: Agency, number: str, supervisor: Employee | None = None, **fields) -> Employee:
+def make_employee(
+    agency: Agency, number: str, supervisor: Employee | None = None, **fields
+) -> Employee:
     defaults = {
         "first_name": f"First{number}",
         "last_name": f"Last{number}",
@@ -60,13 +70,25 @@ def make_chain(agency: Agency) -> Chain:
     officer = make_employee(agency, "2001", sergeant, rank="Police Officer")
     officer2 = make_employee(agency, "2002", sergeant, rank="Police Officer")
     comm = agency.divisions.get(code="COMM")
-    civilian = {"category": Category.CIVILIAN, "job_family": JobFamily.TELECOMMUNICATIONS, "division": comm}
-    comm_supervisor = make_employee(agency, "3000", chief, rank="Communications Supervisor", **civilian)
-    telecommunicator = make_employee(agency, "3001", comm_supervisor, rank="Telecommunicator", **civilian)
-    return Chain(chief, commander, lieutenant, sergeant, officer, officer2, comm_supervisor, telecommunicator)
+    civilian = {
+        "category": Category.CIVILIAN,
+        "job_family": JobFamily.TELECOMMUNICATIONS,
+        "division": comm,
+    }
+    comm_supervisor = make_employee(
+        agency, "3000", chief, rank="Communications Supervisor", **civilian
+    )
+    telecommunicator = make_employee(
+        agency, "3001", comm_supervisor, rank="Telecommunicator", **civilian
+    )
+    return Chain(
+        chief, commander, lieutenant, sergeant, officer, officer2, comm_supervisor, telecommunicator
+    )
 
 
-def make_user(username: str, agency: Agency | None = None, *roles: Role, employee: Employee | None = None):
+def make_user(
+    username: str, agency: Agency | None = None, *roles: Role, employee: Employee | None = None
+):
     user = get_user_model().objects.create_user(username=username, password=None)
     for role in roles:
         assert agency is not None

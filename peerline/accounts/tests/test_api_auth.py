@@ -1,0 +1,76 @@
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from peerline.accounts.models import ApiToken, Role
+
+
+def _token(username):
+    out = StringIO()
+    call_command("token", username, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_peerline_token_prints_a_token_that_authenticates(users, client):
+    key = _token("persona-coordinator")
+    assert key.startswith(settings.API_TOKEN_PREFIX)
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "username": "persona-coordinator",
+        "agency": {"code": "TEST", "name": "Test City Police Department"},
+        "roles": ["coordinator"],
+    }
+
+
+def test_only_a_hash_of_the_token_is_stored(users):
+    key = _token("persona-coordinator")
+    stored = ApiToken.objects.get()
+    assert key not in stored.digest and len(stored.digest) == 64
+
+
+def test_a_wrong_or_revoked_token_is_refused(users, client):
+    key = _token("persona-coordinator")
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer pl_wrong"}).status_code == 401
+    ApiToken.objects.all().delete()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+
+
+def test_a_deactivated_users_token_is_refused(users, client):
+    key = _token("persona-coordinator")
+    users[Role.COORDINATOR].is_active = False
+    users[Role.COORDINATOR].save()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+
+
+def test_token_for_an_unknown_user_fails_loudly(db):
+    with pytest.raises(CommandError, match="No active user"):
+        _token("nobody")
+
+
+def test_a_token_role_check_is_the_same_as_a_session_one(users, chain, client):
+    key = _token("persona-command_staff")
+    response = client.get("/api/v1/employees", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 403
+
+
+def test_the_roster_api_pages_the_current_agency_only(users, chain, client):
+    key = _token("persona-coordinator")
+    data = client.get("/api/v1/employees", headers={"Authorization": f"Bearer {key}"}).json()
+    assert data["count"] == 8
+    numbers = [item["employee_number"] for item in data["items"]]
+    assert numbers == sorted(numbers)
+    officer = next(item for item in data["items"] if item["employee_number"] == "2001")
+    assert officer["supervisor_number"] == "1111" and officer["division"] == "PATROL"
+
+
+def test_the_openapi_schema_is_published(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["info"]["title"] == "Peerline API"
+    assert "/api/v1/me" in schema["paths"]
+
+
+def test_passwords_are_hashed_with_argon2():
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
