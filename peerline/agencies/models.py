@@ -121,16 +121,18 @@ class Employee(models.Model):
     category = models.CharField(max_length=16, choices=Category.choices)
     job_family = models.CharField(max_length=24, choices=JobFamily.choices, default=JobFamily.OTHER)
     rank = models.CharField("rank or title", max_length=100, blank=True)
-    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="employees")
+    # RESTRICT, not PROTECT: a division with employees cannot be deleted on its own, but an
+    # agency can be deleted with everything in it.
+    division = models.ForeignKey(Division, on_delete=models.RESTRICT, related_name="employees")
     shift = models.ForeignKey(
-        Shift, on_delete=models.PROTECT, related_name="employees", null=True, blank=True
+        Shift, on_delete=models.RESTRICT, related_name="employees", null=True, blank=True
     )
     supervisor = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="direct_reports"
     )
     # Materialised chain of command: the fixed-width ids of every supervisor above, then our own.
     # See `peerline.agencies.chain`; kept up to date by the roster import and the demo seed.
-    chain_path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    chain_path = models.CharField(max_length=255, editable=False, default="")
     good_standing = models.BooleanField(default=True)  # 2011 §4.1
     hire_date = models.DateField(null=True, blank=True)
     separation_date = models.DateField("planned separation date", null=True, blank=True)
