@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "peerline.accounts",
     "peerline.agencies",
+    "peerline.governance",
+    "peerline.contacts",
+    "peerline.stats",
 ]
 
 MIDDLEWARE = [

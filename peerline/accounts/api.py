@@ -1,6 +1,7 @@
 from ninja import Router, Schema
 
 from . import policy
+from .auth import api_auth
 
 router = Router(tags=["accounts"])
 
@@ -16,8 +17,7 @@ class MeOut(Schema):
     roles: list[str]
 
 
-@router.get("/me", response=MeOut)
-@policy.api_requires(policy.Permission.HOME)
+@router.get("/me", response=MeOut, auth=api_auth(policy.Permission.HOME))
 def me(request: policy.AgencyRequest) -> dict:
     """Who the caller is and which roles they hold in the current agency."""
     agency = request.agency

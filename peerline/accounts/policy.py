@@ -1,9 +1,9 @@
 """Who may do what: the one place where roles are checked.
 
-HTML views, API operations and commands ask this module, never `Membership` directly. Each view
-declares the permission it needs with `@requires(...)` (HTML) or `@api_requires(...)` (API);
-the declaration is kept on the view so the test suite can walk the URL conf and try every
-endpoint with every wrong role.
+HTML views, API operations and commands ask this module, never `Membership` directly. Each page
+declares the permission it needs with `@requires(...)`, each API operation with
+`auth=api_auth(...)` (`accounts/auth.py`, which calls `check` here); the declaration is kept on
+the view so the test suite can walk the URL conf and try every endpoint with every wrong role.
 
 A user without a role in the agency gets 403 and no data (DESIGN: "never data").
 """
@@ -15,11 +15,10 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja.errors import HttpError
 
 from peerline.agencies.models import Agency
 
-from .models import Membership, Role
+from .models import Membership, Role, User
 
 AGENCY_SESSION_KEY = "peerline_agency_id"
 AGENCY_HEADER = "X-Peerline-Agency"  # API clients in several agencies name one by its code
@@ -29,12 +28,16 @@ class Permission(StrEnum):
     HOME = "home"
     ROSTER_VIEW = "roster.view"  # the HR roster and chain of command (2011 §3.9 program logistics)
     AGENCY_VIEW = "agency.view"  # program settings (2011 §3.2 steering committee)
+    CONTACT_LOG = "contact.log"  # a PSP's own non-identifying contact records (2011 §6.7)
+    STATS_PROGRAM = "stats.program"  # full utilisation data, per PSP (2011 §3.9)
+    STATS_RELEASED = "stats.released"  # disclosure-controlled releases only (2011 §3.1)
 
 
 class AgencyRequest(HttpRequest):
     """A request that passed a permission check: `agency` is the agency it acts in."""
 
     agency: Agency
+    user: User  # type: ignore[assignment]  # always logged in once a permission is checked
 
 
 ALL_ROLES = frozenset(Role)
@@ -44,6 +47,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.ROSTER_VIEW: frozenset({Role.COORDINATOR, Role.SYSTEM_ADMIN}),
     Permission.AGENCY_VIEW: frozenset(
         {Role.COORDINATOR, Role.STEERING_COMMITTEE, Role.SYSTEM_ADMIN}
+    ),
+    Permission.CONTACT_LOG: frozenset({Role.PEER_SUPPORTER}),
+    Permission.STATS_PROGRAM: frozenset({Role.COORDINATOR}),
+    Permission.STATS_RELEASED: frozenset(
+        {Role.COORDINATOR, Role.COMMAND_STAFF, Role.STEERING_COMMITTEE}
     ),
 }
 
@@ -121,24 +129,6 @@ def requires(permission: Permission) -> Callable[[V], V]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             request.agency = check(request, permission)  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
-
-        wrapped.required_permission = permission  # type: ignore[attr-defined]
-        return wrapped  # type: ignore[return-value]
-
-    return decorator
-
-
-def api_requires(permission: Permission) -> Callable[[V], V]:
-    """Decorate an API operation: the same check as `requires`, answered as JSON 403."""
-
-    def decorator(view: V) -> V:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            try:
-                request.agency = check(request, permission)  # type: ignore[attr-defined]
-            except PermissionDenied:
-                raise HttpError(403, "Your role in this agency does not allow this.") from None
             return view(request, *args, **kwargs)
 
         wrapped.required_permission = permission  # type: ignore[attr-defined]

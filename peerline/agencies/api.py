@@ -5,6 +5,7 @@ from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from peerline.accounts import policy
+from peerline.accounts.auth import api_auth
 
 from . import selectors
 from .models import Agency, Employee
@@ -50,16 +51,14 @@ class EmployeeOut(Schema):
         return obj.supervisor.employee_number if obj.supervisor else None
 
 
-@router.get("/agency", response=AgencyOut)
-@policy.api_requires(policy.Permission.AGENCY_VIEW)
+@router.get("/agency", response=AgencyOut, auth=api_auth(policy.Permission.AGENCY_VIEW))
 def agency_detail(request: policy.AgencyRequest) -> Agency:
     """The current agency's program settings."""
     return request.agency
 
 
-@router.get("/employees", response=list[EmployeeOut])
+@router.get("/employees", response=list[EmployeeOut], auth=api_auth(policy.Permission.ROSTER_VIEW))
 @paginate(PageNumberPagination, page_size=100)
-@policy.api_requires(policy.Permission.ROSTER_VIEW)
 def employee_list(request: policy.AgencyRequest) -> QuerySet[Employee]:
     """The current roster, 100 a page, for the program coordinator (2011 §3.9)."""
     return selectors.roster(agency=request.agency).order_by("employee_number")

@@ -1,0 +1,56 @@
+"""Reporting periods in the agency's own time zone: months, quarters "2026-Q3" and years "2026"."""
+
+import calendar
+import re
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from peerline.agencies.models import Agency
+
+from .models import ClosedPeriod
+
+PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4]))?$")
+
+
+def local_today(agency: Agency) -> date:
+    return timezone.now().astimezone(ZoneInfo(agency.time_zone)).date()
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def parse(period: str) -> tuple[int, int | None]:
+    """("2026-Q3") → (2026, 3); ("2026") → (2026, None); ValueError for anything else."""
+    match = PERIOD_RE.match(period)
+    if not match:
+        raise ValueError("a period is YYYY-Qn (a quarter) or YYYY (a year)")
+    quarter = match["quarter"]
+    return int(match["year"]), int(quarter) if quarter else None
+
+
+def quarters_of(period: str) -> list[str]:
+    year, quarter = parse(period)
+    return [period] if quarter else [f"{year}-Q{q}" for q in range(1, 5)]
+
+
+def last_day(period: str) -> date:
+    year, quarter = parse(period)
+    month = 3 * quarter if quarter else 12
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def has_ended(agency: Agency, period: str) -> bool:
+    return last_day(period) < local_today(agency)
+
+
+def is_closed(agency: Agency, period: str) -> bool:
+    return ClosedPeriod.objects.filter(agency=agency, period=period).exists()
+
+
+def reporting_period(agency: Agency, month: date) -> str:
+    """The quarter a contact of `month` counts in: its own while open, else today's (2011 §3.1)."""
+    own = quarter_of(month)
+    return quarter_of(local_today(agency)) if is_closed(agency, own) else own
