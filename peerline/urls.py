@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from peerline.accounts import views as account_views
 from peerline.agencies import views as agency_views
@@ -19,6 +19,8 @@ urlpatterns = [
     path("roster/search/", agency_views.roster_search, name="roster-search"),
     path("roster/<int:pk>/", agency_views.employee_detail, name="employee-detail"),
     path("agency/", agency_views.agency, name="agency"),
+    path("contacts/", include("peerline.contacts.urls")),
+    path("stats/", include("peerline.stats.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
