@@ -8,7 +8,7 @@ DEMO_EMPLOYEES ?= 600
 DEMO_SEED ?= 1
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint pytest system-deps clean
+.PHONY: demo test lint pytest runtime-deps system-deps clean
 
 $(RUNTIME): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,21 +20,29 @@ $(DEV): $(RUNTIME) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-demo: $(RUNTIME)
+demo: $(RUNTIME) runtime-deps
 	$(BIN)/peerline migrate --noinput
 	$(BIN)/peerline seed-demo --employees $(DEMO_EMPLOYEES) --seed $(DEMO_SEED)
 	@echo "Peerline is at http://127.0.0.1:8000/ (Ctrl-C stops it)"
 	$(BIN)/peerline runserver 127.0.0.1:8000
 
-# The browser tests need Debian's Chromium; installed here when running as root.
-system-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+# Debian packages, installed when running as root: WeasyPrint's HarfBuzz subsetter (PDF
+# reports) for Peerline itself, and Chromium for the browser tests.
+define apt_need
+	@if ! $(1) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 	  else \
-	    echo "Chromium is missing: run 'sudo apt-get install chromium' and try again." >&2; exit 1; \
+	    echo "Missing Debian package(s) $(2): run 'sudo apt-get install $(2)' and try again." >&2; exit 1; \
 	  fi; \
 	fi
+endef
+
+runtime-deps:
+	$(call apt_need,ldconfig -p | grep -q libharfbuzz-subset,libharfbuzz-subset0)
+
+system-deps: runtime-deps
+	$(call apt_need,command -v chromium,chromium)
 
 lint: $(DEV)
 	$(BIN)/ruff check .
