@@ -165,6 +165,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "peerline" / "static"]
 # collectstatic writes here in production; elsewhere WhiteNoise serves from the apps' folders.
 STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
 STORAGES = {

@@ -11,7 +11,8 @@ NAVIGATION = [
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    if not request.user.is_authenticated:
+    user = getattr(request, "user", None)  # absent under the static-file handler
+    if user is None or not user.is_authenticated:
         return {}
     return {
         "nav_items": [

@@ -1,0 +1,208 @@
+"""Logging a contact on a phone in a real browser: a few taps, guidance at once, nothing typed."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from peerline.contacts import services
+from peerline.contacts.models import Contact
+from peerline.stats import periods
+
+from .conftest import assert_accessible_basics, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def page(phone_page: Page) -> Page:
+    """Every test here runs on a phone (390×844, touch); `console_errors` listens to it."""
+    return phone_page
+
+
+@pytest.fixture
+def psp(page: Page, people: dict[str, Any], log_in_as: Callable[..., None]) -> Any:
+    user = people["users"]["peer_supporter"]
+    log_in_as(page.context, user)
+    return user
+
+
+class Taps:
+    """Taps on the screen, counted: the fastest log must stay a handful of them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, target: Locator) -> None:
+        target.tap()
+        self.count += 1
+
+
+def question(page: Page, legend: str) -> Locator:
+    return page.get_by_role("group", name=legend, exact=True)
+
+
+def tile(page: Page, legend: str, answer: str) -> Locator:
+    return question(page, legend).locator("label").filter(has_text=answer).first
+
+
+def assert_fits_the_screen(page: Page) -> None:
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, "nothing makes the page scroll sideways"
+
+
+def test_a_psp_logs_a_contact_in_four_taps(page: Page, live_server, psp, console_errors):
+    page.goto(f"{live_server.url}/contacts/log/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log a contact")
+    expect(page.get_by_role("region", name="Read this aloud at the outset")).to_contain_text(
+        "Threat to self"
+    )
+    assert_accessible_basics(page)
+    assert_fits_the_screen(page)
+
+    tap = Taps()
+    tap(tile(page, "Activity", "Post-critical-incident support"))
+    tap(tile(page, "Who was supported", "Sworn"))
+    tap(tile(page, "How long", "30–60 minutes"))
+    screenshot(page, "contacts-form-phone")
+    tap(page.get_by_role("button", name="Save", exact=True))
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact saved")
+    expect(page).to_have_url(f"{live_server.url}/contacts/saved/")
+    assert tap.count <= 6, f"{tap.count} taps"
+    contact = Contact.objects.get()
+    assert (contact.activity, contact.recipient_group, contact.duration) == (
+        "post_critical_incident",
+        "sworn",
+        "30-60",
+    )
+    assert (contact.mode, contact.initiated_by, contact.prior_contacts) == (
+        "in_person",
+        "self",
+        "first",
+    )
+    assert contact.limits_explained and not contact.role_conflict and contact.exception is None
+    expect(page.get_by_role("link", name="Log another")).to_be_visible()
+    expect(page.get_by_role("link", name="My contacts")).to_be_visible()
+    assert_accessible_basics(page)
+    assert_fits_the_screen(page)
+    screenshot(page, "contacts-saved-phone")
+    assert console_errors == []
+
+
+def test_answers_that_need_action_show_their_guidance_at_once_2011_6_3_7_2_7_3(
+    page: Page, live_server, people, psp, console_errors
+):
+    agency = people["agency"]
+    exception = agency.confidentiality_exceptions.get(category="threat_to_self")
+    page.goto(f"{live_server.url}/contacts/log/")
+    procedure = page.get_by_text(exception.procedure).first
+    role_conflict = page.get_by_role("heading", name="Refer this person to someone else")
+    referral = page.get_by_role("heading", name="Consider a referral")
+    expect(procedure).to_be_hidden()
+    expect(role_conflict).to_be_hidden()
+    expect(referral).to_be_hidden()
+
+    limit = "Was a limit of confidentiality reached?"
+    tile(page, limit, "Threat to self").tap()
+    expect(page.get_by_role("heading", name="Do this now: Threat to self")).to_be_visible()
+    expect(procedure).to_be_visible()
+    tile(page, limit, "Threat to others").tap()
+    expect(procedure).to_be_hidden()
+    tile(page, limit, "Threat to self").tap()
+
+    tile(page, "Is this person your supervisor or subordinate?", "Yes").tap()
+    expect(role_conflict).to_be_visible()
+    tile(page, "Contacts with this person so far", "4 or more").tap()
+    expect(referral).to_be_visible()
+    screenshot(page, "contacts-guidance-phone")
+
+    tile(page, "Activity", "General stress").tap()
+    tile(page, "Who was supported", "Civilian").tap()
+    tile(page, "How long", "Under 15 minutes").tap()
+    tile(page, "Referrals made", "Another peer supporter").tap()
+    page.get_by_role("button", name="Save", exact=True).tap()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact saved")
+    expect(page.get_by_role("heading", name="Do this now: Threat to self")).to_be_visible()
+    expect(page.get_by_text(exception.procedure)).to_be_visible()
+    expect(role_conflict).to_be_visible()
+    expect(referral).to_be_visible()
+    contact = Contact.objects.get()
+    assert contact.exception == exception and contact.role_conflict
+    assert contact.prior_contacts == "4+" and contact.referral_another_psp
+    assert_accessible_basics(page)
+    screenshot(page, "contacts-saved-guidance-phone")
+    assert console_errors == []
+
+
+def test_without_javascript_the_form_works_and_guidance_shows_after_saving(
+    browser, live_server, people, log_in_as
+):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    page = context.new_page()
+    log_in_as(context, people["users"]["peer_supporter"])
+    page.goto(f"{live_server.url}/contacts/log/")
+    page.locator("label").filter(has_text="Grief").first.click()
+    page.locator("label").filter(has_text="Retiree").first.click()
+    page.locator("label").filter(has_text="1–2 hours").first.click()
+    question(page, "Was a limit of confidentiality reached?").locator("label").filter(
+        has_text="Child abuse"
+    ).click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("heading", name="Do this now: Child abuse")).to_be_visible()
+    assert Contact.objects.get().exception.category == "child_abuse"
+    context.close()
+
+
+def test_my_contacts_follow_ups_and_a_correction(
+    page: Page, live_server, people, psp, console_errors
+):
+    agency = people["agency"]
+    month = periods.local_today(agency).replace(day=1)
+    base = {
+        "month": month,
+        "recipient_group": "sworn",
+        "mode": "in_person",
+        "initiated_by": "self",
+        "duration": "15-30",
+        "limits_explained": True,
+        "role_conflict": False,
+        "prior_contacts": "first",
+    }
+    for activity in ("grief", "career", "financial"):
+        services.contact_log(
+            agency=agency, peer_supporter=psp, data={**base, "activity": activity}
+        )
+    due = services.contact_log(
+        agency=agency,
+        peer_supporter=psp,
+        data={**base, "activity": "relationship", "follow_up_days": 7},
+    )
+    Contact.objects.filter(pk=due.pk).update(follow_up_due=periods.local_today(agency))
+
+    page.goto(f"{live_server.url}/contacts/mine/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My contacts")
+    reminder = page.get_by_text("A follow-up is due for a contact you logged (Relationship issues)")
+    expect(reminder).to_be_visible()
+    expect(page.locator("[data-contact]")).to_have_count(4)
+    assert_accessible_basics(page)
+    assert_fits_the_screen(page)
+    screenshot(page, "contacts-mine-phone")
+
+    page.get_by_role("button", name="Done").tap()
+    expect(reminder).to_have_count(0)
+    expect(page.get_by_text("Follow-up done.")).to_be_visible()
+
+    page.get_by_role("link", name="Correct: Grief").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Correct a contact")
+    expect(question(page, "Activity").get_by_label("Grief")).to_be_checked()
+    tile(page, "Activity", "Death notification").tap()
+    page.get_by_role("button", name="Save the correction").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact corrected")
+    assert Contact.objects.filter(activity="death_notification").count() == 1
+    assert Contact.objects.filter(activity="grief").count() == 0
+    assert console_errors == []
