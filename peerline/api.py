@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from peerline.accounts.api import router as accounts_router
 from peerline.agencies.api import router as agencies_router
 from peerline.contacts.api import router as contacts_router
+from peerline.stats.api import router as stats_router
 
 
 class PeerlineAPI(NinjaAPI):
@@ -30,3 +31,4 @@ api = PeerlineAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", agencies_router)
 api.add_router("/", contacts_router)
+api.add_router("/", stats_router)

@@ -7,6 +7,7 @@ NAVIGATION = [
     ("Home", "home", policy.Permission.HOME),
     ("Roster", "roster", policy.Permission.ROSTER_VIEW),
     ("Agency", "agency", policy.Permission.AGENCY_VIEW),
+    ("Utilization", "stats:program", policy.Permission.STATS_PROGRAM),
 ]
 
 

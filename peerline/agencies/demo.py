@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
+from peerline.contacts.demo import seed_contacts
 
 from . import chain
 from .models import Agency, Category, Division, Employee, JobFamily, SeparationKind, Shift
@@ -228,6 +229,7 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         }
         rows = _write_roster(agency, people, rng, today, divisions, shifts)
         logins = _create_users(agency, people, rows, rng)
+        seed_contacts(agency=agency, seed=seed, today=today)
     return DemoResult(agency=agency, employees=len(rows), logins=logins)
 
 

@@ -118,7 +118,7 @@ class Contact(models.Model):
     )
     exception = models.ForeignKey(
         "governance.ConfidentialityException",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",

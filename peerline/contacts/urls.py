@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "contacts"
-urlpatterns: list = []
+urlpatterns = [
+    path("log/", views.log, name="log"),
+    path("saved/", views.saved, name="saved"),
+    path("mine/", views.mine, name="mine"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/follow-up-done/", views.follow_up_done, name="follow-up-done"),
+]

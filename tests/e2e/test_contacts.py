@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from peerline.contacts import services
 from peerline.contacts.models import Contact
@@ -60,11 +60,16 @@ def test_a_psp_logs_a_contact_in_four_taps(page: Page, live_server, psp, console
     )
     assert_accessible_basics(page)
     assert_fits_the_screen(page)
+    # What the phone shows first: the Save button stays at the bottom of the screen.
+    expect(page.get_by_role("button", name="Save", exact=True)).to_be_in_viewport()
+    screenshot(page, "contacts-form-phone-screen", full_page=False)
 
     tap = Taps()
     tap(tile(page, "Activity", "Post-critical-incident support"))
     tap(tile(page, "Who was supported", "Sworn"))
     tap(tile(page, "How long", "30–60 minutes"))
+    # Scrolled to the end, the sticky Save bar sits in its own place in the full-page image.
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
     screenshot(page, "contacts-form-phone")
     tap(page.get_by_role("button", name="Save", exact=True))
 
@@ -137,12 +142,40 @@ def test_answers_that_need_action_show_their_guidance_at_once_2011_6_3_7_2_7_3(
     assert console_errors == []
 
 
+def test_a_second_tap_on_save_while_saving_sends_nothing(
+    page: Page, live_server, psp, console_errors
+):
+    """On a slow network a PSP taps Save again; the contact must still count once."""
+    held: list[Route] = []
+
+    def hold_posts(route: Route) -> None:
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.goto(f"{live_server.url}/contacts/log/")
+    tile(page, "Activity", "Grief").tap()
+    tile(page, "Who was supported", "Retiree").tap()
+    tile(page, "How long", "Under 15 minutes").tap()
+    page.route("**/contacts/log/", hold_posts)
+    # Taps from script: Playwright's own would wait for the held navigation to finish.
+    tap_save = "() => document.querySelector('[data-contact-form] [type=submit]').click()"
+    page.evaluate(tap_save)
+    page.wait_for_timeout(300)
+    page.evaluate(tap_save)
+    page.wait_for_timeout(300)
+    assert len(held) == 1, "the second tap sent a second contact"
+    held[0].continue_()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact saved")
+    assert Contact.objects.count() == 1
+    assert console_errors == []
+
+
 def test_without_javascript_the_form_works_and_guidance_shows_after_saving(
     browser, live_server, people, log_in_as
 ):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, java_script_enabled=False
-    )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
     log_in_as(context, people["users"]["peer_supporter"])
     page.goto(f"{live_server.url}/contacts/log/")
@@ -174,9 +207,7 @@ def test_my_contacts_follow_ups_and_a_correction(
         "prior_contacts": "first",
     }
     for activity in ("grief", "career", "financial"):
-        services.contact_log(
-            agency=agency, peer_supporter=psp, data={**base, "activity": activity}
-        )
+        services.contact_log(agency=agency, peer_supporter=psp, data={**base, "activity": activity})
     due = services.contact_log(
         agency=agency,
         peer_supporter=psp,
@@ -200,6 +231,9 @@ def test_my_contacts_follow_ups_and_a_correction(
     page.get_by_role("link", name="Correct: Grief").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Correct a contact")
     expect(question(page, "Activity").get_by_label("Grief")).to_be_checked()
+    assert_accessible_basics(page)
+    assert_fits_the_screen(page)
+    screenshot(page, "contacts-edit-phone", full_page=False)
     tile(page, "Activity", "Death notification").tap()
     page.get_by_role("button", name="Save the correction").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contact corrected")

@@ -1,0 +1,518 @@
+"""Released utilisation statistics: closing a period freezes its report (2011 §3.1).
+
+IACP 2011 §3.1 (2006 Administration 1): management receives only anonymous statistical
+information about the use of the program. So command staff and the steering committee get fixed
+tables (`tables.py`) for fixed periods, small cells suppressed by `disclosure.protect`, and only
+for periods that have *closed*:
+
+* A quarter closes once it has ended in the agency's time zone: its tables are counted, protected
+  with the agency's threshold k, and stored as the exact JSON bytes served ever after
+  (`ClosedPeriod.release_json`) and as a PDF rendered once (`ClosedPeriod.release_pdf`). A contact
+  logged later for one of its months counts in the open quarter (`periods.reporting_period`), so
+  the same period is never released twice with different counts, and two releases cannot be
+  differenced.
+* A year is released only when its four quarters have closed. It is protected *linked* to the
+  four frozen quarter releases (`disclosure.LinkedRelease`), so no suppressed quarter cell can be
+  recovered by subtracting the published quarters from the year, and it is frozen too.
+* An open period is never released: "This period is still open; its report is released when it
+  closes."
+
+The scheduled `close-periods` command (`periods_close_due`) closes quarters 14 days after they end:
+the grace period in which peer supporters still log the last weeks' contacts (logging often waits
+for the next shift, a weekend or a long incident). The coordinator may close an ended quarter
+sooner from the periods page.
+"""
+
+import calendar
+import json
+import logging
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Min
+from django.template.loader import render_to_string
+
+from peerline.accounts.models import User
+from peerline.agencies.models import Agency
+from peerline.contacts.models import Contact
+
+from . import disclosure, periods, tables
+from .models import ClosedPeriod, ThresholdChange
+
+logger = logging.getLogger(__name__)
+
+GRACE_DAYS = 14
+"""Days after a quarter ends before `periods_close_due` closes it (late logging)."""
+
+MAX_K = 1000
+OPEN_MESSAGE = "This period is still open; its report is released when it closes."
+CLAUSE = "IACP Peer Support Guidelines 2011 §3.1"
+
+
+class PeriodError(ValueError):
+    """A period that cannot be closed or released; the message is for the user."""
+
+
+class BadPeriod(PeriodError):
+    """Not a period at all."""
+
+
+class NotReleased(PeriodError):
+    """A period with no release: still open (or a year with an open quarter)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------------------------
+
+
+def parse_period(period: str) -> tuple[int, int | None]:
+    """(year, quarter or None); `BadPeriod` for anything but YYYY-Qn or YYYY."""
+    try:
+        year, quarter = periods.parse(period)
+    except ValueError:
+        year, quarter = 0, None
+    if year < 1900:
+        raise BadPeriod(
+            "A period is a quarter, YYYY-Qn (for example 2026-Q3), or a year, YYYY. "
+            "Reports have fixed periods only: no date ranges."
+        )
+    return year, quarter
+
+
+def period_label(period: str) -> str:
+    """ "2026-Q3" → "July to September 2026"; "2026" → "The year 2026"."""
+    year, quarter = parse_period(period)
+    if quarter is None:
+        return f"The year {year}"
+    first, last = calendar.month_name[3 * quarter - 2], calendar.month_name[3 * quarter]
+    return f"{first} to {last} {year}"
+
+
+def _shift(quarter: str, by: int) -> str:
+    year, q = parse_period(quarter)
+    assert q is not None
+    index = year * 4 + q - 1 + by
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+def _quarters_between(first: str, last: str) -> list[str]:
+    found, quarter = [], first
+    while quarter <= last:
+        found.append(quarter)
+        quarter = _shift(quarter, 1)
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# The frozen bytes
+# --------------------------------------------------------------------------------------------
+
+
+def payload(*, period: str, threshold: int, release: disclosure.Release) -> dict[str, Any]:
+    """The response shape of the issue: period, threshold, tables (name, dimensions, rows, total)."""
+    data = disclosure.release_to_json(release)
+    return {
+        "period": period,
+        "threshold": threshold,
+        "tables": [
+            {key: table[key] for key in ("name", "dimensions", "rows", "total")}
+            for table in data["tables"]
+        ],
+    }
+
+
+def to_bytes(data: dict[str, Any]) -> bytes:
+    """Deterministic JSON: sorted keys, fixed separators, ASCII only."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def release_from_payload(data: dict[str, Any]) -> disclosure.Release:
+    """The `disclosure.Release` of a frozen payload (the table kinds come from `tables.SPECS`)."""
+    found = [{**t, "partition": tables.BY_NAME[t["name"]].partition} for t in data["tables"]]
+    grand_total = next((t["total"] for t in found if t["partition"]), None)
+    return disclosure.release_from_json({"grand_total": grand_total, "tables": found})
+
+
+def render_pdf(*, agency: Agency, data: dict[str, Any], closed_on: date) -> bytes:
+    """The release as a PDF (WeasyPrint), from the frozen payload: the same numbers as the JSON."""
+    from weasyprint import HTML  # a heavy import, needed only when a period closes
+
+    html = render_to_string(
+        "stats/released_pdf.html",
+        {"agency": agency, "report": presentable(data), "closed_on": closed_on},
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
+def _store(
+    *,
+    agency: Agency,
+    period: str,
+    threshold: int,
+    release: disclosure.Release,
+    counts: tables.Counts,
+    acting_user: User | None,
+) -> ClosedPeriod:
+    data = payload(period=period, threshold=threshold, release=release)
+    return ClosedPeriod.objects.create(
+        agency=agency,
+        period=period,
+        threshold=threshold,
+        release_json=to_bytes(data),
+        release_pdf=render_pdf(agency=agency, data=data, closed_on=periods.local_today(agency)),
+        cell_counts=counts,
+        closed_by=acting_user,
+    )
+
+
+def _lock(agency: Agency) -> Agency:
+    """The agency row, locked: closes and threshold changes of one agency run one at a time."""
+    return Agency.objects.select_for_update().get(pk=agency.pk)
+
+
+# --------------------------------------------------------------------------------------------
+# Services
+# --------------------------------------------------------------------------------------------
+
+
+def period_close(*, agency: Agency, period: str, acting_user: User | None) -> ClosedPeriod:
+    """Close an ended quarter: count, protect with the agency's k, freeze (2011 §3.1).
+
+    Only a quarter that has ended in the agency's time zone. Idempotent: closing a closed quarter
+    returns its frozen release unchanged. One transaction: the release exists whole or not at
+    all. When this completes a year, the year is frozen too (linked to its four quarters).
+    """
+    year, quarter = parse_period(period)
+    if quarter is None:
+        raise PeriodError(
+            "Close a year's quarters one by one; the year's report is released once all four "
+            "have closed."
+        )
+    if not periods.has_ended(agency, period):
+        opens = periods.last_day(period) + timedelta(days=1)
+        raise PeriodError(
+            f"{period} has not ended yet in the agency's time zone ({agency.time_zone}); "
+            f"it can be closed from {opens:%B} {opens.day}, {opens.year}."
+        )
+    try:
+        with transaction.atomic():
+            fresh = _lock(agency)
+            existing = ClosedPeriod.objects.filter(agency=agency, period=period).first()
+            if existing is not None:
+                return existing
+            k = fresh.suppression_k
+            counts = tables.count(
+                agency=agency, period=period, split=tables.split_employees(agency, k)
+            )
+            closed = _store(
+                agency=agency,
+                period=period,
+                threshold=k,
+                release=disclosure.protect(tables.to_tables(counts), k=k),
+                counts=counts,
+                acting_user=acting_user,
+            )
+    except IntegrityError:  # closed at the same moment by another request
+        return ClosedPeriod.objects.get(agency=agency, period=period)
+    year_period = str(year)
+    quarters = periods.quarters_of(year_period)
+    if ClosedPeriod.objects.filter(agency=agency, period__in=quarters).count() == len(quarters):
+        try:
+            _year_freeze(agency=agency, period=year_period, acting_user=acting_user)
+        except PeriodError:
+            logger.exception("year %s of %s not frozen", year_period, agency.code)
+    return closed
+
+
+def _year_freeze(*, agency: Agency, period: str, acting_user: User | None) -> ClosedPeriod:
+    """Protect a year linked to its four frozen quarters, and freeze it (2011 §3.1).
+
+    The year's counts are the sum of the counts its quarters were protected from, so they add up
+    exactly. Its threshold is the smallest of the agency's k and its quarters' (the quarters are
+    already published: a cell they determine cannot be hidden by a stricter year). The
+    population rule splits sworn/civilian only if every quarter did and the agency still may.
+    """
+    quarters = periods.quarters_of(period)
+    try:
+        with transaction.atomic():
+            fresh = _lock(agency)
+            existing = ClosedPeriod.objects.filter(agency=agency, period=period).first()
+            if existing is not None:
+                return existing
+            parts = list(
+                ClosedPeriod.objects.filter(agency=agency, period__in=quarters).order_by("period")
+            )
+            missing = sorted(set(quarters) - {part.period for part in parts})
+            if missing:
+                raise NotReleased(
+                    f"{OPEN_MESSAGE} A year's report is released once its four quarters have "
+                    f"closed; still open: {', '.join(missing)}."
+                )
+            counts_of = {part.period: _counts_of(part) for part in parts}
+            k = min(fresh.suppression_k, *(part.threshold for part in parts))
+            split = tables.split_employees(agency, k) and all(
+                tables.is_split(c) for c in counts_of.values()
+            )
+            counts = tables.add(counts_of.values(), split=split)
+            linked = disclosure.LinkedRelease(
+                parts=tuple(
+                    (part.period, _linkable(part, counts_of[part.period], split=split))
+                    for part in parts
+                )
+            )
+            try:
+                release = disclosure.protect(tables.to_tables(counts), k=k, linked=[linked])
+            except (disclosure.DisclosureError, ValueError):
+                logger.exception("year %s of %s cannot be protected", period, agency.code)
+                raise NotReleased(
+                    "The year's report cannot be released without making a suppressed quarter "
+                    "count recoverable; the four quarter reports stand."
+                ) from None
+            return _store(
+                agency=agency,
+                period=period,
+                threshold=k,
+                release=release,
+                counts=counts,
+                acting_user=acting_user,
+            )
+    except IntegrityError:
+        return ClosedPeriod.objects.get(agency=agency, period=period)
+
+
+def _counts_of(closed: ClosedPeriod) -> tables.Counts:
+    if closed.cell_counts:
+        return closed.cell_counts  # type: ignore[no-any-return]
+    # A release frozen before counts were kept: count again, in the shape it was released in.
+    data = json.loads(bytes(closed.release_json))
+    split = any(
+        row["dims"].get("recipient_group") == "sworn"
+        for t in data["tables"]
+        if t["name"] == "recipient_group"
+        for row in t["rows"]
+    )
+    return tables.count(agency=closed.agency, period=closed.period, split=split)
+
+
+def _linkable(closed: ClosedPeriod, counts: tables.Counts, *, split: bool) -> disclosure.Release:
+    """A frozen quarter release as the year's linked part, in the year's table shapes.
+
+    When the year merges sworn and civilian but the quarter split them, the quarter's two rows
+    become one "employee" row: published if both were, else unknown; and known after all if the
+    quarter alone pins it (both rows hidden, everything else published). The two rows appear in
+    no other table, so this is exactly what an attacker can know of their sum.
+    """
+    release = release_from_payload(json.loads(bytes(closed.release_json)))
+    if split or not tables.is_split(counts):
+        return release
+    merged_counts = tables.merge_employees(counts)
+    converted = []
+    for table in release.tables:
+        if table.name == "recipient_group":
+            rows = {row.dims["recipient_group"]: row for row in table.rows}
+            sworn, civilian = rows.pop("sworn"), rows.pop("civilian")
+            hidden = sworn.suppressed or civilian.suppressed
+            known = None if hidden else (sworn.count or 0) + (civilian.count or 0)
+            employee = disclosure.Cell({"recipient_group": tables.EMPLOYEE}, known, hidden)
+            table = replace(table, rows=[employee, *rows.values()])
+        converted.append(table)
+    merged = disclosure.Release(grand_total=release.grand_total, tables=converted)
+    key = ("recipient_group", (tables.EMPLOYEE,))
+    bounds = disclosure.audit(merged, tables.to_tables(merged_counts))
+    if key in disclosure.pinned_values(bounds):
+        true = merged_counts["recipient_group"][tables.EMPLOYEE]
+        for i, table in enumerate(converted):
+            if table.name == "recipient_group":
+                employee = disclosure.Cell({"recipient_group": tables.EMPLOYEE}, true, False)
+                converted[i] = replace(table, rows=[employee, *table.rows[1:]])
+        merged = disclosure.Release(grand_total=release.grand_total, tables=converted)
+    return merged
+
+
+def periods_close_due(*, today: date | None = None) -> list[ClosedPeriod]:
+    """Close, in every agency, each quarter that ended more than `GRACE_DAYS` days ago.
+
+    Run daily by the `close-periods` command. The 14 days are the grace period for late logging;
+    after it, a late contact counts in the open quarter. Quarters are closed from the agency's
+    first contact (or its first closed quarter) on, empty ones included, so every quarter has a
+    report. Years whose four quarters are closed are frozen too. `today` defaults to each
+    agency's own date.
+    """
+    closed = []
+    for agency in Agency.objects.order_by("pk"):
+        local = today or periods.local_today(agency)
+        for period in _due_quarters(agency, local):
+            closed.append(period_close(agency=agency, period=period, acting_user=None))
+        done = set(ClosedPeriod.objects.filter(agency=agency).values_list("period", flat=True))
+        by_year: dict[str, int] = {}
+        for period in done:
+            if "-Q" in period:
+                by_year[period[:4]] = by_year.get(period[:4], 0) + 1
+        for year, n in sorted(by_year.items()):
+            if n == 4 and year not in done:
+                try:
+                    closed.append(_year_freeze(agency=agency, period=year, acting_user=None))
+                except PeriodError:
+                    logger.exception("year %s of %s not frozen", year, agency.code)
+    return closed
+
+
+def _due_quarters(agency: Agency, today: date) -> list[str]:
+    cutoff = today - timedelta(days=GRACE_DAYS + 1)  # a due quarter ended on or before this day
+    last = periods.quarter_of(cutoff)
+    if periods.last_day(last) > cutoff:
+        last = _shift(last, -1)
+    if not periods.has_ended(agency, last):
+        return []
+    closed = set(
+        ClosedPeriod.objects.filter(agency=agency, period__contains="-Q").values_list(
+            "period", flat=True
+        )
+    )
+    first_contact = Contact.objects.filter(agency=agency).aggregate(first=Min("period"))["first"]
+    first = min([last, *closed, *([first_contact] if first_contact else [])])
+    return [q for q in _quarters_between(first, last) if q not in closed]
+
+
+def threshold_change(*, agency: Agency, k: int, acting_user: User) -> ThresholdChange | None:
+    """Set the agency's suppression threshold k and record the change (2011 §3.1).
+
+    The default 11 is the CMS cell-size rule; an agency may lower it, never below 5 (below that a
+    count can point at people). The change applies to periods closed from now on: a closed
+    period's report keeps the k it was released with. Returns None if k is unchanged.
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or not disclosure.MIN_K <= k <= MAX_K:
+        raise ValidationError(
+            f"The smallest count shown must be a whole number from {disclosure.MIN_K} to "
+            f"{MAX_K}: below {disclosure.MIN_K} a count can point at the people supported "
+            f"({CLAUSE})."
+        )
+    with transaction.atomic():
+        fresh = _lock(agency)
+        old = fresh.suppression_k
+        if old == k:
+            return None
+        fresh.suppression_k = k
+        fresh.save(update_fields=["suppression_k"])
+        agency.suppression_k = k
+        return ThresholdChange.objects.create(
+            agency=agency, old_k=old, new_k=k, changed_by=acting_user
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Reads
+# --------------------------------------------------------------------------------------------
+
+
+def closed_release(*, agency: Agency, period: str) -> ClosedPeriod:
+    """The frozen release of `period`; a year with four closed quarters is frozen on demand.
+
+    `BadPeriod` for a malformed period, `NotReleased` for an open one.
+    """
+    _, quarter = parse_period(period)
+    found = ClosedPeriod.objects.filter(agency=agency, period=period).first()
+    if found is not None:
+        return found
+    if quarter is None:
+        return _year_freeze(agency=agency, period=period, acting_user=None)
+    raise NotReleased(OPEN_MESSAGE)
+
+
+def release_for(*, agency: Agency, period: str) -> bytes:
+    """The exact bytes of `period`'s release: the same on every request (2011 §3.1)."""
+    return bytes(closed_release(agency=agency, period=period).release_json)
+
+
+def pdf_for(closed: ClosedPeriod) -> bytes:
+    """The frozen PDF of a release (rendered and stored once if it was frozen without one)."""
+    pdf = bytes(closed.release_pdf)
+    if not pdf:
+        data = json.loads(bytes(closed.release_json))
+        pdf = render_pdf(
+            agency=closed.agency,
+            data=data,
+            closed_on=closed.closed_at.astimezone(ZoneInfo(closed.agency.time_zone)).date(),
+        )
+        ClosedPeriod.objects.filter(pk=closed.pk, release_pdf=b"").update(release_pdf=pdf)
+    return pdf
+
+
+def released_periods(agency: Agency) -> list[str]:
+    """Periods with a release, newest first, each year before its quarters."""
+    closed = set(ClosedPeriod.objects.filter(agency=agency).values_list("period", flat=True))
+    years = {p[:4] for p in closed if "-Q" in p}
+    ready = {y for y in years if all(q in closed for q in periods.quarters_of(y))}
+    return sorted(closed | ready, key=lambda p: (p[:4], p[5:] or "Z"), reverse=True)
+
+
+def presentable(data: dict[str, Any]) -> dict[str, Any]:
+    """A frozen payload with the words for each table and category, for the page and the PDF."""
+    shown = []
+    for table in data["tables"]:
+        spec = tables.BY_NAME.get(table["name"])
+        dimension = table["dimensions"][0]
+        shown.append(
+            {
+                "name": table["name"],
+                "title": spec.title if spec else table["name"],
+                "column": spec.column if spec else dimension,
+                "note": spec.note if spec else "",
+                "partition": spec.partition if spec else True,
+                "total": table["total"],
+                "rows": [
+                    {
+                        "label": tables.label(table["name"], row["dims"][dimension]),
+                        "count": row["count"],
+                        "suppressed": row["suppressed"],
+                    }
+                    for row in table["rows"]
+                ],
+            }
+        )
+    grand_total = next((t["total"] for t in shown if t["partition"]), None)
+    return {
+        "period": data["period"],
+        "label": period_label(data["period"]),
+        "threshold": data["threshold"],
+        "grand_total": grand_total,
+        "tables": shown,
+        "any_suppressed": any(r["suppressed"] for t in shown for r in t["rows"])
+        or any(t["partition"] and t["total"] is None for t in shown),
+    }
+
+
+@dataclass(frozen=True)
+class QuarterStatus:
+    period: str
+    label: str
+    ended: bool
+    closes_on: date  # when `close-periods` closes it
+    closed: ClosedPeriod | None
+
+
+def quarter_overview(agency: Agency) -> list[QuarterStatus]:
+    """Every quarter from the agency's first contact (or first closed quarter) to now, newest
+    first, with its state: open, ended (may be closed), or closed. For the coordinator."""
+    current = periods.quarter_of(periods.local_today(agency))
+    closed = {
+        c.period: c for c in ClosedPeriod.objects.filter(agency=agency).select_related("closed_by")
+    }
+    first_contact = Contact.objects.filter(agency=agency).aggregate(first=Min("period"))["first"]
+    quarters = [p for p in closed if "-Q" in p]
+    first = min([current, *quarters, *([first_contact] if first_contact else [])])
+    return [
+        QuarterStatus(
+            period=q,
+            label=period_label(q),
+            ended=periods.has_ended(agency, q),
+            closes_on=periods.last_day(q) + timedelta(days=GRACE_DAYS + 1),
+            closed=closed.get(q),
+        )
+        for q in reversed(_quarters_between(first, current))
+    ]
