@@ -5,9 +5,12 @@ from . import policy
 # The navigation, each entry shown only to roles granted its permission.
 NAVIGATION = [
     ("Home", "home", policy.Permission.HOME),
+    ("Log a contact", "contacts:log", policy.Permission.CONTACT_LOG),
+    ("My contacts", "contacts:mine", policy.Permission.CONTACT_LOG),
     ("Roster", "roster", policy.Permission.ROSTER_VIEW),
     ("Agency", "agency", policy.Permission.AGENCY_VIEW),
     ("Utilization", "stats:program", policy.Permission.STATS_PROGRAM),
+    ("Reports", "stats:released", policy.Permission.STATS_RELEASED),
 ]
 
 

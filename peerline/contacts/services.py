@@ -154,3 +154,12 @@ def contact_correct(*, contact: Contact, data: dict[str, Any]) -> Contact:
     _apply(contact, agency=contact.agency, data=data)
     contact.save()
     return contact
+
+
+def contact_follow_up_done(*, agency: Agency, peer_supporter: User, pk: int) -> bool:
+    """Clear one's own follow-up reminder once seen; False when it is not one's own."""
+    return bool(
+        Contact.objects.filter(agency=agency, peer_supporter=peer_supporter, pk=pk).update(
+            follow_up_due=None
+        )
+    )

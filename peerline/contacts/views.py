@@ -173,10 +173,9 @@ def mine(request: policy.AgencyRequest) -> HttpResponse:
 @policy.requires(policy.Permission.CONTACT_LOG)
 def follow_up_done(request: policy.AgencyRequest, pk: int) -> HttpResponse:
     """Clear one's own follow-up reminder once it has been seen."""
-    cleared = Contact.objects.filter(
+    if not services.contact_follow_up_done(
         agency=request.agency, peer_supporter=request.user, pk=pk
-    ).update(follow_up_due=None)
-    if not cleared:
+    ):
         raise Http404
     messages.success(request, "Follow-up done.")
     return redirect("contacts:mine")

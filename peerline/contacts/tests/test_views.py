@@ -320,6 +320,21 @@ def test_a_correction_refuses_free_text_too_2011_6_7(psp, agency, me):
     assert contact.activity == "grief"
 
 
+def test_a_quarter_closing_while_the_correction_is_open_shows_why_2011_3_1(
+    psp, agency, me, monkeypatch
+):
+    contact = logged(agency, me)
+    page = psp.get(f"/contacts/{contact.pk}/edit/")
+    assert page.status_code == 200
+    # The quarter closes after the form was opened, before it is sent.
+    monkeypatch.setattr("peerline.contacts.services.periods.is_closed", lambda agency, period: True)
+    response = psp.post(f"/contacts/{contact.pk}/edit/", form_data(agency, activity="career"))
+    assert response.status_code == 200
+    assert "closed period; its report is final" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.activity == "grief"
+
+
 def test_another_psps_contact_answers_404(psp, agency):
     colleague = p.make_user("psp-two", agency, Role.PEER_SUPPORTER)
     theirs = logged(agency, colleague)
