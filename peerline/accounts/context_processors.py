@@ -11,6 +11,7 @@ NAVIGATION = [
     ("Agency", "agency", policy.Permission.AGENCY_VIEW),
     ("Utilization", "stats:program", policy.Permission.STATS_PROGRAM),
     ("Reports", "stats:released", policy.Permission.STATS_RELEASED),
+    ("Periods", "stats:periods", policy.Permission.STATS_PROGRAM),
 ]
 
 

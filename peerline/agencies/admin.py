@@ -18,6 +18,10 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "state", "time_zone", "suppression_k"]
     inlines = [DivisionInline, ShiftInline]
 
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Changes of k are recorded (2011 §3.1): they go through the coordinator's periods page.
+        return ["suppression_k"] if obj else []
+
 
 @admin.register(Employee)
 class EmployeeAdmin(admin.ModelAdmin):

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
 from peerline.contacts.demo import seed_contacts
+from peerline.stats.releases import agency_close_due
 
 from . import chain
 from .models import Agency, Category, Division, Employee, JobFamily, SeparationKind, Shift
@@ -230,6 +231,8 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         rows = _write_roster(agency, people, rng, today, divisions, shifts)
         logins = _create_users(agency, people, rows, rng)
         seed_contacts(agency=agency, seed=seed, today=today)
+        # Past quarters are closed, so command staff have released reports to read (2011 §3.1).
+        agency_close_due(agency=agency, today=today)
     return DemoResult(agency=agency, employees=len(rows), logins=logins)
 
 

@@ -140,6 +140,8 @@ def contact_log(*, agency: Agency, peer_supporter: User, data: dict[str, Any]) -
     Refuses any field outside the fixed schema with `NotAllowedField`, and bad values with
     `ValidationError`; nothing is stored in either case.
     """
+    # The same row lock as closing a period: a contact is never saved into a quarter as it closes.
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
     contact = Contact(agency=agency, peer_supporter=peer_supporter)
     _apply(contact, agency=agency, data=data)
     contact.save()
@@ -149,6 +151,7 @@ def contact_log(*, agency: Agency, peer_supporter: User, data: dict[str, Any]) -
 @transaction.atomic
 def contact_correct(*, contact: Contact, data: dict[str, Any]) -> Contact:
     """Correct one's own contact while its reporting period is still open (2011 §6.7)."""
+    Agency.objects.select_for_update().filter(pk=contact.agency_id).first()
     if periods.is_closed(contact.agency, contact.period):
         raise ValidationError("This contact is in a closed period; its report is final.")
     _apply(contact, agency=contact.agency, data=data)

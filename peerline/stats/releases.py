@@ -65,6 +65,14 @@ class NotReleased(PeriodError):
     """A period with no release: still open (or a year with an open quarter)."""
 
 
+class CloseFailed(RuntimeError):
+    """`periods_close_due` failed for some agencies; `closed` lists what it closed for others."""
+
+    def __init__(self, failed: list[str], closed: list[ClosedPeriod]):
+        super().__init__(f"periods not closed for {', '.join(failed)} (see the log)")
+        self.closed = closed
+
+
 # --------------------------------------------------------------------------------------------
 # Periods
 # --------------------------------------------------------------------------------------------
@@ -224,7 +232,7 @@ def period_close(*, agency: Agency, period: str, acting_user: User | None) -> Cl
     if ClosedPeriod.objects.filter(agency=agency, period__in=quarters).count() == len(quarters):
         try:
             _year_freeze(agency=agency, period=year_period, acting_user=acting_user)
-        except PeriodError:
+        except Exception:  # the quarter is closed all the same; the year retries on request
             logger.exception("year %s of %s not frozen", year_period, agency.code)
     return closed
 
@@ -341,25 +349,36 @@ def periods_close_due(*, today: date | None = None) -> list[ClosedPeriod]:
     after it, a late contact counts in the open quarter. Quarters are closed from the agency's
     first contact (or its first closed quarter) on, empty ones included, so every quarter has a
     report. Years whose four quarters are closed are frozen too. `today` defaults to each
-    agency's own date.
+    agency's own date. Returns what it closed; `CloseFailed` if some agency failed (the others
+    are closed all the same).
     """
-    closed = []
+    closed: list[ClosedPeriod] = []
+    failed = []
     for agency in Agency.objects.order_by("pk"):
-        local = today or periods.local_today(agency)
-        for period in _due_quarters(agency, local):
-            closed.append(period_close(agency=agency, period=period, acting_user=None))
-        done = set(ClosedPeriod.objects.filter(agency=agency).values_list("period", flat=True))
-        by_year: dict[str, int] = {}
-        for period in done:
-            if "-Q" in period:
-                by_year[period[:4]] = by_year.get(period[:4], 0) + 1
-        for year, n in sorted(by_year.items()):
-            if n == 4 and year not in done:
-                try:
-                    closed.append(_year_freeze(agency=agency, period=year, acting_user=None))
-                except PeriodError:
-                    logger.exception("year %s of %s not frozen", year, agency.code)
+        before = set(ClosedPeriod.objects.filter(agency=agency).values_list("pk", flat=True))
+        try:
+            agency_close_due(agency=agency, today=today)
+        except Exception:  # one agency's failure must not hold back the others' reports
+            logger.exception("periods of %s not closed", agency.code)
+            failed.append(agency.code)
+        new = ClosedPeriod.objects.filter(agency=agency).exclude(pk__in=before)
+        closed += new.select_related("agency").order_by("pk")
+    if failed:
+        raise CloseFailed(failed, closed)
     return closed
+
+
+def agency_close_due(*, agency: Agency, today: date | None = None) -> None:
+    """`periods_close_due` for one agency (the demo seed uses it too)."""
+    for period in _due_quarters(agency, today or periods.local_today(agency)):
+        period_close(agency=agency, period=period, acting_user=None)
+    done = set(ClosedPeriod.objects.filter(agency=agency).values_list("period", flat=True))
+    for year in sorted({p[:4] for p in done if "-Q" in p} - done):
+        if all(q in done for q in periods.quarters_of(year)):
+            try:
+                _year_freeze(agency=agency, period=year, acting_user=None)
+            except PeriodError:
+                logger.exception("year %s of %s not frozen", year, agency.code)
 
 
 def _due_quarters(agency: Agency, today: date) -> list[str]:

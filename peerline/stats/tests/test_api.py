@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from peerline.accounts import policy
@@ -129,16 +128,14 @@ def test_command_staff_get_403_on_every_row_level_or_per_psp_endpoint_2011_3_1(
 # --------------------------------------------------------------------------------------------
 
 
-def test_the_page_shows_suppressed_cells_as_below_k_with_a_legend_2011_3_1(
-    command, closed_quarter
-):
+def test_the_page_shows_suppressed_cells_as_below_k_with_a_legend_2011_3_1(command, closed_quarter):
     response = command.get(reverse("stats:released"))
     assert response.status_code == 200
     html = response.content.decode()
     assert f'value="{closed_quarter}" selected' in html
     assert "Reading the tables" in html
     assert "&lt;11" in html and "(not shown)" in html
-    assert "<th scope=\"row\">Death notification</th><td class=\"text-right\">&lt;11" in html
+    assert '<th scope="row">Death notification</th><td class="text-right">&lt;11' in html
     assert reverse("stats:released-pdf", args=[closed_quarter]) in html
 
 
@@ -209,4 +206,4 @@ def test_the_threshold_form_refuses_k_below_5_and_records_a_change_2011_3_1(
     change = ThresholdChange.objects.get()
     assert (change.old_k, change.new_k, change.changed_by) == (11, 7, users[Role.COORDINATOR])
     page = coordinator.get(reverse("stats:periods")).content.decode()
-    assert "<td class=\"text-right\">11</td><td class=\"text-right\">7</td>" in page
+    assert '<td class="text-right">11</td><td class="text-right">7</td>' in page

@@ -348,7 +348,7 @@ def test_non_partition_table_has_no_total_and_needs_no_complement():
     assert audit(release, tables) == {("referral", ("clinician",)): (0.0, 50.0)}
 
 
-def test_non_partition_counts_may_exceed_no_cell_and_are_checked():
+def test_a_non_partition_count_above_the_grand_total_is_refused():
     with pytest.raises(ValueError, match="at most the grand total"):
         protect(
             [
@@ -392,7 +392,7 @@ def test_partition_tables_must_share_a_total():
         protect([one_d("a", {"x": 20}), one_d("b", {"y": 21})], k=11)
 
 
-def test_grand_total_is_suppressed_when_a_table_has_nothing_left():
+def test_a_table_may_be_hidden_entirely_while_the_total_stays():
     # "night" is small; its only partner is "day", so the shift table is fully hidden. Nothing
     # else pins them, so the total stays published.
     tables = [one_d("shift", {"day": 40, "night": 4}), one_d("activity", {"a": 20, "b": 24})]
@@ -649,3 +649,20 @@ def test_linked_quarters_with_finer_categories_are_merged_exactly():
         ("recipient_group", ("family",)),
     }
     assert pinned_values(audit(release, year, [link])) == []
+
+
+def test_year_total_is_suppressed_when_it_would_give_away_a_small_quarter_total():
+    # Q3 had one contact: its whole release is suppressed (total 1 < 11). The year's total 61
+    # minus the other quarters' totals would give it away, and so would the year's a1 (21).
+    # The year's a0 (40) is known anyway from the quarters (Q3 shows a0 = 0).
+    quarters = [{"a0": 20, "a1": 20}, {"a0": 0, "a1": 0}, {"a0": 0, "a1": 1}, {"a0": 20, "a1": 0}]
+    q_releases = [protect([one_d("a", q)], k=11) for q in quarters]
+    assert [r.grand_total for r in q_releases] == [40, 0, None, 20]
+    link = LinkedRelease(parts=tuple((f"Q{q + 1}", r) for q, r in enumerate(q_releases)))
+    year = [one_d("a", {"a0": 40, "a1": 21})]
+    release = protect(year, k=11, linked=[link])
+    assert release.grand_total is None and release.tables[0].total is None
+    assert published(release) == {("a", ("a0",)): 40, ("a", ("a1",)): None}
+    bounds = audit(release, year, [link])
+    assert bounds[("Q3/" + GRAND_TOTAL, ())][1] == math.inf
+    assert pinned_values(bounds) == []

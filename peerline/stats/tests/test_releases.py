@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from peerline.accounts.models import Role
 from peerline.agencies.models import Category
@@ -155,20 +155,16 @@ def test_a_closed_report_is_frozen_and_late_entries_count_in_the_open_period_201
     assert ClosedPeriod.objects.filter(agency=agency, period=period).count() == 1
 
 
-def test_small_counts_are_suppressed_and_none_can_be_recovered_2011_3_1(
-    agency, users, coordinator
-):
+def test_small_counts_are_suppressed_and_none_can_be_recovered_2011_3_1(agency, users, coordinator):
     period = previous_quarter(agency)
     add_contacts(agency, users, period, 150, seed=7)
     closed = releases.period_close(agency=agency, period=period, acting_user=coordinator)
     data = json.loads(bytes(closed.release_json))
-    for (_, _), count in published(data).items():
+    for count in published(data).values():
         assert count is None or count == 0 or count >= 11
     assert any(count is None for count in published(data).values())
     counts = closed.cell_counts
-    bounds = disclosure.audit(
-        releases.release_from_payload(data), tables.to_tables(counts)
-    )
+    bounds = disclosure.audit(releases.release_from_payload(data), tables.to_tables(counts))
     assert disclosure.pinned_values(bounds) == []
 
 
@@ -272,8 +268,12 @@ def test_a_year_links_quarters_released_before_the_agency_shrank_2011_3_1(
     year = str(periods.local_today(agency).year - 1)
     quarters = periods.quarters_of(year)
     # First quarter: sworn 3 and civilian 4 are both hidden, so their sum is known (7).
-    add_contacts(agency, users, quarters[0], 3, activity="grief", **{**PLAIN, "recipient_group": "sworn"})
-    add_contacts(agency, users, quarters[0], 4, activity="grief", **{**PLAIN, "recipient_group": "civilian"})
+    add_contacts(
+        agency, users, quarters[0], 3, activity="grief", **{**PLAIN, "recipient_group": "sworn"}
+    )
+    add_contacts(
+        agency, users, quarters[0], 4, activity="grief", **{**PLAIN, "recipient_group": "civilian"}
+    )
     add_contacts(agency, users, quarters[0], 40, activity="grief", **PLAIN)
     add_contacts(agency, users, quarters[1], 50, seed=4)
     for quarter in quarters[:2]:
@@ -367,6 +367,22 @@ def test_the_close_periods_command_closes_what_is_due(agency, users, capsys):
     assert f"{agency.code} {period}: closed" in capsys.readouterr().out
     call_command("close-periods", "--today", today.isoformat())
     assert "No period was due." in capsys.readouterr().out
+
+
+def test_one_agencys_failure_does_not_hold_back_the_others(agency, other_agency, monkeypatch):
+    period = previous_quarter(agency, back=2)
+    real = releases.period_close
+
+    def failing(*, agency, period, acting_user):
+        if agency.code == "TEST":
+            raise RuntimeError("boom")
+        return real(agency=agency, period=period, acting_user=acting_user)
+
+    monkeypatch.setattr(releases, "period_close", failing)
+    today = periods.last_day(period) + timedelta(days=20)
+    with pytest.raises(CommandError, match="TEST"):
+        call_command("close-periods", "--today", today.isoformat())
+    assert periods.is_closed(other_agency, period) and not periods.is_closed(agency, period)
 
 
 def test_the_close_freezes_a_pdf(agency, coordinator):

@@ -104,13 +104,13 @@ def test_the_split_needs_k_employees_of_each_category_2011_3_1(agency, chain):
 
 
 def test_year_counts_merge_quarters_of_either_shape():
-    split = {"recipient_group": {"sworn": 2, "civilian": 3, "family": 1, "retiree": 0,
-                                 "other_agency": 0}}
+    split = {
+        "recipient_group": {"sworn": 2, "civilian": 3, "family": 1, "retiree": 0, "other_agency": 0}
+    }
     merged = {"recipient_group": {"employee": 4, "family": 0, "retiree": 2, "other_agency": 1}}
     others = {name: {} for name, _, _ in FIXED if name != "recipient_group"}
     total = tables.add([{**split, **others}, {**merged, **others}], split=False)
-    assert total["recipient_group"] == {"employee": 9, "family": 1, "retiree": 2,
-                                        "other_agency": 1}
+    assert total["recipient_group"] == {"employee": 9, "family": 1, "retiree": 2, "other_agency": 1}
 
 
 def test_the_tables_are_accepted_by_protect(agency, users):

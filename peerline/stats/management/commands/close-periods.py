@@ -25,11 +25,17 @@ class Command(BaseCommand):
                 today = date.fromisoformat(options["today"])
             except ValueError:
                 raise CommandError("Give --today as YYYY-MM-DD.") from None
-        closed = releases.periods_close_due(today=today)
+        failure = None
+        try:
+            closed = releases.periods_close_due(today=today)
+        except releases.CloseFailed as error:
+            closed, failure = error.closed, error
         for period in closed:
             self.stdout.write(
                 f"{period.agency.code} {period.period}: closed, smallest count shown "
                 f"{period.threshold}."
             )
+        if failure is not None:
+            raise CommandError(str(failure))
         if not closed:
             self.stdout.write("No period was due.")
