@@ -26,7 +26,8 @@ What the attacker is assumed to know (`audit` models all of it):
   the grand total, and, when the table also has single-valued dimensions shared with a partition
   table, at most the matching margin of that table;
 * linked releases (`LinkedRelease`): each of our cells and our grand total equals the sum of the
-  same cell over the already published releases of the sub-periods.
+  same cell over the already published releases of the sub-periods (whose categories may be
+  finer than ours, see `LinkedRelease.merge`).
 
 "Pinned" is decided on the LP interval ``[lo, hi]``: a value is pinned when the interval holds
 fewer than two integers, ``floor(hi) - ceil(lo) < 1`` (with a 1e-6 tolerance). That implies the
@@ -316,7 +317,8 @@ def _shape_of_table(table: Table) -> _Shape:
 
 def _shape_of_release(table: TableRelease, label: str) -> tuple[_Shape, list[float | None]]:
     dims = tuple(table.dimensions)
-    keys, values = [], []
+    keys: list[Key] = []
+    values: list[float | None] = []
     for row in table.rows:
         if (row.count is None) != bool(row.suppressed):
             raise ValueError(f"{label}: a row of {table.name!r} is inconsistently suppressed")
@@ -329,7 +331,7 @@ def _shape_of_release(table: TableRelease, label: str) -> tuple[_Shape, list[flo
 
 def _published_total(release: Release, label: str) -> int | None:
     """The grand total as the attacker knows it: published directly or as a table total."""
-    known = {release.grand_total} - {None}
+    known: set[int] = set() if release.grand_total is None else {release.grand_total}
     for table in release.tables:
         if table.total is not None:
             if not table.partition:
@@ -390,7 +392,7 @@ def _add_linked(
             eq=True,
             desc=f"the grand total is the sum of the linked releases' ({labels})",
         )
-        for shape, ids in zip(shapes, cell_ids, strict=True):
+        for shape, our_ids in zip(shapes, cell_ids, strict=True):
             if not all(shape.name in p[1] for p in parts):
                 continue
             for label, by_name, dims, _ in parts:
@@ -399,7 +401,7 @@ def _add_linked(
                         f"linked release {label}: table {shape.name!r} has other dimensions or "
                         "categories than ours"
                     )
-            for key, var in zip(shape.keys, ids, strict=True):
+            for key, var in zip(shape.keys, our_ids, strict=True):
                 members = [m for p in parts for m in p[1][shape.name][key]]
                 model.add_relation(
                     [var, *members],
@@ -473,7 +475,10 @@ class _Solver:
     def _lp(self, comp: list[int]):
         local = {v: i for i, v in enumerate(comp)}
         rel_ids = sorted({r for v in comp for r in self.model.var_rels[v]})
-        eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
+        eq_rows: list[np.ndarray] = []
+        ub_rows: list[np.ndarray] = []
+        eq_rhs: list[float] = []
+        ub_rhs: list[float] = []
         for r in rel_ids:
             rel = self.model.relations[r]
             row = np.zeros(len(comp))
@@ -615,7 +620,7 @@ def protect(
         raise ValueError("without a partition table, pass grand_total")
     else:
         total = grand_total
-    values = [[float(c) for c in t.cells.values()] for t in tables]
+    values: list[list[float | None]] = [[float(c) for c in t.cells.values()] for t in tables]
     model, cell_ids, g = _build(shapes, values, float(total), linked)
     value = np.array(model.value)
     for rel in model.relations:
@@ -637,8 +642,7 @@ def protect(
         # What the linked releases disclose on their own, whatever we publish.
         unknown = parts_unknown | {v for v in range(len(model.keys)) if model.own[v]}
         frozen = _propagate(model, unknown)
-        leaked = sorted(v for v in frozen if not model.own[v])
-        if not leaked:
+        if all(model.own[v] for v in frozen):  # else a part leaks already: reported below
             baseline = _Solver(model)
             for comp in baseline.components(unknown - frozen):
                 frozen |= baseline.pinned(comp)
