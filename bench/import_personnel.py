@@ -19,24 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-HEADER = [
-    "employee_number",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "category",
-    "job_family",
-    "rank",
-    "division",
-    "shift",
-    "supervisor_number",
-    "good_standing",
-    "hire_date",
-    "separation_date",
-    "separation_kind",
-]
-
 
 def roster(size: int, seed: int = 1) -> list[list[str]]:
     """A chief, then commanders, lieutenants, sergeants and officers: 6 levels, fictional names."""
@@ -83,9 +65,12 @@ def roster(size: int, seed: int = 1) -> list[list[str]]:
 
 
 def as_csv(rows: list[list[str]]) -> str:
+    """The rows under the importer's own header (called once Django is set up)."""
+    from peerline.agencies.importer import COLUMNS
+
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(COLUMNS)
     writer.writerows(rows)
     return out.getvalue()
 
