@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from peerline.accounts.api import router as accounts_router
 from peerline.agencies.api import router as agencies_router
 from peerline.contacts.api import router as contacts_router
+from peerline.coverage.api import router as coverage_router
 from peerline.stats.api import router as stats_router
 
 
@@ -32,3 +33,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", agencies_router)
 api.add_router("/", contacts_router)
 api.add_router("/", stats_router)
+api.add_router("/", coverage_router)

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "peerline.governance",
     "peerline.contacts",
     "peerline.stats",
+    "peerline.team",
+    "peerline.partners",
+    "peerline.coverage",
+    "peerline.directory",
 ]
 
 MIDDLEWARE = [

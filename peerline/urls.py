@@ -21,6 +21,10 @@ urlpatterns = [
     path("agency/", agency_views.agency, name="agency"),
     path("contacts/", include("peerline.contacts.urls")),
     path("stats/", include("peerline.stats.urls")),
+    path("team/", include("peerline.team.urls")),
+    path("coverage/", include("peerline.coverage.urls")),
+    path("peers/", include("peerline.directory.urls")),
+    path("partners/", include("peerline.partners.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -31,6 +31,15 @@ class Permission(StrEnum):
     CONTACT_LOG = "contact.log"  # a PSP's own non-identifying contact records (2011 §6.7)
     STATS_PROGRAM = "stats.program"  # full utilisation data, per PSP (2011 §3.9)
     STATS_RELEASED = "stats.released"  # disclosure-controlled releases only (2011 §3.1)
+    TEAM_MANAGE = "team.manage"  # selection, status, leave, deselection, agreements (2011 §3.9, §4)
+    # Anyone's own part in the team: volunteering, their application, signing the agreement,
+    # their directory card, a recommendation asked of them. Views check it is theirs.
+    TEAM_SELF = "team.self"
+    TEAM_INTERVIEW = "team.interview"  # interview panels: PSPs and the licensed MHP (2011 §4.1)
+    COVERAGE_VIEW = "coverage.view"  # coverage matrix and forecast (2011 §3.2, §3.8.1–§3.8.3)
+    RECRUITMENT_PLAN = "coverage.recruit"  # names candidates, so the coordinator only (§3.9)
+    DIRECTORY = "directory"  # find a peer: every employee chooses their own (2011 §3.6)
+    PARTNERS_MANAGE = "partners.manage"  # agreements with partner agencies (2011 §3.8.2)
 
 
 class AgencyRequest(HttpRequest):
@@ -53,6 +62,15 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.STATS_RELEASED: frozenset(
         {Role.COORDINATOR, Role.COMMAND_STAFF, Role.STEERING_COMMITTEE}
     ),
+    Permission.TEAM_MANAGE: frozenset({Role.COORDINATOR}),
+    Permission.TEAM_SELF: ALL_ROLES,
+    Permission.TEAM_INTERVIEW: frozenset(
+        {Role.PEER_SUPPORTER, Role.CLINICAL_ADVISOR, Role.COORDINATOR}
+    ),
+    Permission.COVERAGE_VIEW: frozenset({Role.COORDINATOR, Role.STEERING_COMMITTEE}),
+    Permission.RECRUITMENT_PLAN: frozenset({Role.COORDINATOR}),
+    Permission.DIRECTORY: ALL_ROLES,
+    Permission.PARTNERS_MANAGE: frozenset({Role.COORDINATOR}),
 }
 
 

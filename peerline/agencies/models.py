@@ -37,6 +37,15 @@ class Agency(models.Model):
     repeat_contact_threshold = models.PositiveSmallIntegerField(
         default=4, validators=[MinValueValidator(2)]
     )
+    # 2011 §3.8.1: enough PSPs for every shift, division, sworn and civilian. The coverage target:
+    # one active PSP for every this many employees in each shift × division × category cell.
+    employees_per_psp = models.PositiveSmallIntegerField(
+        "employees per peer supporter (target)", default=25, validators=[MinValueValidator(1)]
+    )
+    # 2011 §4.1: volunteers in good standing; the agency sets the minimum service.
+    min_service_months = models.PositiveSmallIntegerField(
+        "minimum months of service to volunteer", default=12
+    )
 
     class Meta:
         verbose_name_plural = "agencies"
