@@ -25,6 +25,7 @@ from django.utils import timezone
 from peerline.accounts.models import Membership, Role
 from peerline.contacts.demo import seed_contacts
 from peerline.stats.releases import agency_close_due
+from peerline.team.demo import seed_team
 
 from . import chain
 from .models import Agency, Category, Division, Employee, JobFamily, SeparationKind, Shift
@@ -230,6 +231,7 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         }
         rows = _write_roster(agency, people, rng, today, divisions, shifts)
         logins = _create_users(agency, people, rows, rng)
+        seed_team(agency=agency, seed=seed, today=today)
         seed_contacts(agency=agency, seed=seed, today=today)
         # Past quarters are closed, so command staff have released reports to read (2011 §3.1).
         agency_close_due(agency=agency, today=today)
@@ -244,9 +246,10 @@ def delete_demo() -> None:
     users = get_user_model().objects
     demo_users = set(users.filter(memberships__agency=agency).values_list("pk", flat=True))
     demo_users |= set(users.filter(employee__agency=agency).values_list("pk", flat=True))
-    elsewhere = Membership.objects.exclude(agency=agency).values("user_id")
-    users.filter(pk__in=demo_users).exclude(pk__in=elsewhere).delete()
+    elsewhere = set(Membership.objects.exclude(agency=agency).values_list("user_id", flat=True))
+    # The agency first: its team's signatures keep the accounts that signed them (§6.8).
     agency.delete()
+    users.filter(pk__in=demo_users - elsewhere).delete()
 
 
 # -- the plan ------------------------------------------------------------------------------------

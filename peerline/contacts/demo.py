@@ -259,10 +259,14 @@ def seed_contacts(*, agency: Agency, seed: int, today: date) -> SeededContacts:
     for member, weight in enumerate(busyness):
         for _ in range(round(weight * scale)):
             plan.append((member, rng.choices(months, month_weights)[0], False))
+    # A bigger team sends more PSPs to an incident, and they see more people.
+    scale_up = max(1.0, len(team) / TEAM_SIZE)
     for _ in range(INCIDENTS):
         month = rng.choice(months)
-        responders = rng.sample(range(len(team)), min(len(team), rng.randint(3, 6)))
-        for _ in range(rng.randint(8, 18)):
+        responders = rng.sample(
+            range(len(team)), min(len(team), round(rng.randint(3, 6) * scale_up))
+        )
+        for _ in range(round(rng.randint(8, 18) * scale_up)):
             plan.append((rng.choice(responders), month, True))
 
     contacts = [

@@ -289,7 +289,7 @@ class AgreementSignature(models.Model):
         PeerSupporter, on_delete=models.CASCADE, related_name="signatures"
     )
     agreement = models.ForeignKey(
-        ConfidentialityAgreement, on_delete=models.PROTECT, related_name="signatures"
+        ConfidentialityAgreement, on_delete=models.RESTRICT, related_name="signatures"
     )
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

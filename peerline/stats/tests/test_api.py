@@ -98,15 +98,19 @@ def test_roles_without_the_release_permission_get_403(client_for, closed_quarter
 # --------------------------------------------------------------------------------------------
 
 
+EVERYONE = {policy.Permission.TEAM_SELF, policy.Permission.DIRECTORY}
+
+
 def test_command_staff_hold_no_permission_but_released_statistics_2011_3_1():
     held = {perm for perm, roles in policy.GRANTS.items() if Role.COMMAND_STAFF in roles}
-    assert held == {policy.Permission.HOME, policy.Permission.STATS_RELEASED}
+    # Besides what every employee has: their own part in the team, and finding a peer (§3.6).
+    assert held == {policy.Permission.HOME, policy.Permission.STATS_RELEASED, *EVERYONE}
 
 
 def test_command_staff_get_403_on_every_row_level_or_per_psp_endpoint_2011_3_1(
     users, chain, command
 ):
-    allowed = {policy.Permission.HOME, policy.Permission.STATS_RELEASED}
+    allowed = {policy.Permission.HOME, policy.Permission.STATS_RELEASED, *EVERYONE}
     pages = [
         (route, name)
         for route, view, name in page_endpoints()

@@ -1,0 +1,410 @@
+"""The demo agency's peer support team: members in every status, and volunteers in selection.
+
+`seed_team` runs inside `seed_demo`'s transaction, after the log-ins exist and before the contact
+log is seeded (whose PSPs are the team's active members and those on leave). It gives the
+coordinator something real on every page of issue 4:
+
+- about one active PSP for every 28 employees, spread across divisions, some of them first-line
+  supervisors (marked, 2011 §7.4), two of them retiring within the forecast (2011 §3.8.3);
+- two on leave (one due back within the week: the coordinator's reminder, §4.4), one who stepped
+  down, one deselected for failing to attend training (§4.3), two alumni;
+- version 2 of the confidentiality agreement published two months ago, which all but two active
+  PSPs have signed (§6.8);
+- volunteers at every stage of selection (§4.1, §4.2), with recommendations asked of the demo
+  "steering" and "command" log-ins and interview seats for "peer" and "clinician".
+
+Deterministic like the rest of the demo: one `random.Random(seed)`, rows read in a fixed order.
+Members and volunteers get accounts `psp-<employee number>` without a usable password.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+
+from peerline.accounts.models import Membership, Role
+from peerline.agencies.models import Agency, Employee, JobFamily
+
+from .defaults import agreement_create_default
+from .models import (
+    CONSIDERATIONS,
+    AgreementSignature,
+    Application,
+    ConfidentialityAgreement,
+    Decision,
+    Deselection,
+    DeselectionCriterion,
+    ExperienceArea,
+    Interview,
+    InterviewScore,
+    Language,
+    LeaveOfAbsence,
+    LeaveReason,
+    Outcome,
+    PanelRole,
+    PeerSupporter,
+    Recommendation,
+    RecommenderRelation,
+    Recommends,
+    Status,
+    StatusChange,
+)
+
+EMPLOYEES_PER_ACTIVE_PSP = 28
+MIN_ACTIVE, MAX_ACTIVE = 3, 250
+EMPLOYEES_PER_VOLUNTEER = 50
+MIN_VOLUNTEERS, MAX_VOLUNTEERS = 3, 200
+UNSIGNED_V2 = (3, 8)  # members who have not yet signed version 2 of the agreement
+# Ranks that never join the team here: command staff and managers (2011 §7.2, §7.4).
+NOT_ON_THE_TEAM = ("Chief", "Deputy", "Commander", "Major", "Captain", "Manager", "Lieutenant")
+# The stages a volunteer can be at, in order; volunteers are dealt to them round robin.
+STAGES = ("volunteered", "eligible", "recommended", "interviewed", "selected", "signed")
+STATEMENTS = (
+    "After the shooting on the east side a peer sat with me for hours. I want to do that for "
+    "someone else.",
+    "I have worked nights in this unit for years and know how isolating it gets. I would like to "
+    "be someone people on my shift can call.",
+    "I went through a hard divorce and came out the other side with help. I am ready to give "
+    "some of that back.",
+    "I served two deployments before joining. Colleagues who are veterans sometimes find it "
+    "easier to talk to another veteran.",
+    "Dispatchers hear the worst calls and rarely hear how they end. I want our center to have "
+    "someone who understands that.",
+)
+
+
+@dataclass(frozen=True)
+class SeededTeam:
+    active: int
+    on_leave: int
+    volunteers: int
+
+
+def seed_team(*, agency: Agency, seed: int, today: date) -> SeededTeam:
+    """Build the demo team of `agency` (see the module docstring)."""
+    rng = random.Random(seed)
+    tz = ZoneInfo(agency.time_zone)
+    users = get_user_model().objects
+    demo_users = {user.username: user for user in users.filter(memberships__agency=agency)}
+    coordinator = demo_users.get("coordinator")
+    v1 = agreement_create_default(agency=agency)
+    v1.published_at = _at(today - timedelta(days=5 * 365), tz)
+    v1.save(update_fields=["published_at"])
+    v2 = ConfidentialityAgreement.objects.create(
+        agency=agency,
+        version=2,
+        text=v1.text.replace(
+            "I understand that",
+            "I will not discuss supportive contacts on personal social media or messaging "
+            "groups.\n\nI understand that",
+        ),
+        published_at=_at(today - timedelta(days=60), tz),
+        published_by=coordinator,
+    )
+
+    employees = list(
+        Employee.objects.filter(agency=agency, good_standing=True, separated_on__isnull=True)
+        .exclude(job_family=JobFamily.COMMAND)
+        .order_by("employee_number")
+    )
+    peer_login = next(
+        (row for row in employees if row.user_id == getattr(demo_users.get("peer"), "pk", None)),
+        None,
+    )
+    pool = [
+        row
+        for row in employees
+        if row.user_id is None
+        and not any(word in row.rank for word in NOT_ON_THE_TEAM)
+        and row.hire_date is not None
+        and (today - row.hire_date).days >= 2 * 365
+    ]
+    total = Employee.objects.filter(agency=agency).count()
+    active_count = max(MIN_ACTIVE, min(MAX_ACTIVE, round(total / EMPLOYEES_PER_ACTIVE_PSP)))
+    volunteer_count = max(
+        MIN_VOLUNTEERS, min(MAX_VOLUNTEERS, round(total / EMPLOYEES_PER_VOLUNTEER))
+    )
+
+    # One member from each division first, so the team reaches every part of the agency.
+    by_division: dict[int, list[Employee]] = {}
+    for row in pool:
+        if not row.separation_kind:
+            by_division.setdefault(row.division_id, []).append(row)
+    members = [rng.choice(by_division[key]) for key in sorted(by_division)]
+    # A first-line supervisor, marked on the team with the guidance of 2011 §7.4.
+    with_reports = _with_reports(agency)
+    supervisors = [row for row in pool if row.pk in with_reports and not row.separation_kind]
+    members += [
+        row for row in rng.sample(supervisors, min(1, len(supervisors))) if row not in members
+    ]
+    retiring = [row for row in pool if row.separation_kind == "retirement"]
+    members += rng.sample(retiring, min(2, len(retiring)))  # the forecast's drops (§3.8.3)
+    taken = {row.pk for row in members}
+    rest = [row for row in pool if row.pk not in taken and not row.separation_kind]
+    members += rng.sample(rest, max(0, active_count - 1 + 6 - len(members)))
+    taken |= {row.pk for row in members}
+    rest = [row for row in rest if row.pk not in taken]
+    volunteers = rng.sample(rest, min(len(rest), volunteer_count))
+    if peer_login is not None:
+        members.insert(0, peer_login)
+
+    everyone = members + volunteers
+    _give_accounts(agency, [row for row in everyone if row.user_id is None])
+
+    # Members: the first are active, then two on leave, one inactive, one deselected, two alumni.
+    fates = [Status.ACTIVE] * (len(members) - 6) + [
+        Status.ON_LEAVE,
+        Status.ON_LEAVE,
+        Status.INACTIVE,
+        Status.DESELECTED,
+        Status.ALUMNI,
+        Status.ALUMNI,
+    ]
+    panel = [demo_users[name] for name in ("peer", "clinician") if name in demo_users]
+    recommenders = [demo_users[name] for name in ("steering", "command") if name in demo_users]
+    history: list[StatusChange] = []
+    signatures: list[AgreementSignature] = []
+    leaves: list[LeaveOfAbsence] = []
+    for n, (row, fate) in enumerate(zip(members, fates, strict=True)):
+        joined = today - timedelta(days=rng.randrange(120, 6 * 365))
+        applied = joined - timedelta(days=rng.randrange(45, 120))
+        psp = PeerSupporter.objects.create(
+            agency=agency,
+            employee=row,
+            status=fate,
+            status_since=joined,
+            initial_training_on=joined - timedelta(days=rng.randrange(3, 20)),
+            **_card(rng, row),
+        )
+        application = Application.objects.create(
+            peer_supporter=psp,
+            submitted_at=_at(applied, tz),
+            statement=rng.choice(STATEMENTS),
+            eligibility_checked_at=_at(applied + timedelta(days=7), tz),
+            eligibility_checked_by=coordinator,
+            eligible=True,
+        )
+        Decision.objects.create(
+            application=application,
+            outcome=Outcome.SELECTED,
+            reasons="Strong recommendations and a consistent panel; ready after initial training.",
+            decided_at=_at(joined - timedelta(days=21), tz),
+            decided_by=coordinator,
+        )
+        history += [
+            StatusChange(peer_supporter=psp, to_status=Status.CANDIDATE, effective_on=applied,
+                         reason="Volunteered", recorded_by=row.user),
+            StatusChange(peer_supporter=psp, from_status=Status.CANDIDATE,
+                         to_status=Status.ACTIVE, effective_on=joined,
+                         reason="Onboarding complete: agreement signed, initial training done",
+                         recorded_by=coordinator),
+        ]  # fmt: skip
+        signatures.append(_signature(psp, v1, row, joined - timedelta(days=20), tz))
+        # All but two active members have signed the version published two months ago.
+        if fate == Status.ACTIVE and n not in UNSIGNED_V2:
+            signatures.append(
+                _signature(psp, v2, row, v2.published_at.date() + timedelta(days=n % 30), tz)
+            )
+        _fate(psp, fate, n, rng, today, coordinator, history, leaves, v2, row, tz, signatures)
+
+    for n, row in enumerate(volunteers):
+        _volunteer(agency, row, STAGES[n % len(STAGES)], n, rng, today, tz, coordinator,
+                   recommenders, panel, v2, history, signatures)  # fmt: skip
+
+    StatusChange.objects.bulk_create(history)
+    AgreementSignature.objects.bulk_create(signatures)
+    LeaveOfAbsence.objects.bulk_create(leaves)
+    team = PeerSupporter.objects.filter(
+        agency=agency, status__in=[Status.ACTIVE, Status.ON_LEAVE]
+    ).values_list("employee__user_id", flat=True)
+    have = set(
+        Membership.objects.filter(agency=agency, role=Role.PEER_SUPPORTER).values_list(
+            "user_id", flat=True
+        )
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user_id=uid, agency=agency, role=Role.PEER_SUPPORTER)
+            for uid in team
+            if uid not in have
+        ]
+    )
+    return SeededTeam(
+        active=sum(fate == Status.ACTIVE for fate in fates),
+        on_leave=fates.count(Status.ON_LEAVE),
+        volunteers=len(volunteers),
+    )
+
+
+def _with_reports(agency: Agency) -> set[int]:
+    return set(
+        Employee.objects.filter(agency=agency, supervisor__isnull=False).values_list(
+            "supervisor_id", flat=True
+        )
+    )
+
+
+def _at(day: date, tz: ZoneInfo, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=tz)
+
+
+def _give_accounts(agency: Agency, rows: list[Employee]) -> None:
+    users = get_user_model().objects
+    users.bulk_create(
+        [
+            users.model(
+                username=f"psp-{row.employee_number}",
+                email=row.email,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                password=make_password(None),
+            )
+            for row in rows
+        ]
+    )
+    ids = dict(
+        users.filter(username__in=[f"psp-{row.employee_number}" for row in rows]).values_list(
+            "username", "pk"
+        )
+    )
+    for row in rows:
+        row.user_id = ids[f"psp-{row.employee_number}"]
+    Employee.objects.bulk_update(rows, ["user"])
+
+
+def _card(rng: random.Random, row: Employee) -> dict[str, object]:
+    """What a PSP shows in the directory (2011 §3.6): self-disclosed, so often little."""
+    languages = [Language.ENGLISH.value]
+    if rng.random() < 0.3:
+        languages.append(rng.choice([Language.SPANISH, Language.VIETNAMESE, Language.ASL,
+                                     Language.TAGALOG, Language.KOREAN]).value)  # fmt: skip
+    areas = rng.sample([area.value for area in ExperienceArea], rng.randint(0, 3))
+    if row.job_family == JobFamily.TELECOMMUNICATIONS and ExperienceArea.DISPATCH not in areas:
+        areas.append(ExperienceArea.DISPATCH.value)
+    return {
+        "languages": languages,
+        "experience_areas": sorted(areas),
+        "reach_phone": row.phone,
+        "reach_email": row.email,
+        "reach_note": rng.choice(
+            ["", "Text first, I call back", "Evenings are best", "Any time, day or night"]
+        ),  # fmt: skip
+        "available": rng.random() >= 0.1,
+    }
+
+
+def _signature(
+    psp: PeerSupporter, agreement: ConfidentialityAgreement, row: Employee, day: date, tz: ZoneInfo
+) -> AgreementSignature:
+    return AgreementSignature(
+        peer_supporter=psp, agreement=agreement, signed_by_id=row.user_id,
+        signed_at=_at(max(day, agreement.published_at.date()), tz, 15), typed_name=row.full_name,
+    )  # fmt: skip
+
+
+def _fate(psp, fate, n, rng, today, coordinator, history, leaves, v2, row, tz, signatures):  # type: ignore[no-untyped-def]
+    """The later history of a member who is not simply active."""
+    if fate == Status.ACTIVE:
+        return
+    since = max(
+        psp.status_since + timedelta(days=30), today - timedelta(days=rng.randrange(20, 300))
+    )
+    if fate == Status.ON_LEAVE:
+        # The first is due back within the week (the coordinator's reminder), the second later.
+        starts = today - timedelta(days=40 if n % 2 else 20)
+        back = today + timedelta(days=4 if n % 2 == 0 else 95)
+        if not any(s.agreement_id == v2.pk for s in signatures if s.peer_supporter_id == psp.pk):
+            signatures.append(_signature(psp, v2, row, v2.published_at.date(), tz))
+        leaves.append(LeaveOfAbsence(peer_supporter=psp, starts_on=starts, expected_return=back,
+                                     reason=rng.choice(list(LeaveReason)).value,
+                                     recorded_by=coordinator))  # fmt: skip
+        reason, since = "Leave of absence (2011 §4.4)", starts
+    elif fate == Status.INACTIVE:
+        reason = "Stepped down: new assignment leaves no time for the team"
+    elif fate == Status.DESELECTED:
+        Deselection.objects.create(
+            peer_supporter=psp, criterion=DeselectionCriterion.FAILURE_TO_ATTEND_TRAINING,
+            decided_on=since, decided_by=coordinator,
+            reasons="No update training in three consecutive quarters despite two reminders "
+            "(2011 §4.3, §8.2).",
+        )  # fmt: skip
+        reason = "Deselected: failure to attend training (2011 §4.3)"
+    else:
+        reason = "Retired from the team after years of service"
+    psp.status_since = since
+    psp.save(update_fields=["status_since"])
+    history.append(StatusChange(peer_supporter=psp, from_status=Status.ACTIVE, to_status=fate,
+                                effective_on=since, reason=reason, recorded_by=coordinator))  # fmt: skip
+
+
+def _volunteer(
+    agency,
+    row,
+    stage,
+    n,
+    rng,
+    today,
+    tz,
+    coordinator,
+    recommenders,
+    panel,
+    v2,  # type: ignore[no-untyped-def]
+    history,
+    signatures,
+):
+    """A volunteer somewhere in selection (2011 §4.1, §4.2)."""
+    applied = today - timedelta(days=rng.randrange(3, 25) + 10 * STAGES.index(stage))
+    psp = PeerSupporter.objects.create(
+        agency=agency,
+        employee=row,
+        status=Status.CANDIDATE,
+        status_since=applied,
+        **_card(rng, row),
+    )
+    application = Application.objects.create(
+        peer_supporter=psp, submitted_at=_at(applied, tz), statement=STATEMENTS[n % len(STATEMENTS)]
+    )
+    history.append(StatusChange(peer_supporter=psp, to_status=Status.CANDIDATE,
+                                effective_on=applied, reason="Volunteered",
+                                recorded_by_id=row.user_id))  # fmt: skip
+    step = STAGES.index(stage)
+    if step >= 1:
+        application.eligibility_checked_at = _at(applied + timedelta(days=2), tz)
+        application.eligibility_checked_by = coordinator
+        application.eligible = True
+        application.save()
+    if step >= 2 and recommenders:
+        for i, recommender in enumerate(recommenders):
+            answered = step >= 3 or i == 0
+            Recommendation.objects.create(
+                application=application, recommender=recommender,
+                relation=RecommenderRelation.SUPERIOR if i == 0 else RecommenderRelation.PEER,
+                answered_at=_at(applied + timedelta(days=6), tz) if answered else None,
+                recommends=rng.choice([Recommends.STRONGLY, Recommends.YES]) if answered else "",
+                comments="Calm under pressure; trusted by the shift." if answered else "",
+            )  # fmt: skip
+    if step >= 3 and panel:
+        interview = Interview.objects.create(
+            application=application, scheduled_for=_at(applied + timedelta(days=12), tz, 14),
+            location="Training room B",
+        )  # fmt: skip
+        for member in panel:
+            role = PanelRole.MHP if member.username == "clinician" else PanelRole.PSP
+            # The demo "peer" has a score sheet still to fill in for some interviews.
+            done = step >= 4 or role == PanelRole.MHP or n >= len(STAGES)
+            scores = {name: rng.randint(3, 5) if done else None for name, _ in CONSIDERATIONS}
+            InterviewScore.objects.create(
+                interview=interview, panelist=member, panel_role=role, comments="",
+                submitted_at=_at(applied + timedelta(days=12), tz, 16) if done else None, **scores,
+            )  # fmt: skip
+    if step >= 4:
+        Decision.objects.create(
+            application=application, outcome=Outcome.SELECTED, decided_by=coordinator,
+            decided_at=_at(applied + timedelta(days=16), tz),
+            reasons="Panel scores of 4 and above on every consideration; strong references.",
+        )  # fmt: skip
+    if step >= 5:
+        signatures.append(_signature(psp, v2, row, applied + timedelta(days=18), tz))
