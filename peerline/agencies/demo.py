@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
 from peerline.contacts.demo import seed_contacts
+from peerline.partners.models import PartnerAgreement
 from peerline.stats.releases import agency_close_due
 from peerline.team.demo import seed_team
 
@@ -37,6 +38,11 @@ DEMO_TIME_ZONE = "America/Denver"
 DEMO_PASSWORD = "peerline-demo"  # noqa: S105 (a documented demo password, printed by the command)
 EMAIL_DOMAIN = "demo-city.example"
 AREA_CODE = "720"
+# A small neighbouring agency whose team is shared with the demo agency, and back (2011 §3.8.2).
+PARTNER_CODE = "DEMO-SO"
+PARTNER_NAME = "Demo County Sheriff's Office"
+PARTNER_EMPLOYEES = 120
+PARTNER_EMAIL_DOMAIN = "demo-county.example"
 MIN_EMPLOYEES = 50
 MAX_EMPLOYEES = 50_000
 
@@ -222,27 +228,40 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         agency = Agency.objects.create(
             code=DEMO_CODE, name=DEMO_NAME, state=DEMO_STATE, time_zone=DEMO_TIME_ZONE
         )
-        divisions = {
-            code: Division.objects.create(agency=agency, code=code, name=name)
-            for code, name in DIVISIONS
-        }
-        shifts = {
-            code: Shift.objects.create(agency=agency, code=code, name=name) for code, name in SHIFTS
-        }
-        rows = _write_roster(agency, people, rng, today, divisions, shifts)
+        rows = _write_roster(agency, people, rng, today)
         logins = _create_users(agency, people, rows, rng)
         seed_team(agency=agency, seed=seed, today=today)
         seed_contacts(agency=agency, seed=seed, today=today)
         # Past quarters are closed, so command staff have released reports to read (2011 §3.1).
         agency_close_due(agency=agency, today=today)
+        _seed_partner(agency, seed, today)
     return DemoResult(agency=agency, employees=len(rows), logins=logins)
 
 
+def _seed_partner(demo: Agency, seed: int, today: date) -> None:
+    """The neighbouring sheriff's office: its own roster and team, shared both ways (§3.8.2)."""
+    rng = random.Random(seed + 1)  # its own draws: the demo agency is the same without it
+    partner = Agency.objects.create(
+        code=PARTNER_CODE, name=PARTNER_NAME, state=DEMO_STATE, time_zone=DEMO_TIME_ZONE
+    )
+    people = _plan(PARTNER_EMPLOYEES, rng)
+    _write_roster(partner, people, rng, today, email_domain=PARTNER_EMAIL_DOMAIN)
+    seed_team(agency=partner, seed=seed + 1, today=today, username_prefix="psp-so-")
+    for giver, receiver in ((partner, demo), (demo, partner)):
+        PartnerAgreement.objects.create(
+            agency=giver, partner=receiver, starts_on=today - timedelta(days=400)
+        )
+
+
 def delete_demo() -> None:
-    """Delete the DEMO agency, its roster and the accounts that exist only for it."""
-    agency = Agency.objects.filter(code=DEMO_CODE).first()
-    if agency is None:
-        return
+    """Delete the demo agency and its partner, their rosters and the accounts only they have."""
+    for code in (PARTNER_CODE, DEMO_CODE):
+        agency = Agency.objects.filter(code=code).first()
+        if agency is not None:
+            _delete_agency(agency)
+
+
+def _delete_agency(agency: Agency) -> None:
     users = get_user_model().objects
     demo_users = set(users.filter(memberships__agency=agency).values_list("pk", flat=True))
     demo_users |= set(users.filter(employee__agency=agency).values_list("pk", flat=True))
@@ -414,10 +433,16 @@ def _write_roster(
     people: list[_Person],
     rng: random.Random,
     today: date,
-    divisions: dict[str, Division],
-    shifts: dict[str, Shift],
+    email_domain: str = EMAIL_DOMAIN,
 ) -> list[Employee]:
-    """Create every employee, level by level, then write the chain paths."""
+    """Create the divisions, shifts and every employee, level by level, then the chain paths."""
+    divisions = {
+        code: Division.objects.create(agency=agency, code=code, name=name)
+        for code, name in DIVISIONS
+    }
+    shifts = {
+        code: Shift.objects.create(agency=agency, code=code, name=name) for code, name in SHIFTS
+    }
     hired = [_hire_date(rng, today, person.seniority) for person in people]
     # Employee numbers follow the hire date, as HR systems hand them out.
     numbers = {
@@ -439,7 +464,7 @@ def _write_roster(
                 employee_number=numbers[i],
                 first_name=first,
                 last_name=last,
-                email=f"{local}@{EMAIL_DOMAIN}",
+                email=f"{local}@{email_domain}",
                 phone=f"{AREA_CODE}-555-01{rng.randrange(100):02d}",
                 category=person.category,
                 job_family=person.job_family,

@@ -83,7 +83,9 @@ class SeededTeam:
     volunteers: int
 
 
-def seed_team(*, agency: Agency, seed: int, today: date) -> SeededTeam:
+def seed_team(
+    *, agency: Agency, seed: int, today: date, username_prefix: str = "psp-"
+) -> SeededTeam:
     """Build the demo team of `agency` (see the module docstring)."""
     rng = random.Random(seed)
     tz = ZoneInfo(agency.time_zone)
@@ -110,10 +112,8 @@ def seed_team(*, agency: Agency, seed: int, today: date) -> SeededTeam:
         .exclude(job_family=JobFamily.COMMAND)
         .order_by("employee_number")
     )
-    peer_login = next(
-        (row for row in employees if row.user_id == getattr(demo_users.get("peer"), "pk", None)),
-        None,
-    )
+    peer = demo_users.get("peer")
+    peer_login = next((row for row in employees if peer and row.user_id == peer.pk), None)
     pool = [
         row
         for row in employees
@@ -152,7 +152,7 @@ def seed_team(*, agency: Agency, seed: int, today: date) -> SeededTeam:
         members.insert(0, peer_login)
 
     everyone = members + volunteers
-    _give_accounts(agency, [row for row in everyone if row.user_id is None])
+    _give_accounts([row for row in everyone if row.user_id is None], username_prefix)
 
     # Members: the first are active, then two on leave, one inactive, one deselected, two alumni.
     fates = [Status.ACTIVE] * (len(members) - 6) + [
@@ -251,12 +251,12 @@ def _at(day: date, tz: ZoneInfo, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=tz)
 
 
-def _give_accounts(agency: Agency, rows: list[Employee]) -> None:
+def _give_accounts(rows: list[Employee], prefix: str) -> None:
     users = get_user_model().objects
     users.bulk_create(
         [
             users.model(
-                username=f"psp-{row.employee_number}",
+                username=f"{prefix}{row.employee_number}",
                 email=row.email,
                 first_name=row.first_name,
                 last_name=row.last_name,
@@ -266,12 +266,12 @@ def _give_accounts(agency: Agency, rows: list[Employee]) -> None:
         ]
     )
     ids = dict(
-        users.filter(username__in=[f"psp-{row.employee_number}" for row in rows]).values_list(
+        users.filter(username__in=[f"{prefix}{row.employee_number}" for row in rows]).values_list(
             "username", "pk"
         )
     )
     for row in rows:
-        row.user_id = ids[f"psp-{row.employee_number}"]
+        row.user_id = ids[f"{prefix}{row.employee_number}"]
     Employee.objects.bulk_update(rows, ["user"])
 
 

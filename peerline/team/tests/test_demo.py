@@ -13,6 +13,7 @@ from django.test import override_settings
 from peerline.accounts.models import Membership, Role
 from peerline.agencies import demo as agency_demo
 from peerline.agencies.models import Agency, Employee
+from peerline.partners.models import PartnerAgreement
 from peerline.team import demo
 from peerline.team.models import (
     AgreementSignature,
@@ -151,3 +152,19 @@ def test_the_same_seed_gives_the_same_team(db, seeded):
         again = agency_demo.seed_demo(employees=600, seed=1, today=TODAY).agency
     assert again.pk != seeded.pk
     assert snapshot(again) == first
+
+
+def test_a_partner_agency_shares_its_team_both_ways_2011_3_8_2(db, seeded):
+    partner = Agency.objects.get(code=agency_demo.PARTNER_CODE)
+    assert team(partner).filter(status=Status.ACTIVE).exists()
+    agreements = PartnerAgreement.objects.filter(agency__in=[seeded, partner])
+    assert {(a.agency_id, a.partner_id) for a in agreements} == {
+        (seeded.pk, partner.pk),
+        (partner.pk, seeded.pk),
+    }
+    assert all(
+        a.shares_directory and a.starts_on <= TODAY and a.ends_on is None for a in agreements
+    )
+    # Its accounts cannot collide with the demo agency's.
+    usernames = team(partner).values_list("employee__user__username", flat=True)
+    assert all(name.startswith("psp-so-") for name in usernames)

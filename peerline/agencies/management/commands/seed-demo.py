@@ -31,6 +31,10 @@ class Command(BaseCommand):
             f"{result.agency.name} ({result.agency.code}): {result.employees:,} employees, "
             f"seed {options['seed']}, in {seconds:.1f} s."
         )
+        self.stdout.write(
+            f"Partner agency sharing its peer support team both ways: {demo.PARTNER_NAME} "
+            f"({demo.PARTNER_CODE}), {demo.PARTNER_EMPLOYEES} employees."
+        )
         self.stdout.write("Demo log-ins (one password for all: it is a demo):\n")
         rows: list[tuple[str, ...]] = [("username", "password", "role", "who they are")]
         rows += [
