@@ -11,6 +11,7 @@ from peerline.agencies.api import router as agencies_router
 from peerline.contacts.api import router as contacts_router
 from peerline.coverage.api import router as coverage_router
 from peerline.stats.api import router as stats_router
+from peerline.training.api import router as training_router
 
 
 class PeerlineAPI(NinjaAPI):
@@ -34,3 +35,4 @@ api.add_router("/", agencies_router)
 api.add_router("/", contacts_router)
 api.add_router("/", stats_router)
 api.add_router("/", coverage_router)
+api.add_router("/", training_router)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "peerline.partners",
     "peerline.coverage",
     "peerline.directory",
+    "peerline.training",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("coverage/", include("peerline.coverage.urls")),
     path("peers/", include("peerline.directory.urls")),
     path("partners/", include("peerline.partners.urls")),
+    path("training/", include("peerline.training.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,9 @@ class Permission(StrEnum):
     RECRUITMENT_PLAN = "coverage.recruit"  # names candidates, so the coordinator only (§3.9)
     DIRECTORY = "directory"  # find a peer: every employee chooses their own (2011 §3.6)
     PARTNERS_MANAGE = "partners.manage"  # agreements with partner agencies (2011 §3.8.2)
+    TRAINING_MANAGE = "training.manage"  # sessions, attendance, compliance (2011 §3.9, §8.2)
+    TRAINING_CATALOGUE = "training.catalogue"  # the agency's own topics (2011 §8.1)
+    TRAINING_SELF = "training.self"  # a PSP's own hours and transcript (2011 §8.2)
 
 
 class AgencyRequest(HttpRequest):
@@ -71,6 +74,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.RECRUITMENT_PLAN: frozenset({Role.COORDINATOR}),
     Permission.DIRECTORY: ALL_ROLES,
     Permission.PARTNERS_MANAGE: frozenset({Role.COORDINATOR}),
+    Permission.TRAINING_MANAGE: frozenset({Role.COORDINATOR}),
+    Permission.TRAINING_CATALOGUE: frozenset({Role.STEERING_COMMITTEE, Role.COORDINATOR}),
+    Permission.TRAINING_SELF: frozenset({Role.PEER_SUPPORTER}),
 }
 
 
