@@ -173,7 +173,7 @@ def assert_accessible_basics(page: Page, *, nav: bool = True) -> None:
           main: document.querySelectorAll('main, [role=main]').length,
           footer: document.querySelectorAll('footer, [role=contentinfo]').length,
           unlabelled: controls.filter((el) => !named(el)).map((el) => el.outerHTML),
-          nameless: buttons.filter((el) => !(el.innerText.trim() || el.getAttribute('aria-label')
+          nameless: buttons.filter((el) => !(el.innerText.trim() || el.textContent.trim() || el.getAttribute('aria-label')
               || [...el.querySelectorAll('img[alt]')].some((img) => img.alt.trim())))
             .map((el) => el.outerHTML),
           imagesWithoutAlt: [...document.querySelectorAll('img:not([alt])')].map((el) => el.src),

@@ -1,0 +1,202 @@
+"""The find-a-peer directory (2011 §3.6, §7.2, §3.8.2): which peer supporters an employee may
+choose from, filtered by what the employee asks for, never ranked or assigned.
+
+Listed: the active PSPs taking contacts now, still with the agency, of the directory's agency
+and of partner agencies whose agreement in force today shares their directory. Never listed:
+the viewer, and anyone above or below the viewer in their own agency's chain of command
+(2011 §7.2: "PSPs should not develop peer support relationships between supervisors or
+subordinates"). The chain test is the materialised path of `peerline.agencies.chain`, so the
+whole list is one query whatever the size of the agency.
+
+Reads only: the directory records nothing about who looked or whom they chose.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from peerline.agencies import chain
+from peerline.agencies.models import Agency, Category, Employee, JobFamily
+from peerline.partners.selectors import directory_givers_ids
+from peerline.team.models import ExperienceArea, Language, PeerSupporter, Status
+
+# Statuses whose PSP has a card to keep up; only ACTIVE (and available) ones are listed.
+CARD_STATUSES = (Status.ACTIVE, Status.ON_LEAVE)
+LANGUAGE_LABELS = dict(Language.choices)
+EXPERIENCE_LABELS = dict(ExperienceArea.choices)
+
+
+@dataclass(frozen=True)
+class DirectoryFilter:
+    """What the employee asks for; every criterion is optional and they combine (AND)."""
+
+    category: str = ""  # Category value
+    job_family: str = ""  # JobFamily value
+    division_id: int | None = None
+    shift_id: int | None = None
+    language: str = ""  # Language code
+    experience_area: str = ""  # ExperienceArea code
+    agency_id: int | None = None  # the directory's own agency or a partner
+
+    @property
+    def count(self) -> int:
+        return sum(1 for value in vars(self).values() if value not in ("", None))
+
+
+@dataclass(frozen=True)
+class Card:
+    """One peer supporter as the directory shows them."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    rank: str
+    category: str
+    job_family: str
+    division: str
+    shift: str
+    agency: str
+    partner: bool  # of a partner agency, not the directory's own
+    languages: list[str] = field(default_factory=list)
+    experience_areas: list[str] = field(default_factory=list)
+    phone: str = ""
+    email: str = ""
+    note: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def dial(self) -> str:
+        """The phone number for a tel: or sms: link: digits, and a leading + if there is one."""
+        digits = re.sub(r"\D", "", self.phone)
+        return f"+{digits}" if self.phone.strip().startswith("+") else digits
+
+
+# What a card shows, read with `values()`: no model instances, one row per PSP.
+_ROW = {
+    "pk": "pk",
+    "agency_id": "agency_id",
+    "agency": "agency__name",
+    "first_name": "employee__first_name",
+    "last_name": "employee__last_name",
+    "rank": "employee__rank",
+    "category": "employee__category",
+    "job_family": "employee__job_family",
+    "division": "employee__division__name",
+    "shift": "employee__shift__name",
+    "work_phone": "employee__phone",
+    "work_email": "employee__email",
+    "languages": "languages",
+    "experience_areas": "experience_areas",
+    "reach_phone": "reach_phone",
+    "reach_email": "reach_email",
+    "reach_note": "reach_note",
+}
+
+
+def _card(row: dict[str, Any], directory_agency_id: int | None) -> Card:
+    """Until the PSP fills in a way to reach them, the card shows their work phone and e-mail."""
+    filled = bool(row["reach_phone"] or row["reach_email"])
+    return Card(
+        pk=row["pk"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        rank=row["rank"],
+        category=Category(row["category"]).label,
+        job_family=JobFamily(row["job_family"]).label,
+        division=row["division"],
+        shift=row["shift"] or "",
+        agency=row["agency"],
+        partner=directory_agency_id is not None and row["agency_id"] != directory_agency_id,
+        languages=[LANGUAGE_LABELS[code] for code in row["languages"] if code in LANGUAGE_LABELS],
+        experience_areas=[
+            EXPERIENCE_LABELS[code] for code in row["experience_areas"] if code in EXPERIENCE_LABELS
+        ],
+        phone=row["reach_phone"] if filled else row["work_phone"],
+        email=row["reach_email"] if filled else row["work_email"],
+        note=row["reach_note"],
+    )
+
+
+def card_for(psp: PeerSupporter, *, directory_agency_id: int | None = None) -> Card:
+    """One PSP's card, as the directory would show it (the preview of their own card)."""
+    row: dict[str, Any] = {}
+    for key, lookup in _ROW.items():
+        value: Any = psp
+        for part in lookup.split("__"):
+            value = getattr(value, part) if value is not None else None
+        row[key] = value
+    return _card(row, directory_agency_id)
+
+
+def listed(*, viewer: Employee | None, agency: Agency, today: date) -> QuerySet[PeerSupporter]:
+    """The PSPs `viewer` may choose from in `agency`'s directory, as one query (2011 §3.6, §7.2).
+
+    A viewer without an employee record (a contract clinician, say) has no chain of command
+    and sees everyone. A viewer whose chain path is missing raises ValueError: the directory
+    fails closed rather than list a supervisor.
+    """
+    qs = PeerSupporter.objects.filter(
+        Q(agency=agency) | Q(agency_id__in=directory_givers_ids(agency, today)),
+        status=Status.ACTIVE,
+        available=True,
+        employee__separated_on__isnull=True,
+    )
+    if viewer is not None:
+        # The chain of command exists within one agency: the viewer's own (2011 §7.2).
+        conflict = Q(employee__agency_id=viewer.agency_id) & chain.chain_q(viewer, "employee__")
+        qs = qs.exclude(employee_id=viewer.pk).exclude(conflict)
+    return qs.select_related("agency", "employee__division", "employee__shift").order_by(
+        "employee__last_name", "employee__first_name", "pk"
+    )
+
+
+def directory_for(
+    *,
+    viewer: Employee | None,
+    agency: Agency,
+    today: date,
+    filters: DirectoryFilter | None = None,
+) -> list[Card]:
+    """The cards `viewer` may choose from, narrowed by `filters`, ordered by name: one query.
+
+    The recipient chooses (2011 §3.6): the filters narrow the list, nothing ranks it.
+    """
+    filters = filters or DirectoryFilter()
+    qs = listed(viewer=viewer, agency=agency, today=today)
+    narrowing = {
+        "employee__category": filters.category,
+        "employee__job_family": filters.job_family,
+        "employee__division_id": filters.division_id,
+        "employee__shift_id": filters.shift_id,
+        "agency_id": filters.agency_id,
+    }
+    qs = qs.filter(**{key: value for key, value in narrowing.items() if value not in ("", None)})
+    rows = [dict(zip(_ROW, values, strict=True)) for values in qs.values_list(*_ROW.values())]
+    # JSON lists: filtered here, the same on SQLite and PostgreSQL; a short list by then.
+    if filters.language:
+        rows = [row for row in rows if filters.language in row["languages"]]
+    if filters.experience_area:
+        rows = [row for row in rows if filters.experience_area in row["experience_areas"]]
+    return [_card(row, agency.pk) for row in rows]
+
+
+def own_card(*, user_id: int, agency: Agency) -> PeerSupporter | None:
+    """The PSP record of the user's own employee in `agency`, if it has a card to edit."""
+    return (
+        PeerSupporter.objects.filter(
+            agency=agency, employee__user_id=user_id, status__in=CARD_STATUSES
+        )
+        .select_related("agency", "employee__division", "employee__shift")
+        .first()
+    )
+
+
+def viewer_of(*, user_id: int) -> Employee | None:
+    """The employee record behind a user, if any (contract clinicians have none)."""
+    return Employee.objects.filter(user_id=user_id).first()

@@ -1,0 +1,90 @@
+"""Find a peer (2011 §3.6) and a PSP's own card.
+
+The filters travel by POST only, so no criterion is ever in a URL, a browser history or an
+access log; the directory page writes nothing and logs nothing about who looked or whom they
+chose. With htmx the filters update the results region alone; without JavaScript the same POST
+answers with the whole page.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from peerline.accounts import policy
+from peerline.agencies.importer import agency_today
+from peerline.governance.services import limits_statement
+from peerline.partners.selectors import partners_sharing_directory_with
+from peerline.team.models import Status
+
+from . import selectors, services
+from .forms import CardForm, DirectoryFilterForm
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@policy.requires(policy.Permission.DIRECTORY)
+def index(request: policy.AgencyRequest) -> HttpResponse:
+    """The PSPs the user may choose from, filtered as they ask, ordered by name."""
+    agency = request.agency
+    today = agency_today(agency)
+    partners = list(partners_sharing_directory_with(agency, today))
+    viewer = selectors.viewer_of(user_id=request.user.pk)
+    form = DirectoryFilterForm(
+        request.POST if request.method == "POST" else None, agency=agency, partners=partners
+    )
+    if not form.is_bound:
+        filters: selectors.DirectoryFilter | None = selectors.DirectoryFilter()
+    elif form.is_valid():
+        filters = form.filters()
+    else:
+        filters = None  # an answer outside the lists: say so rather than guess
+    cards = (
+        selectors.directory_for(viewer=viewer, agency=agency, today=today, filters=filters)
+        if filters is not None
+        else []
+    )
+    context: dict[str, Any] = {
+        "form": form,
+        "cards": cards,
+        "filters": filters,
+        "filter_count": filters.count if filters else 0,
+        "partners": partners,
+        "has_employee_record": viewer is not None,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "directory/_results.html", context)
+    context["limits"] = limits_statement(agency=agency)
+    return render(request, "directory/index.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@policy.requires(policy.Permission.TEAM_SELF)
+def profile(request: policy.AgencyRequest) -> HttpResponse:
+    """A PSP's own card: what they show and how to reach them. Nobody else's can be reached
+    here: the card is found from the logged-in user, never from a parameter."""
+    psp = selectors.own_card(user_id=request.user.pk, agency=request.agency)
+    if psp is None:
+        # Every role may ask (TEAM_SELF); only an active or on-leave PSP has a card.
+        return render(request, "directory/no_card.html")
+    # The preview shows the card as saved, before the form touches the instance.
+    card, listed = selectors.card_for(psp), psp.status == Status.ACTIVE and psp.available
+    form = CardForm(request.POST if request.method == "POST" else None, instance=psp)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.card_update(peer_supporter=psp, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your card is saved.")
+            return redirect("directory:profile")
+    return render(
+        request,
+        "directory/profile.html",
+        {"form": form, "psp": psp, "card": card, "listed": listed, "status": psp.status},
+    )
