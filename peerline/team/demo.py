@@ -299,6 +299,7 @@ def _card(rng: random.Random, row: Employee) -> dict[str, object]:
 def _signature(
     psp: PeerSupporter, agreement: ConfidentialityAgreement, row: Employee, day: date, tz: ZoneInfo
 ) -> AgreementSignature:
+    assert row.user_id is not None  # every member was given an account first
     return AgreementSignature(
         peer_supporter=psp, agreement=agreement, signed_by_id=row.user_id,
         signed_at=_at(max(day, agreement.published_at.date()), tz, 15), typed_name=row.full_name,

@@ -1,0 +1,313 @@
+"""Selection: volunteering, eligibility, recommendations, the interview panel and the decision
+(2011 §4.1, §4.2). Public through `services`, which re-exports every function here.
+"""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from peerline.accounts.models import Membership, Role, User
+from peerline.agencies import chain
+from peerline.agencies.models import Employee
+from peerline.stats.periods import local_today
+
+from .models import (
+    CONSIDERATIONS,
+    Application,
+    Decision,
+    Interview,
+    InterviewScore,
+    Outcome,
+    PanelRole,
+    PeerSupporter,
+    Recommendation,
+    RecommenderRelation,
+    Recommends,
+)
+from .status import ON_THE_TEAM, S, TeamError, display_name, local_date, lock, write_change
+
+
+@transaction.atomic
+def volunteer(*, employee: Employee, statement: str, by: User | None, now: datetime) -> Application:
+    """An employee volunteers with a short statement (2011 §4.1: PSPs are volunteers).
+
+    Eligibility is not a gate here: the coordinator sees the facts (`selectors.eligibility_facts`)
+    and records the check with `check_eligibility`.
+    """
+    statement = statement.strip()
+    if not statement:
+        raise TeamError("Write a few words on why you want to serve as a peer supporter.")
+    if employee.separated_on is not None:
+        raise TeamError("Only a current employee of the agency can volunteer (2011 §4.1).")
+    peer_supporter = PeerSupporter.objects.filter(employee=employee).first()
+    if peer_supporter is not None:
+        lock(peer_supporter)
+        if peer_supporter.status == S.CANDIDATE:
+            raise TeamError("There is already an application in progress.")
+        if peer_supporter.status in ON_THE_TEAM:
+            raise TeamError("Already on the peer support team.")
+        if peer_supporter.status == S.ALUMNI:
+            raise TeamError(
+                "A former member (alumni) cannot apply again here: ask the program coordinator."
+            )
+    else:
+        peer_supporter = PeerSupporter(
+            agency=employee.agency,
+            employee=employee,
+            status_since=local_date(employee.agency, now),
+        )
+    write_change(
+        peer_supporter=peer_supporter,
+        to=S.CANDIDATE,
+        reason="Volunteered",
+        by=by,
+        on=local_date(employee.agency, now),
+    )
+    return Application.objects.create(
+        peer_supporter=peer_supporter, submitted_at=now, statement=statement
+    )
+
+
+def _open(application: Application) -> None:
+    """Refuse work on an application that is withdrawn or already decided."""
+    if application.withdrawn_at is not None:
+        raise TeamError("This application was withdrawn.")
+    if Decision.objects.filter(application=application).exists():
+        raise TeamError("This application has been decided.")
+
+
+@transaction.atomic
+def check_eligibility(
+    *, application: Application, eligible: bool, note: str, by: User | None
+) -> Application:
+    """The coordinator records whether the volunteer is eligible: good standing and the agency's
+    minimum service (2011 §4.1)."""
+    _open(application)
+    application.eligible = eligible
+    application.eligibility_note = note.strip()[:300]
+    application.eligibility_checked_at = timezone.now()
+    application.eligibility_checked_by = by
+    application.save()
+    return application
+
+
+@transaction.atomic
+def withdraw(*, application: Application, by: User | None) -> Application:
+    """The volunteer (or the coordinator for them) withdraws before activation: inactive."""
+    if application.withdrawn_at is not None:
+        raise TeamError("This application was already withdrawn.")
+    peer_supporter = application.peer_supporter
+    lock(peer_supporter)
+    decision = Decision.objects.filter(application=application).first()
+    if peer_supporter.status != S.CANDIDATE or (decision and decision.outcome != Outcome.SELECTED):
+        raise TeamError("Only an application still in progress can be withdrawn.")
+    application.withdrawn_at = timezone.now()
+    application.save()
+    write_change(
+        peer_supporter=peer_supporter,
+        to=S.INACTIVE,
+        reason="Application withdrawn",
+        by=by,
+        on=max(local_today(peer_supporter.agency), peer_supporter.status_since),
+    )
+    return application
+
+
+@transaction.atomic
+def request_recommendation(
+    *, application: Application, recommender: User, relation: str, by: User | None
+) -> Recommendation:
+    """Ask a superior or a peer for a recommendation (2011 §4.1); they answer on their own
+    log-in at the request's page."""
+    _open(application)
+    if relation not in RecommenderRelation.values:
+        raise TeamError("Choose superior or peer.")
+    if recommender.pk == application.peer_supporter.employee.user_id:
+        raise TeamError("A volunteer cannot recommend themselves.")
+    if not Membership.objects.filter(
+        user=recommender, agency_id=application.peer_supporter.agency_id
+    ).exists():
+        raise TeamError("The recommender must be a user of this agency.")
+    try:
+        with transaction.atomic():
+            return Recommendation.objects.create(
+                application=application, recommender=recommender, relation=relation
+            )
+    except IntegrityError:
+        raise TeamError("A recommendation was already asked of this person.") from None
+
+
+@transaction.atomic
+def answer_recommendation(
+    *, recommendation: Recommendation, recommends: str, comments: str, by: User
+) -> Recommendation:
+    """The recommender answers, once (2011 §4.1)."""
+    if by.pk != recommendation.recommender_id:
+        raise TeamError("Only the person asked can answer this recommendation.")
+    if recommendation.answered_at is not None:
+        raise TeamError("This recommendation has already been answered.")
+    _open(recommendation.application)
+    if recommends not in Recommends.values:
+        raise TeamError("Choose one of the answers.")
+    recommendation.recommends = recommends
+    recommendation.comments = comments.strip()
+    recommendation.answered_at = timezone.now()
+    recommendation.save()
+    return recommendation
+
+
+# The role a panelist must hold in the agency for each seat (2011 §4.1: PSPs and the MHP).
+SEAT_ROLE = {
+    PanelRole.PSP: Role.PEER_SUPPORTER,
+    PanelRole.MHP: Role.CLINICAL_ADVISOR,
+    PanelRole.COORDINATOR: Role.COORDINATOR,
+}
+
+
+@transaction.atomic
+def set_panel(
+    *,
+    application: Application,
+    members: list[tuple[User, str]],
+    scheduled_for: datetime | None,
+    location: str,
+    by: User | None,
+) -> tuple[Interview, list[str]]:
+    """Set the interview panel: peer supporters and the licensed mental health professional
+    (2011 §4.1). Returns the interview and warnings that do not block (no MHP, no PSP, a
+    panelist in the candidate's chain of command)."""
+    _open(application)
+    if not members:
+        raise TeamError("Choose at least one panel member.")
+    candidate = application.peer_supporter.employee
+    seats: dict[int, tuple[User, str]] = {}
+    for user, role in members:
+        if user.pk in seats:
+            raise TeamError(f"{display_name(user)} can hold only one seat on the panel.")
+        if user.pk == candidate.user_id:
+            raise TeamError("The candidate cannot sit on their own panel.")
+        if not Membership.objects.filter(
+            user=user, agency_id=candidate.agency_id, role=SEAT_ROLE[PanelRole(role)]
+        ).exists():
+            raise TeamError(
+                f"{display_name(user)} does not hold the role for that seat in this agency."
+            )
+        seats[user.pk] = (user, role)
+    interview, _ = Interview.objects.get_or_create(application=application)
+    interview.scheduled_for, interview.location = scheduled_for, location.strip()[:200]
+    interview.save()
+    for score in interview.scores.exclude(panelist_id__in=seats):
+        if score.submitted_at is not None:
+            raise TeamError(
+                f"{display_name(score.panelist)} has already scored: keep them on the panel."
+            )
+        score.delete()
+    kept = {s.panelist_id: s for s in interview.scores.all()}
+    for user_pk, (user, role) in seats.items():
+        if user_pk in kept:
+            if kept[user_pk].panel_role != role:
+                kept[user_pk].panel_role = role
+                kept[user_pk].save(update_fields=["panel_role"])
+        else:
+            InterviewScore.objects.create(interview=interview, panelist=user, panel_role=role)
+    return interview, panel_warnings(interview)
+
+
+def panel_warnings(interview: Interview) -> list[str]:
+    roles = {score.panel_role for score in interview.scores.all()}
+    warnings = []
+    if PanelRole.MHP not in roles:
+        warnings.append(
+            "The panel has no licensed mental health professional: 2011 §4.1 suggests the "
+            "program's clinical advisor sits on it."
+        )
+    if PanelRole.PSP not in roles:
+        warnings.append(
+            "The panel has no peer supporter: 2011 §4.1 suggests team members sit on it."
+        )
+    candidate = interview.application.peer_supporter.employee
+    panel_employees = Employee.objects.filter(
+        user__interview_scores__interview=interview, agency_id=candidate.agency_id
+    )
+    for employee in panel_employees:
+        if (
+            candidate.chain_path
+            and employee.chain_path
+            and chain.in_chain_of_command(employee, candidate)
+        ):
+            warnings.append(
+                f"{employee.full_name} is in the candidate's chain of command: consider another "
+                "panelist (2011 §7.2)."
+            )
+    return warnings
+
+
+@transaction.atomic
+def submit_score(
+    *, score: InterviewScore, values: dict[str, int], comments: str, by: User
+) -> InterviewScore:
+    """A panelist scores each consideration of 2011 §4.2 from 1 to 5; they may change their
+    sheet until the decision is made."""
+    if by.pk != score.panelist_id:
+        raise TeamError("Only the panelist can fill in their own score sheet.")
+    _open(score.interview.application)
+    for name, label in CONSIDERATIONS:
+        value = values.get(name)
+        if not isinstance(value, int) or not 1 <= value <= 5:
+            raise TeamError(f"Score “{label}” from 1 to 5 (2011 §4.2).")
+        setattr(score, name, value)
+    score.comments = comments.strip()
+    score.submitted_at = timezone.now()
+    score.save()
+    return score
+
+
+@transaction.atomic
+def decide(*, application: Application, outcome: str, reasons: str, by: User | None) -> Decision:
+    """Record the selection decision with its reasons (2011 §4.1, §4.2).
+
+    Not selected: the candidate becomes inactive, with the reasons. Selected: they stay a
+    candidate until onboarding is complete (`activate`). Selection needs an eligible volunteer
+    with at least one favourable recommendation (2011 §4.1).
+    """
+    _open(application)
+    reasons = reasons.strip()
+    if not reasons:
+        raise TeamError("Give the reasons for the decision.")
+    if outcome not in Outcome.values:
+        raise TeamError("Choose selected or not selected.")
+    peer_supporter = application.peer_supporter
+    lock(peer_supporter)
+    if peer_supporter.status != S.CANDIDATE:
+        raise TeamError("Only a candidate's application can be decided.")
+    if outcome == Outcome.SELECTED:
+        if application.eligible is not True:
+            raise TeamError(
+                "Record the eligibility check first: a PSP is a volunteer in good standing "
+                "(2011 §4.1)."
+            )
+        favourable = application.recommendations.filter(answered_at__isnull=False).exclude(
+            recommends=Recommends.NO
+        )
+        if not favourable.exists():
+            raise TeamError(
+                "A PSP is selected with a recommendation from a superior or a peer (2011 §4.1): "
+                "none has been received in favour yet."
+            )
+    decision = Decision.objects.create(
+        application=application,
+        outcome=outcome,
+        reasons=reasons,
+        decided_at=timezone.now(),
+        decided_by=by,
+    )
+    if outcome == Outcome.NOT_SELECTED:
+        write_change(
+            peer_supporter=peer_supporter,
+            to=S.INACTIVE,
+            reason=f"Not selected: {reasons}",
+            by=by,
+            on=max(local_today(peer_supporter.agency), peer_supporter.status_since),
+        )
+    return decision

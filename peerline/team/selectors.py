@@ -1,0 +1,373 @@
+"""Reads of the team: the roster by status, reminders, what is asked of a person (2011 §4)."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+
+from peerline.accounts.models import Membership, Role, User
+from peerline.agencies.models import Agency, Employee
+
+from .models import (
+    CONSIDERATIONS,
+    AgreementSignature,
+    Application,
+    ConfidentialityAgreement,
+    Decision,
+    InterviewScore,
+    LeaveOfAbsence,
+    Outcome,
+    PanelRole,
+    PeerSupporter,
+    Recommendation,
+    Status,
+)
+
+# 2011 §7.4, in plain words: shown to a PSP who supervises others and to the coordinator.
+SUPERVISOR_GUIDANCE = [
+    "A supervisor keeps every reporting duty of the job while serving as a peer supporter: "
+    "sexual harassment, discrimination, a workplace injury and the like must still be reported "
+    "as agency policy requires. Serving on the team does not set those duties aside.",
+    "The agency weighs each supervisor's responsibilities before they serve, and whether "
+    "supervisors should serve at all (2011 §7.4).",
+    "A supervisor never gives peer support within their own chain of command, above or below: "
+    "refer that person to another PSP, a chaplain or a mental health professional "
+    "(2011 §7.2, §7.3).",
+]
+
+
+ITEM = re.compile(r"^\s*(\d+[.)]|[-*•])\s")
+
+
+def paragraphs(text: str) -> list[str]:
+    """The agreement's text as paragraphs: blank lines and numbered items start one, other line
+    breaks are the author's wrapping, joined so the text reflows on a phone."""
+    found: list[str] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        current: list[str] = []
+        for line in block.splitlines():
+            if ITEM.match(line) and current:
+                found.append(" ".join(current))
+                current = []
+            if line.strip():
+                current.append(line.strip())
+        if current:
+            found.append(" ".join(current))
+    return found
+
+
+def current_agreement(agency: Agency) -> ConfidentialityAgreement | None:
+    """The version in force: the latest published (2011 §6.8)."""
+    return ConfidentialityAgreement.objects.filter(agency=agency).order_by("-version").first()
+
+
+def has_signed(peer_supporter: PeerSupporter, agreement: ConfidentialityAgreement | None) -> bool:
+    return agreement is not None and peer_supporter.signatures.filter(agreement=agreement).exists()
+
+
+def latest_application(peer_supporter: PeerSupporter) -> Application | None:
+    return peer_supporter.applications.order_by("-submitted_at", "-pk").first()
+
+
+def is_selected(peer_supporter: PeerSupporter) -> bool:
+    """Their latest application was selected and not withdrawn (2011 §4.1)."""
+    latest = latest_application(peer_supporter)
+    return bool(
+        latest
+        and latest.withdrawn_at is None
+        and Decision.objects.filter(application=latest, outcome=Outcome.SELECTED).exists()
+    )
+
+
+def supervises_others(employee: Employee) -> bool:
+    """Has current direct reports: the guidance of 2011 §7.4 applies."""
+    return employee.direct_reports.filter(separated_on__isnull=True).exists()
+
+
+def _supervises() -> Exists:
+    return Exists(
+        Employee.objects.filter(supervisor_id=OuterRef("employee_id"), separated_on__isnull=True)
+    )
+
+
+def team_roster(agency: Agency, status: str | None = None) -> QuerySet[PeerSupporter]:
+    """The agency's PSPs, whatever their status, each marked if they supervise others (§7.4)
+    and whether they signed the current agreement (§6.8)."""
+    current = current_agreement(agency)
+    found = (
+        PeerSupporter.objects.filter(agency=agency)
+        .select_related("employee__division", "employee__shift")
+        .annotate(
+            supervises=_supervises(),
+            signed_current=Exists(
+                AgreementSignature.objects.filter(peer_supporter=OuterRef("pk"), agreement=current)
+            ),
+        )
+    )
+    return found.filter(status=status) if status else found
+
+
+def status_counts(agency: Agency) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status, zeros included."""
+    counts = dict(
+        PeerSupporter.objects.filter(agency=agency)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return [(status.value, status.label, counts.get(status.value, 0)) for status in Status]
+
+
+def leaves_due_back(agency: Agency, today: date, within_days: int = 7) -> list[LeaveOfAbsence]:
+    """Open leaves whose expected return is past or within `within_days`: the coordinator's
+    reminder to get in touch (2011 §4.4). Each has `overdue` set."""
+    leaves = list(
+        LeaveOfAbsence.objects.filter(
+            peer_supporter__agency=agency,
+            peer_supporter__status=Status.ON_LEAVE,
+            returned_on__isnull=True,
+            expected_return__lte=today + timedelta(days=within_days),
+        )
+        .select_related("peer_supporter__employee")
+        .order_by("expected_return", "pk")
+    )
+    for leave in leaves:
+        leave.overdue = leave.expected_return < today  # type: ignore[attr-defined]
+    return leaves
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The facts the coordinator checks (2011 §4.1: good standing; the agency's minimum)."""
+
+    good_standing: bool
+    hire_date: date | None
+    months_of_service: int | None
+    min_service_months: int
+    separation_date: date | None
+    separation_kind: str
+
+    @property
+    def meets_service(self) -> bool | None:
+        if self.months_of_service is None:
+            return None
+        return self.months_of_service >= self.min_service_months
+
+    @property
+    def looks_eligible(self) -> bool | None:
+        if not self.good_standing or self.meets_service is False:
+            return False
+        return self.meets_service
+
+
+def months_between(start: date, end: date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(0, months - (1 if end.day < start.day else 0))
+
+
+def eligibility_facts(employee: Employee, today: date) -> Eligibility:
+    return Eligibility(
+        good_standing=employee.good_standing,
+        hire_date=employee.hire_date,
+        months_of_service=months_between(employee.hire_date, today) if employee.hire_date else None,
+        min_service_months=employee.agency.min_service_months,
+        separation_date=employee.separation_date,
+        separation_kind=employee.get_separation_kind_display() if employee.separation_kind else "",
+    )
+
+
+def _with_progress(applications: QuerySet[Application]) -> QuerySet[Application]:
+    return applications.select_related(
+        "peer_supporter__employee__division", "decision", "interview"
+    ).prefetch_related(
+        "recommendations",
+        Prefetch("interview__scores", queryset=InterviewScore.objects.order_by("pk")),
+        "peer_supporter__signatures",
+    )
+
+
+def open_applications(agency: Agency) -> list[Application]:
+    """Applications in progress, oldest first, each with `next_step` (text) and `needs_action`
+    (the coordinator's move rather than someone else's)."""
+    latest = Subquery(
+        Application.objects.filter(peer_supporter=OuterRef("peer_supporter"))
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+    found = _with_progress(
+        Application.objects.filter(
+            peer_supporter__agency=agency,
+            peer_supporter__status=Status.CANDIDATE,
+            withdrawn_at__isnull=True,
+            pk=latest,
+        ).order_by("submitted_at", "pk")
+    )
+    current = current_agreement(agency)
+    applications = list(found)
+    for application in applications:
+        step, needs_action = next_step(application, current)
+        application.next_step = step  # type: ignore[attr-defined]
+        application.needs_action = needs_action  # type: ignore[attr-defined]
+    return applications
+
+
+def next_step(
+    application: Application, current: ConfidentialityAgreement | None
+) -> tuple[str, bool]:
+    """Where an application stands: (what comes next, whether the coordinator does it)."""
+    decision = getattr(application, "decision", None)
+    if decision is not None:
+        if decision.outcome != Outcome.SELECTED:
+            return "Not selected", False
+        psp = application.peer_supporter
+        if not any(s.agreement_id == getattr(current, "pk", None) for s in psp.signatures.all()):
+            return "Selected: waiting for the agreement to be signed", False
+        if psp.initial_training_on is None:
+            return "Selected: record the initial training", True
+        return "Ready to activate", True
+    if application.eligibility_checked_at is None:
+        return "Check eligibility", True
+    if application.eligible is False:
+        return "Not eligible: record the decision", True
+    recommendations = list(application.recommendations.all())
+    if not recommendations:
+        return "Ask for recommendations", True
+    if not any(r.answered_at for r in recommendations):
+        return "Waiting for recommendations", False
+    interview = getattr(application, "interview", None)
+    seats = list(interview.scores.all()) if interview else []
+    if not seats:
+        return "Set the interview panel, or decide", True
+    waiting = sum(1 for seat in seats if seat.submitted_at is None)
+    if waiting:
+        return f"Waiting for {waiting} of {len(seats)} score sheets", False
+    return "Decide", True
+
+
+def application_detail(agency: Agency) -> QuerySet[Application]:
+    """Applications of the agency, with what their page shows."""
+    return _with_progress(Application.objects.filter(peer_supporter__agency=agency))
+
+
+def recommendations_for(user: User, agency: Agency) -> QuerySet[Recommendation]:
+    """Every recommendation asked of `user` in `agency`, unanswered first."""
+    return (
+        Recommendation.objects.filter(recommender=user, application__peer_supporter__agency=agency)
+        .select_related("application__peer_supporter__employee__division", "application__decision")
+        .order_by(F("answered_at").desc(nulls_first=True), "-requested_at")
+    )
+
+
+def recommendations_pending_for(
+    user: User, agency: Agency | None = None
+) -> QuerySet[Recommendation]:
+    """Recommendations asked of `user` and not yet answered, on applications still open."""
+    found = Recommendation.objects.filter(
+        recommender=user,
+        answered_at__isnull=True,
+        application__withdrawn_at__isnull=True,
+        application__decision__isnull=True,
+    ).select_related("application__peer_supporter__employee")
+    if agency is not None:
+        found = found.filter(application__peer_supporter__agency=agency)
+    return found
+
+
+def panel_seats_for(user: User, agency: Agency) -> QuerySet[InterviewScore]:
+    return (
+        InterviewScore.objects.filter(
+            panelist=user, interview__application__peer_supporter__agency=agency
+        )
+        .select_related(
+            "interview__application__peer_supporter__employee__division",
+            "interview__application__decision",
+        )
+        .order_by(F("submitted_at").asc(nulls_first=True), "interview__scheduled_for", "pk")
+    )
+
+
+def panel_seats_pending_for(user: User, agency: Agency | None = None) -> QuerySet[InterviewScore]:
+    """Score sheets `user` has still to fill in, on applications not yet decided (§4.1)."""
+    found = InterviewScore.objects.filter(
+        panelist=user,
+        submitted_at__isnull=True,
+        interview__application__withdrawn_at__isnull=True,
+        interview__application__decision__isnull=True,
+    ).select_related("interview__application__peer_supporter__employee")
+    if agency is not None:
+        found = found.filter(interview__application__peer_supporter__agency=agency)
+    return found
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    name: str
+    label: str
+    values: list[int | None]
+    mean: float | None
+
+
+def score_table(sheets: list[InterviewScore]) -> list[ScoreRow]:
+    """Each consideration of 2011 §4.2 with every panelist's score and the mean of the
+    submitted sheets."""
+    rows = []
+    for name, label in CONSIDERATIONS:
+        values = [getattr(sheet, name) if sheet.submitted_at else None for sheet in sheets]
+        given = [value for value in values if value is not None]
+        rows.append(ScoreRow(name, label, values, sum(given) / len(given) if given else None))
+    return rows
+
+
+def agency_users(agency: Agency, exclude: int | None = None) -> QuerySet[User]:
+    """Users with a role in the agency, for a recommendation request."""
+    found = (
+        User.objects.filter(memberships__agency=agency, is_active=True)
+        .distinct()
+        .select_related("employee")
+        .order_by("last_name", "first_name", "username")
+    )
+    return found.exclude(pk=exclude) if exclude else found
+
+
+PANEL_ROLES = {
+    Role.PEER_SUPPORTER: PanelRole.PSP,
+    Role.CLINICAL_ADVISOR: PanelRole.MHP,
+    Role.COORDINATOR: PanelRole.COORDINATOR,
+}
+
+
+def panel_choices(agency: Agency, exclude: int | None = None) -> list[tuple[User, PanelRole]]:
+    """Who may sit on an interview panel: the agency's PSPs, clinical advisors and coordinator."""
+    memberships = (
+        Membership.objects.filter(agency=agency, role__in=list(PANEL_ROLES), user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    if exclude is not None:
+        memberships = memberships.exclude(user_id=exclude)
+    order = list(PanelRole)
+    found = [(m.user, PANEL_ROLES[Role(m.role)]) for m in memberships]
+    return sorted(found, key=lambda pair: order.index(pair[1]))
+
+
+def unsigned_current(agency: Agency) -> list[PeerSupporter]:
+    """Members (and selected candidates) who have not signed the current agreement (§6.8)."""
+    current = current_agreement(agency)
+    unsigned = (
+        PeerSupporter.objects.filter(
+            agency=agency, status__in=[Status.ACTIVE, Status.ON_LEAVE, Status.CANDIDATE]
+        )
+        .exclude(signatures__agreement=current)
+        .select_related("employee")
+    )
+    return [psp for psp in unsigned if psp.status != Status.CANDIDATE or is_selected(psp)]
+
+
+def agreements_with_counts(agency: Agency) -> QuerySet[ConfidentialityAgreement]:
+    return (
+        ConfidentialityAgreement.objects.filter(agency=agency)
+        .select_related("published_by")
+        .annotate(signed=Count("signatures"))
+        .order_by("-version")
+    )

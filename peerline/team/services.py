@@ -1,0 +1,380 @@
+"""The only writer of the team's state: selection, activation, leave and deselection (2011 §4).
+
+Every function runs in one transaction, takes keyword arguments only and raises `TeamError` (a
+`ValueError` whose message says in plain words why, citing the clause) when the action is refused.
+Peerline never changes anyone's status by itself: each change is a decision of a person, recorded
+as a `StatusChange` with its date and reason.
+
+Who may ask is decided twice: the views check the role (`accounts/policy.py`), these functions
+check identity where it matters (only the recommender answers, only the panelist scores, only
+the PSP signs their own agreement).
+
+The status rules are in `status.py` and selection in `selection.py`; this module re-exports both,
+so callers (views, API, commands, tests) only ever import `services`.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from peerline.accounts.models import User
+from peerline.agencies.models import Agency
+from peerline.stats.periods import local_today
+
+from . import selectors
+from .models import (
+    AgreementSignature,
+    ConfidentialityAgreement,
+    Deselection,
+    DeselectionCriterion,
+    LeaveOfAbsence,
+    LeaveReason,
+    PeerSupporter,
+    StatusChange,
+)
+from .selection import (
+    SEAT_ROLE,
+    answer_recommendation,
+    check_eligibility,
+    decide,
+    panel_warnings,
+    request_recommendation,
+    set_panel,
+    submit_score,
+    volunteer,
+    withdraw,
+)
+from .status import (
+    NEW,
+    ON_THE_TEAM,
+    TRANSITIONS,
+    VIA,
+    S,
+    TeamError,
+    change_status,
+    has_served,
+    lock,
+    status_label,
+    write_change,
+)
+
+__all__ = [
+    "NEW",
+    "ON_THE_TEAM",
+    "SEAT_ROLE",
+    "TRANSITIONS",
+    "VIA",
+    "Checklist",
+    "ChecklistItem",
+    "TeamError",
+    "activate",
+    "answer_recommendation",
+    "can_sign",
+    "change_status",
+    "check_eligibility",
+    "decide",
+    "deselect",
+    "leave_end",
+    "leave_start",
+    "onboarding",
+    "panel_warnings",
+    "publish_agreement",
+    "record_initial_training",
+    "reinstate",
+    "request_recommendation",
+    "retire_from_team",
+    "set_panel",
+    "sign_agreement",
+    "step_down",
+    "submit_score",
+    "volunteer",
+    "withdraw",
+]
+
+
+# -- onboarding: the agreement and the initial training (2011 §4.1, §6.8) ------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    label: str
+    done: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """What a selected candidate needs before activation."""
+
+    selected: bool
+    agreement_version: int | None
+    agreement_signed: bool  # the CURRENT version (2011 §6.8)
+    training_on: date | None
+
+    @property
+    def complete(self) -> bool:
+        return self.selected and self.agreement_signed and self.training_on is not None
+
+    @property
+    def items(self) -> list[ChecklistItem]:
+        return [
+            ChecklistItem(
+                "Selected by the program (2011 §4.1, §4.2)",
+                self.selected,
+                "Decision recorded" if self.selected else "No selection decision yet",
+            ),
+            ChecklistItem(
+                f"Confidentiality agreement version {self.agreement_version} signed (2011 §6.8)",
+                self.agreement_signed,
+                "Signed" if self.agreement_signed else "Not signed yet",
+            ),
+            ChecklistItem(
+                "The agency's initial training",
+                self.training_on is not None,
+                f"Completed {self.training_on:%B %-d, %Y}" if self.training_on else "Not recorded",
+            ),
+        ]
+
+    @property
+    def missing(self) -> list[str]:
+        return [item.label for item in self.items if not item.done]
+
+
+def onboarding(peer_supporter: PeerSupporter) -> Checklist:
+    """Where a candidate stands before activation (2011 §4.1, §6.8)."""
+    current = selectors.current_agreement(peer_supporter.agency)
+    return Checklist(
+        selected=selectors.is_selected(peer_supporter),
+        agreement_version=current.version if current else None,
+        agreement_signed=selectors.has_signed(peer_supporter, current),
+        training_on=peer_supporter.initial_training_on,
+    )
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def can_sign(peer_supporter: PeerSupporter) -> bool:
+    """Selected candidates, members, and former members who may be reinstated sign (§6.8)."""
+    if peer_supporter.status in (S.ACTIVE, S.ON_LEAVE):
+        return True
+    if peer_supporter.status == S.CANDIDATE:
+        return onboarding(peer_supporter).selected
+    return peer_supporter.status == S.INACTIVE and has_served(peer_supporter)
+
+
+@transaction.atomic
+def sign_agreement(
+    *,
+    peer_supporter: PeerSupporter,
+    agreement: ConfidentialityAgreement,
+    typed_name: str,
+    by: User,
+    now: datetime,
+) -> AgreementSignature:
+    """The PSP signs the current version of the confidentiality agreement (2011 §6.8): who,
+    when and which version are kept. Only the PSP's own log-in signs, with their full name."""
+    employee = peer_supporter.employee
+    if by.pk is None or by.pk != employee.user_id:
+        raise TeamError("Only the peer supporter can sign their own agreement.")
+    current = selectors.current_agreement(peer_supporter.agency)
+    if current is None or agreement.pk != current.pk:
+        raise TeamError("Only the current version of the agreement can be signed (2011 §6.8).")
+    if not can_sign(peer_supporter):
+        raise TeamError("The agreement is signed once the program has selected you (2011 §6.8).")
+    if _normal(typed_name) != _normal(employee.full_name):
+        raise TeamError(f"Type your full name as the roster has it: {employee.full_name}.")
+    if selectors.has_signed(peer_supporter, current):
+        raise TeamError("You have already signed this version.")
+    return AgreementSignature.objects.create(
+        peer_supporter=peer_supporter,
+        agreement=current,
+        signed_by=by,
+        signed_at=now,
+        typed_name=" ".join(typed_name.split()),
+    )
+
+
+@transaction.atomic
+def publish_agreement(*, agency: Agency, text: str, by: User | None) -> ConfidentialityAgreement:
+    """Publish a new version of the agreement; a version is never edited (2011 §6.8). Every PSP
+    then signs again (`selectors.unsigned_current` lists who has not)."""
+    text = text.strip().replace("\r\n", "\n")
+    if not text:
+        raise TeamError("The agreement needs its text.")
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    current = selectors.current_agreement(agency)
+    if current is not None and current.text.strip() == text:
+        raise TeamError("This is the text of the current version: change it to publish a new one.")
+    return ConfidentialityAgreement.objects.create(
+        agency=agency,
+        version=(current.version + 1) if current else 1,
+        text=text,
+        published_at=timezone.now(),
+        published_by=by,
+    )
+
+
+@transaction.atomic
+def record_initial_training(*, peer_supporter: PeerSupporter, on: date, by: User | None) -> None:
+    """The coordinator records the agency's initial training (2011 §4.1, §8.1)."""
+    lock(peer_supporter)
+    if peer_supporter.status in (S.DESELECTED, S.ALUMNI):
+        raise TeamError("Training is recorded for candidates and members of the team.")
+    if on > local_today(peer_supporter.agency):
+        raise TeamError("The training date cannot be in the future.")
+    peer_supporter.initial_training_on = on
+    peer_supporter.save(update_fields=["initial_training_on"])
+
+
+@transaction.atomic
+def activate(*, peer_supporter: PeerSupporter, by: User | None, on: date) -> StatusChange:
+    """A selected candidate becomes active once onboarding is complete: selected, the current
+    agreement signed (2011 §6.8) and the initial training done. Grants the peer_supporter role."""
+    lock(peer_supporter)
+    if peer_supporter.status != S.CANDIDATE:
+        raise TeamError(
+            f"Only a candidate can be activated; this one is {status_label(peer_supporter.status)}."
+        )
+    checklist = onboarding(peer_supporter)
+    if not checklist.complete:
+        raise TeamError("Not yet: " + "; ".join(checklist.missing) + ".")
+    return write_change(
+        peer_supporter=peer_supporter,
+        to=S.ACTIVE,
+        reason=f"Onboarding complete: selected, agreement version {checklist.agreement_version} "
+        f"signed, initial training on {checklist.training_on:%B %-d, %Y}",
+        by=by,
+        on=on,
+    )
+
+
+# -- membership: leave, stepping down, deselection, alumni (2011 §4.3, §4.4) --------------------
+
+
+@transaction.atomic
+def leave_start(
+    *,
+    peer_supporter: PeerSupporter,
+    starts_on: date,
+    expected_return: date,
+    reason: str,
+    by: User | None,
+) -> LeaveOfAbsence:
+    """A leave of absence, with the expected return the coordinator is reminded of (2011 §4.4).
+    The reason is a category only: the PSP's reasons are their own."""
+    lock(peer_supporter)
+    if peer_supporter.status != S.ACTIVE:
+        raise TeamError(
+            f"Only an active PSP takes a leave; this one is {status_label(peer_supporter.status)}."
+        )
+    if reason not in LeaveReason.values:
+        raise TeamError("Choose a kind of leave.")
+    if expected_return < starts_on:
+        raise TeamError("The expected return cannot be before the leave starts.")
+    write_change(
+        peer_supporter=peer_supporter,
+        to=S.ON_LEAVE,
+        reason=f"Leave of absence ({LeaveReason(reason).label.lower()}), expected back "
+        f"{expected_return:%B %-d, %Y} (2011 §4.4)",
+        by=by,
+        on=starts_on,
+    )
+    leave = LeaveOfAbsence.objects.create(
+        peer_supporter=peer_supporter,
+        starts_on=starts_on,
+        expected_return=expected_return,
+        reason=reason,
+        recorded_by=by,
+    )
+    return leave
+
+
+@transaction.atomic
+def leave_end(*, peer_supporter: PeerSupporter, returned_on: date, by: User | None) -> StatusChange:
+    """Back from leave: active again (2011 §4.4)."""
+    lock(peer_supporter)
+    if peer_supporter.status != S.ON_LEAVE:
+        raise TeamError("This PSP is not on leave.")
+    leave = peer_supporter.leaves.filter(returned_on__isnull=True).order_by("-starts_on").first()
+    if leave is not None and returned_on < leave.starts_on:
+        raise TeamError("The return cannot be before the leave started.")
+    change = write_change(
+        peer_supporter=peer_supporter, to=S.ACTIVE, reason="Back from leave", by=by, on=returned_on
+    )
+    if leave is not None:
+        leave.returned_on = returned_on
+        leave.save(update_fields=["returned_on"])
+    return change
+
+
+@transaction.atomic
+def deselect(
+    *, peer_supporter: PeerSupporter, criterion: str, reasons: str, by: User | None, on: date
+) -> Deselection:
+    """A recorded decision to remove a PSP from the team by the criteria of 2011 §4.3. Peerline
+    never deselects anyone by itself: a person decides, and the reasons are kept."""
+    lock(peer_supporter)
+    if criterion not in DeselectionCriterion.values:
+        raise TeamError("Choose the criterion of 2011 §4.3.")
+    reasons = reasons.strip()
+    if not reasons:
+        raise TeamError("Give the reasons for the deselection.")
+    if (peer_supporter.status, S.DESELECTED) not in VIA:
+        raise TeamError(
+            f"A PSP who is {status_label(peer_supporter.status)} cannot be deselected (2011 §4.3)."
+        )
+    label = DeselectionCriterion(criterion).label
+    write_change(
+        peer_supporter=peer_supporter,
+        to=S.DESELECTED,
+        reason=f"Deselected: {label} (2011 §4.3)",
+        by=by,
+        on=on,
+    )
+    return Deselection.objects.create(
+        peer_supporter=peer_supporter,
+        criterion=criterion,
+        decided_on=on,
+        reasons=reasons,
+        decided_by=by,
+    )
+
+
+def step_down(
+    *, peer_supporter: PeerSupporter, reason: str, by: User | None, on: date
+) -> StatusChange:
+    """A member steps down from the team (inactive); they may be reinstated later."""
+    return change_status(peer_supporter=peer_supporter, to=S.INACTIVE, reason=reason, by=by, on=on)
+
+
+def retire_from_team(
+    *, peer_supporter: PeerSupporter, reason: str, by: User | None, on: date
+) -> StatusChange:
+    """A member leaves the agency or retires from the team in good standing (alumni)."""
+    return change_status(peer_supporter=peer_supporter, to=S.ALUMNI, reason=reason, by=by, on=on)
+
+
+@transaction.atomic
+def reinstate(
+    *, peer_supporter: PeerSupporter, reason: str, by: User | None, on: date
+) -> StatusChange:
+    """A former member who stepped down comes back: only with the current agreement signed
+    (2011 §6.8). A volunteer who was never active applies again instead."""
+    lock(peer_supporter)
+    if peer_supporter.status != S.INACTIVE:
+        raise TeamError(
+            f"Only an inactive PSP is reinstated; this one is {status_label(peer_supporter.status)}."
+        )
+    if not has_served(peer_supporter):
+        raise TeamError("This person never served on the team: they apply again (2011 §4.1).")
+    current = selectors.current_agreement(peer_supporter.agency)
+    if not selectors.has_signed(peer_supporter, current):
+        raise TeamError(
+            f"Not yet: the confidentiality agreement version {current.version if current else '—'} "
+            "is not signed (2011 §6.8)."
+        )
+    return write_change(peer_supporter=peer_supporter, to=S.ACTIVE, reason=reason, by=by, on=on)

@@ -1,0 +1,135 @@
+"""The team's pages: who may open them, whose rows they show, and the coordinator's actions."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from peerline.accounts import policy
+from peerline.accounts.models import Role
+from peerline.team import services
+from peerline.team.models import (
+    InterviewScore,
+    PanelRole,
+    Recommendation,
+    Status,
+)
+from peerline.testing import personas as p
+
+from .helpers import login_for, psp_in, today
+from .test_selection import SCORES
+
+
+def client_of(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coord(client_for):
+    return client_for(Role.COORDINATOR)
+
+
+@pytest.fixture
+def world(agency, chain, coordinator, sergeant_login):
+    """One of everything: a member, an application with a recommendation and a panel seat."""
+    member = psp_in(Status.ACTIVE, chain.telecommunicator)
+    clinician = p.make_user("clinician", agency, Role.CLINICAL_ADVISOR)
+    volunteer = login_for(chain.officer2)
+    application = services.volunteer(
+        employee=chain.officer2, statement="I want to help.", by=volunteer, now=timezone.now()
+    )
+    rec = services.request_recommendation(
+        application=application, recommender=sergeant_login, relation="superior", by=coordinator
+    )
+    services.set_panel(application=application, members=[(clinician, PanelRole.MHP)],
+                       scheduled_for=None, location="", by=coordinator)  # fmt: skip
+    return {
+        "member": member, "application": application, "rec": rec, "clinician": clinician,
+        "seat": InterviewScore.objects.get(), "volunteer": volunteer,
+    }  # fmt: skip
+
+
+def pages(world):
+    return {
+        "/team/": policy.Permission.TEAM_MANAGE,
+        f"/team/{world['member'].pk}/": policy.Permission.TEAM_MANAGE,
+        f"/team/applications/{world['application'].pk}/": policy.Permission.TEAM_MANAGE,
+        "/team/agreements/": policy.Permission.TEAM_MANAGE,
+        "/team/volunteer/": policy.Permission.TEAM_SELF,
+        "/team/agreement/": policy.Permission.TEAM_SELF,
+        "/team/recommendations/": policy.Permission.TEAM_SELF,
+        "/team/interviews/": policy.Permission.TEAM_INTERVIEW,
+    }
+
+
+def test_every_team_page_denies_the_roles_it_does_not_grant(world, users, client):
+    for url, permission in pages(world).items():
+        assert client.get(url).status_code == 302  # to the log-in page
+        for persona in [*Role, "norole"]:
+            response = client_of(users[persona]).get(url)
+            if persona in policy.GRANTS[permission]:
+                assert response.status_code in (200, 302), (url, persona)
+            else:
+                assert response.status_code == 403, (url, persona)
+
+
+def test_another_agencys_rows_are_404(world, users, other_agency, chain):
+    outsider = client_of(users["outsider"])
+    for url in [f"/team/{world['member'].pk}/", f"/team/applications/{world['application'].pk}/"]:
+        response = outsider.get(url)
+        assert response.status_code == 404
+        assert chain.telecommunicator.last_name.encode() not in response.content
+    # The outsider's own roster is empty of this agency's team.
+    assert chain.telecommunicator.last_name.encode() not in outsider.get("/team/").content
+
+
+def test_only_the_recommender_and_the_panelist_open_their_own(world, users, sergeant_login):
+    rec, seat = f"/team/recommendations/{world['rec'].pk}/", f"/team/interviews/{world['seat'].pk}/"
+    assert client_of(sergeant_login).get(rec).status_code == 200
+    assert client_of(users[Role.COORDINATOR]).get(rec).status_code == 404
+    assert client_of(world["clinician"]).post(rec, {"recommends": "yes"}).status_code == 404
+    assert client_of(world["clinician"]).get(seat).status_code == 200
+    assert client_of(users[Role.CLINICAL_ADVISOR]).get(seat).status_code == 404
+    assert client_of(users[Role.COORDINATOR]).post(seat, SCORES).status_code == 404
+    assert InterviewScore.objects.get().submitted_at is None
+    assert not Recommendation.objects.filter(answered_at__isnull=False).exists()
+
+
+def test_the_roster_shows_statuses_reminders_applications_and_supervisors(
+    world, coord, chain, agency, django_assert_max_num_queries
+):
+    leave = psp_in(Status.ON_LEAVE, chain.sergeant)
+    leave.leaves.update(expected_return=today(agency) + timedelta(days=3))
+    with django_assert_max_num_queries(20):
+        html = coord.get("/team/").content.decode()
+    assert re.search(r'data-status="active".*?peerline-stat__value">1<', html, re.S)
+    assert 'id="due-back"' in html and chain.sergeant.full_name in html
+    assert "Check eligibility" in html and f"/team/applications/{world['application'].pk}/" in html
+    assert "Supervises others" in html and "harassment" in html  # the sergeant, §7.4
+    filtered = coord.get("/team/?status=on_leave").content.decode()
+    assert chain.sergeant.last_name in filtered and chain.telecommunicator.last_name not in filtered
+    # No names in the team's links: only numbers (rows are named by pk).
+    for href in re.findall(r'href="(/team/[^"]*)"', html):
+        assert re.fullmatch(r"/team/([a-z]+/)*(\d+/)?(\?status=\w+)?", href), href
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_roster_query_count_does_not_grow_with_the_team(agency, world, coord):
+    for number in range(3):
+        psp_in(Status.ACTIVE, p.make_employee(agency, f"90{number}"))
+    before = _queries(coord, "/team/")
+    for number in range(6):
+        psp = psp_in(Status.ON_LEAVE, p.make_employee(agency, f"80{number}"))
+        psp.leaves.update(expected_return=today(agency))
+    assert _queries(coord, "/team/") == before
