@@ -1,28 +1,49 @@
+from dataclasses import dataclass, field
+
 from django.http import HttpRequest
 
 from . import policy
 
-# The navigation, each entry shown only to roles granted its permission.
-NAVIGATION = [
-    ("Home", "home", policy.Permission.HOME),
-    ("Log a contact", "contacts:log", policy.Permission.CONTACT_LOG),
-    ("My contacts", "contacts:mine", policy.Permission.CONTACT_LOG),
-    ("Roster", "roster", policy.Permission.ROSTER_VIEW),
-    ("Agency", "agency", policy.Permission.AGENCY_VIEW),
-    ("Utilization", "stats:program", policy.Permission.STATS_PROGRAM),
-    ("Reports", "stats:released", policy.Permission.STATS_RELEASED),
-    ("Periods", "stats:periods", policy.Permission.STATS_PROGRAM),
-]
+P = policy.Permission
+# The navigation: (label, URL name, permission) each shown only to roles granted its permission,
+# in groups that open as a menu when they hold more than one entry for the user.
+NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
+    ("Home", [("Home", "home", P.HOME)]),
+    ("Contacts", [("Log a contact", "contacts:log", P.CONTACT_LOG),
+                  ("My contacts", "contacts:mine", P.CONTACT_LOG)]),
+    ("Find a peer", [("Find a peer", "directory:index", P.DIRECTORY)]),
+    ("Team", [("Team members", "team:roster", P.TEAM_MANAGE),
+              ("Coverage", "coverage:matrix", P.COVERAGE_VIEW),
+              ("Recruitment plan", "coverage:recruitment", P.RECRUITMENT_PLAN),
+              ("Agreements", "team:agreements", P.TEAM_MANAGE),
+              ("Partner agencies", "partners:list", P.PARTNERS_MANAGE),
+              ("Interviews", "team:interviews", P.TEAM_INTERVIEW)]),
+    ("Statistics", [("Utilization", "stats:program", P.STATS_PROGRAM),
+                    ("Reports", "stats:released", P.STATS_RELEASED),
+                    ("Periods", "stats:periods", P.STATS_PROGRAM)]),
+    ("Agency", [("Roster", "roster", P.ROSTER_VIEW),
+                ("Program settings", "agency", P.AGENCY_VIEW)]),
+]  # fmt: skip
+
+
+@dataclass
+class NavGroup:
+    label: str
+    key: str
+    items: list[tuple[str, str]] = field(default_factory=list)
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)  # absent under the static-file handler
     if user is None or not user.is_authenticated:
         return {}
+    groups = []
+    for label, entries in NAVIGATION:
+        items = [(text, name) for text, name, perm in entries if policy.allows(request, perm)]
+        if items:
+            groups.append(NavGroup(label=label, key=label.lower().replace(" ", "-"), items=items))
     return {
-        "nav_items": [
-            (label, name) for label, name, perm in NAVIGATION if policy.allows(request, perm)
-        ],
+        "nav_groups": groups,
         "current_agency": policy.current_agency(request),
         "my_agencies": policy.agencies_of(request),
     }

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from peerline.agencies.selectors import headcounts
 
 from . import policy
+from .home import waiting_for
 from .models import Role
 
 
@@ -30,6 +31,7 @@ def home(request: policy.AgencyRequest) -> HttpResponse:
         "my_roles": [role for role in Role if role in my_roles],
         "can": {perm.name: policy.allows(request, perm) for perm in policy.Permission},
         "employee": getattr(request.user, "employee", None),
+        "tasks": waiting_for(request),
     }
     if policy.allows(request, policy.Permission.ROSTER_VIEW):
         context["shape"] = headcounts(agency=request.agency)

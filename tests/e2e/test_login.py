@@ -33,8 +33,14 @@ def test_it_logs_the_coordinator_in_and_out(page: Page, live_server, people, con
     expect(page.locator('[data-role="command_staff"]')).to_have_count(0)
     nav = page.get_by_role("navigation", name="Primary navigation")
     expect(nav.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
+    # Menus group the coordinator's pages; each opens on a click.
+    expect(nav.get_by_role("link", name="Roster")).to_be_hidden()
+    nav.get_by_role("button", name="Agency").click()
     expect(nav.get_by_role("link", name="Roster")).to_be_visible()
-    expect(nav.get_by_role("link", name="Agency")).to_be_visible()
+    expect(nav.get_by_role("link", name="Program settings")).to_be_visible()
+    nav.get_by_role("button", name="Team").click()
+    expect(nav.get_by_role("link", name="Team members")).to_be_visible()
+    expect(nav.get_by_role("link", name="Roster")).to_be_hidden()
 
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
@@ -117,6 +123,7 @@ def test_on_a_phone_the_menu_opens_and_logs_out(phone_page: Page, live_server, p
     menu.click()
     nav = page.get_by_role("navigation", name="Primary navigation")
     expect(nav).to_be_visible()
+    nav.get_by_role("button", name="Agency").click()
     expect(nav.get_by_role("link", name="Roster")).to_be_visible()
     expect(logout).to_be_visible()
     screenshot(page, "11-phone-menu-open", full_page=False)

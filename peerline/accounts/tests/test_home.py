@@ -1,4 +1,13 @@
+from datetime import timedelta
+
+from django.test import Client
+from django.utils import timezone
+
 from peerline.accounts.models import Role
+from peerline.stats.periods import local_today
+from peerline.team import services
+from peerline.team.models import PanelRole, RecommenderRelation, Status
+from peerline.team.tests.helpers import login_for, psp_in
 
 
 def test_it_shows_each_role_its_own_card(client_for):
@@ -12,3 +21,66 @@ def test_it_sends_anonymous_visitors_to_log_in(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+# -- "Waiting for you": reminders from the team (2011 §4.1, §4.4, §6.8) ----------------------
+
+
+def _tasks(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    return [task.text for task in response.context["tasks"]]
+
+
+def test_the_coordinator_is_reminded_of_a_leave_due_back_2011_4_4(client_for, chain):
+    psp = psp_in(Status.ON_LEAVE, chain.officer)
+    leave = psp.leaves.get()
+    leave.expected_return = local_today(psp.agency) + timedelta(days=3)
+    leave.save()
+    client = client_for(Role.COORDINATOR)
+    assert any("1 peer supporter due back from leave" in text for text in _tasks(client))
+    assert chain.officer.full_name.encode() in client.get("/").content
+    # Nobody else is told who is on leave.
+    for role in (Role.COMMAND_STAFF, Role.STEERING_COMMITTEE, Role.PEER_SUPPORTER):
+        response = client_for(role).get("/")
+        assert chain.officer.full_name.encode() not in response.content
+        assert not any("leave" in text for text in _tasks(client_for(role)))
+
+
+def test_a_leave_far_from_its_return_is_no_reminder(client_for, chain):
+    psp_in(Status.ON_LEAVE, chain.officer, days_ago=5)  # back in 85 days
+    assert not any("leave" in text for text in _tasks(client_for(Role.COORDINATOR)))
+
+
+def test_a_recommender_and_a_panelist_see_what_is_asked_of_them_2011_4_1(users, client_for, chain):
+    coordinator, steering = users[Role.COORDINATOR], users[Role.STEERING_COMMITTEE]
+    volunteer = login_for(chain.officer2)
+    application = services.volunteer(
+        employee=chain.officer2, statement="I want to help.", by=volunteer, now=timezone.now()
+    )
+    assert _tasks(client_for(Role.STEERING_COMMITTEE)) == []
+    services.request_recommendation(
+        application=application,
+        recommender=steering,
+        relation=RecommenderRelation.PEER,
+        by=coordinator,
+    )
+    assert _tasks(client_for(Role.STEERING_COMMITTEE)) == ["1 recommendation asked of you"]
+    clinician = users[Role.CLINICAL_ADVISOR]
+    services.set_panel(
+        application=application,
+        members=[(clinician, PanelRole.MHP)],
+        scheduled_for=None,
+        location="",
+        by=coordinator,
+    )
+    assert _tasks(client_for(Role.CLINICAL_ADVISOR)) == ["1 interview score sheet to fill in"]
+
+
+def test_a_member_who_has_not_signed_the_current_agreement_is_asked_to_2011_6_8(chain):
+    psp = psp_in(Status.ACTIVE, chain.officer)
+    client = Client()
+    client.force_login(psp.employee.user)
+    assert _tasks(client) == []
+    services.publish_agreement(agency=psp.agency, text="Version two.", by=None)
+    assert _tasks(client) == ["Sign the confidentiality agreement (2011 §6.8)"]

@@ -1,0 +1,74 @@
+"""What is waiting for the user on the home page: reminders drawn from each app's selectors.
+
+Only counts and links for most roles; the coordinator sees who is due back from leave, since
+keeping in touch with a PSP on leave is their job (2011 §3.9, §4.4).
+"""
+
+from dataclasses import dataclass, field
+
+from peerline.stats.periods import local_today
+from peerline.team import selectors as team
+from peerline.team.models import PeerSupporter
+from peerline.team.services import can_sign
+
+from . import policy
+
+
+@dataclass(frozen=True)
+class Task:
+    text: str
+    url_name: str
+    details: list[str] = field(default_factory=list)
+    urgent: bool = False
+
+
+def waiting_for(request: policy.AgencyRequest) -> list[Task]:
+    agency, user = request.agency, request.user
+    today = local_today(agency)
+    tasks: list[Task] = []
+    if policy.allows(request, policy.Permission.TEAM_MANAGE):
+        leaves = team.leaves_due_back(agency, today)
+        if leaves:
+            tasks.append(Task(
+                f"{_count(len(leaves), 'peer supporter')} due back from leave (2011 §4.4)",
+                "team:roster",
+                [f"{leave.peer_supporter.employee}: expected {leave.expected_return:%b %-d}"
+                 + (" (overdue)" if leave.overdue else "") for leave in leaves],  # type: ignore[attr-defined]
+                urgent=any(leave.overdue for leave in leaves),  # type: ignore[attr-defined]
+            ))  # fmt: skip
+        waiting = [app for app in team.open_applications(agency) if app.needs_action]  # type: ignore[attr-defined]
+        if waiting:
+            tasks.append(Task(
+                f"{_count(len(waiting), 'application')} waiting for your next step (2011 §4.1)",
+                "team:roster",
+            ))  # fmt: skip
+        unsigned = team.unsigned_current(agency)
+        if unsigned:
+            tasks.append(Task(
+                f"{_count(len(unsigned), 'member')} yet to sign the current confidentiality "
+                "agreement (2011 §6.8)",
+                "team:agreements",
+            ))  # fmt: skip
+    asked = team.recommendations_pending_for(user, agency).count()
+    if asked:
+        tasks.append(
+            Task(f"{_count(asked, 'recommendation')} asked of you", "team:recommendations")
+        )
+    if policy.allows(request, policy.Permission.TEAM_INTERVIEW):
+        seats = team.panel_seats_pending_for(user, agency).count()
+        if seats:
+            tasks.append(Task(f"{_count(seats, 'interview score sheet')} to fill in",
+                              "team:interviews"))  # fmt: skip
+    own = PeerSupporter.objects.filter(agency=agency, employee__user=user).first()
+    if (
+        own is not None
+        and can_sign(own)
+        and not team.has_signed(own, team.current_agreement(agency))
+    ):
+        tasks.append(Task("Sign the confidentiality agreement (2011 §6.8)", "team:agreement",
+                          urgent=True))  # fmt: skip
+    return tasks
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
