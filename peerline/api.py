@@ -8,8 +8,10 @@ from ninja import NinjaAPI
 
 from peerline.accounts.api import router as accounts_router
 from peerline.agencies.api import router as agencies_router
+from peerline.clinical.api import router as clinical_router
 from peerline.contacts.api import router as contacts_router
 from peerline.coverage.api import router as coverage_router
+from peerline.incidents.api import router as incidents_router
 from peerline.stats.api import router as stats_router
 from peerline.training.api import router as training_router
 
@@ -36,3 +38,5 @@ api.add_router("/", contacts_router)
 api.add_router("/", stats_router)
 api.add_router("/", coverage_router)
 api.add_router("/", training_router)
+api.add_router("/", clinical_router)
+api.add_router("/", incidents_router)

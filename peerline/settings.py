@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "peerline.coverage",
     "peerline.directory",
     "peerline.training",
+    "peerline.clinical",
+    "peerline.incidents",
+    "peerline.notifications",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,11 @@ urlpatterns = [
     path("peers/", include("peerline.directory.urls")),
     path("partners/", include("peerline.partners.urls")),
     path("training/", include("peerline.training.urls")),
+    path("clinical/", include("peerline.clinical.urls")),
+    path("resources/", include("peerline.clinical.resource_urls")),
+    path("incidents/", include("peerline.incidents.urls")),
+    path("page/", include("peerline.incidents.respond_urls")),
+    path("notifications/", include("peerline.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

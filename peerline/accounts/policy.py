@@ -43,6 +43,14 @@ class Permission(StrEnum):
     TRAINING_MANAGE = "training.manage"  # sessions, attendance, compliance (2011 §3.9, §8.2)
     TRAINING_CATALOGUE = "training.catalogue"  # the agency's own topics (2011 §8.1)
     TRAINING_SELF = "training.self"  # a PSP's own hours and transcript (2011 §8.2)
+    CLINICAL_MANAGE = "clinical.manage"  # clinicians, licences, on-call schedule (2011 §3.4, §5.1)
+    ON_CALL_VIEW = "clinical.on_call"  # who is on call now, one tap away for every PSP (§5.1)
+    CONSULTATION_LOG = "clinical.consultation"  # non-identifying consultations (§5.1, §6.7)
+    RESOURCES_VIEW = "resources.view"  # the referral resource directory (2011 §2.3.5, §8.3.24)
+    RESOURCES_MANAGE = "resources.manage"
+    INCIDENT_ACTIVATE = "incidents.activate"  # open, activate, watch the board (2011 §3.9)
+    MUTUAL_AID = "incidents.mutual_aid"  # answer partner agencies' requests (2011 §3.8.2)
+    CHANNELS_MANAGE = "notifications.channels"  # how each person is paged
 
 
 class AgencyRequest(HttpRequest):
@@ -77,7 +85,22 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.TRAINING_MANAGE: frozenset({Role.COORDINATOR}),
     Permission.TRAINING_CATALOGUE: frozenset({Role.STEERING_COMMITTEE, Role.COORDINATOR}),
     Permission.TRAINING_SELF: frozenset({Role.PEER_SUPPORTER}),
+    Permission.CLINICAL_MANAGE: frozenset({Role.COORDINATOR, Role.CLINICAL_ADVISOR}),
+    Permission.ON_CALL_VIEW: frozenset(
+        {Role.PEER_SUPPORTER, Role.COORDINATOR, Role.CLINICAL_ADVISOR}
+    ),
+    Permission.CONSULTATION_LOG: frozenset(
+        {Role.PEER_SUPPORTER, Role.COORDINATOR, Role.CLINICAL_ADVISOR}
+    ),
+    Permission.RESOURCES_VIEW: ALL_ROLES,
+    Permission.RESOURCES_MANAGE: frozenset({Role.COORDINATOR}),
+    Permission.INCIDENT_ACTIVATE: frozenset({Role.COORDINATOR}),
+    Permission.MUTUAL_AID: frozenset({Role.COORDINATOR}),
+    Permission.CHANNELS_MANAGE: frozenset({Role.COORDINATOR}),
 }
+
+# Permissions an agency may extend to more roles, and the Agency field that lists them.
+AGENCY_GRANTS: dict[Permission, str] = {Permission.INCIDENT_ACTIVATE: "activation_roles"}
 
 
 def _memberships(request: HttpRequest) -> list[tuple[int, str]]:
@@ -132,7 +155,15 @@ def roles(request: HttpRequest) -> frozenset[Role]:
 
 
 def allows(request: HttpRequest, permission: Permission) -> bool:
-    return bool(roles(request) & GRANTS[permission])
+    return bool(roles(request) & granted(permission, current_agency(request)))
+
+
+def granted(permission: Permission, agency: Agency | None) -> frozenset[Role]:
+    """The roles holding `permission` in `agency`: the fixed grants and the agency's own."""
+    extra = AGENCY_GRANTS.get(permission)
+    if extra is None or agency is None:
+        return GRANTS[permission]
+    return GRANTS[permission] | {Role(role) for role in getattr(agency, extra) if role in Role}
 
 
 def check(request: HttpRequest, permission: Permission) -> Agency:

@@ -46,6 +46,18 @@ class Agency(models.Model):
     min_service_months = models.PositiveSmallIntegerField(
         "minimum months of service to volunteer", default=12
     )
+    # 2011 §3.9: the coordinator activates the team; the agency may let other roles do it too.
+    activation_roles = models.JSONField(
+        "other roles that may activate the team", default=list, blank=True
+    )
+    # Paging (2011 §3.3): no answer within this many minutes escalates to the next candidates.
+    page_timeout_minutes = models.PositiveSmallIntegerField(
+        "minutes to answer a page", default=10, validators=[MinValueValidator(1)]
+    )
+    # Who was involved in an incident is erased this many days after it closes; counts stay.
+    incident_retention_days = models.PositiveSmallIntegerField(
+        "days to keep who was involved after an incident closes", default=30
+    )
 
     class Meta:
         verbose_name_plural = "agencies"

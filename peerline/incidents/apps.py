@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "peerline.incidents"
+    label = "incidents"
+    verbose_name = "Critical incidents"

@@ -1,0 +1,204 @@
+"""Critical incidents: activation of a conflict-aware team, its deployments, follow-ups and
+mutual aid (2011 §2.3.3, §2.3.8, §3.3, §3.8.2, §5.1; 2006 Administration 3).
+
+Who was involved is kept only while the incident is open and for the agency's retention window
+after it closes (`Involvement` rows are then erased; the counts on the incident stay).
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class IncidentType(models.TextChoices):
+    OFFICER_INVOLVED_SHOOTING = "ois", "Officer-involved shooting"
+    OFFICER_INJURED = "officer_injured", "Officer injured"
+    LINE_OF_DUTY_DEATH = "lodd", "Line-of-duty death"
+    EMPLOYEE_SUICIDE = "employee_suicide", "Employee suicide"
+    MASS_CASUALTY = "mass_casualty", "Mass casualty"
+    CHILD_DEATH = "child_death", "Child death"
+    OTHER = "other", "Other"
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", "Open"  # reported; the team is proposed but nobody is paged yet
+    ACTIVATED = "activated", "Activated"  # pages sent
+    CLOSED = "closed", "Closed"
+
+
+class CriticalIncident(models.Model):
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="incidents"
+    )
+    type = models.CharField(max_length=20, choices=IncidentType.choices)
+    occurred_at = models.DateTimeField()
+    place = models.CharField(max_length=200, help_text="General location; no names.")
+    units = models.ManyToManyField("agencies.Division", blank=True, related_name="+")
+    team_size = models.PositiveSmallIntegerField(help_text="How many PSPs to send.")
+    status = models.CharField(
+        max_length=16, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the involved-person links were erased after the retention window; counts stay.
+    erased_at = models.DateTimeField(null=True, blank=True)
+    principals_count = models.PositiveSmallIntegerField(default=0)
+    witnesses_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ({self.occurred_at:%Y-%m-%d})"
+
+
+class Circle(models.TextChoices):
+    """Circles of involvement: who is closest to the incident."""
+
+    PRINCIPAL = "principal", "Principal"  # e.g. the officers who fired; OIS → licensed MHP only
+    WITNESS = "witness", "Witness"
+
+
+class Involvement(models.Model):
+    """An employee involved in an incident. Erased after the retention window."""
+
+    incident = models.ForeignKey(
+        CriticalIncident, on_delete=models.CASCADE, related_name="involvements"
+    )
+    employee = models.ForeignKey("agencies.Employee", on_delete=models.CASCADE, related_name="+")
+    circle = models.CharField(max_length=16, choices=Circle.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "employee"], name="unique_involvement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_circle_display()} in {self.incident}"
+
+
+class DeploymentRole(models.TextChoices):
+    PEER_SUPPORT = "peer_support", "Peer support (outer circles)"
+    INDIVIDUAL_INTERVENTION = "individual_intervention", "Individual intervention (licensed MHP)"
+    CLINICAL_CONSULTATION = "clinical_consultation", "Clinician on call"
+
+
+class DeploymentStatus(models.TextChoices):
+    PAGED = "paged", "Paged"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    NO_ANSWER = "no_answer", "No answer (escalated)"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Deployment(models.Model):
+    """One person asked to respond: a PSP (of this agency or a partner's) or a clinician."""
+
+    incident = models.ForeignKey(
+        CriticalIncident, on_delete=models.CASCADE, related_name="deployments"
+    )
+    peer_supporter = models.ForeignKey(
+        "team.PeerSupporter", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    clinician = models.ForeignKey(
+        "clinical.MentalHealthProfessional",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(max_length=24, choices=DeploymentRole.choices)
+    round = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(
+        max_length=16, choices=DeploymentStatus.choices, default=DeploymentStatus.PAGED
+    )
+    paged_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(peer_supporter__isnull=False, clinician__isnull=True)
+                | models.Q(peer_supporter__isnull=True, clinician__isnull=False),
+                name="deployment_one_person",
+            ),
+            models.UniqueConstraint(
+                fields=["incident", "peer_supporter"],
+                condition=models.Q(peer_supporter__isnull=False),
+                name="unique_psp_deployment",
+            ),
+            models.UniqueConstraint(
+                fields=["incident", "clinician"],
+                condition=models.Q(clinician__isnull=False),
+                name="unique_clinician_deployment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} · round {self.round} · {self.get_status_display()}"
+
+
+class MutualAidStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class MutualAidRequest(models.Model):
+    """A request for PSPs from a partner agency whose agreement provides mutual aid (§3.8.2)."""
+
+    incident = models.ForeignKey(
+        CriticalIncident, on_delete=models.CASCADE, related_name="mutual_aid_requests"
+    )
+    partner = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    psps_requested = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=200)
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=16, choices=MutualAidStatus.choices, default=MutualAidStatus.REQUESTED
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "partner"], name="unique_mutual_aid")
+        ]
+
+    def __str__(self) -> str:
+        return f"mutual aid from {self.partner} ({self.get_status_display()})"
+
+
+class FollowUpKind(models.TextChoices):
+    ON_SCENE = "on_scene", "One-to-one support and psychological first aid on scene"
+    DEFUSING = "defusing", "Group defusing (optional), 8–12 hours after"
+    GROUP_SESSION = "group_session", "Group session with an MHP (optional), 24–72 hours after"
+    CHECK_IN_WEEK = "check_in_week", "Check-in at one week"
+    CHECK_IN_MONTH = "check_in_month", "Check-in at one month"
+    CHECK_IN_QUARTER = "check_in_quarter", "Check-in at three months"
+    ANNIVERSARY = "anniversary", "Anniversary"
+
+
+class FollowUp(models.Model):
+    """A scheduled follow-up of an incident, editable by the coordinator."""
+
+    incident = models.ForeignKey(
+        CriticalIncident, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    kind = models.CharField(max_length=20, choices=FollowUpKind.choices)
+    due_at = models.DateTimeField()
+    optional = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,5 @@
+# The one-tap answer to a page: public, signed, expiring (no log-in on a phone at 3 a.m.).
+from django.urls import path  # noqa: F401
+
+app_name = "respond"
+urlpatterns: list = []
