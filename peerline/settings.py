@@ -205,3 +205,6 @@ LOGGING = {
 
 # Tokens for the JSON API are stored as a keyed hash; this names the prefix users see.
 API_TOKEN_PREFIX = "pl_"  # noqa: S105 (a prefix, not a secret)
+
+# Absolute links in pages and e-mails (the one-tap answer to a page): where users reach Peerline.
+BASE_URL = env("PEERLINE_BASE_URL", "http://127.0.0.1:8000")
