@@ -10,6 +10,7 @@ from peerline.stats.periods import local_today
 from peerline.team import selectors as team
 from peerline.team.models import PeerSupporter
 from peerline.team.services import can_sign
+from peerline.training.compliance import flagged_for_review
 
 from . import policy
 
@@ -41,6 +42,16 @@ def waiting_for(request: policy.AgencyRequest) -> list[Task]:
             tasks.append(Task(
                 f"{_count(len(waiting), 'application')} waiting for your next step (2011 §4.1)",
                 "team:roster",
+            ))  # fmt: skip
+        flagged = flagged_for_review(agency=agency, today=today)
+        if flagged:
+            tasks.append(Task(
+                f"{_count(len(flagged), 'peer supporter')} behind on training two quarters or "
+                "more in a row: a deselection review is yours to decide (2011 §4.3, §8.2)",
+                "training:compliance",
+                [f"{row.peer_supporter.employee}: {row.consecutive_behind} quarters behind"
+                 for row in flagged],
+                urgent=True,
             ))  # fmt: skip
         unsigned = team.unsigned_current(agency)
         if unsigned:

@@ -27,6 +27,7 @@ from peerline.contacts.demo import seed_contacts
 from peerline.partners.models import PartnerAgreement
 from peerline.stats.releases import agency_close_due
 from peerline.team.demo import seed_team
+from peerline.training.demo import seed_training
 
 from . import chain
 from .models import Agency, Category, Division, Employee, JobFamily, SeparationKind, Shift
@@ -231,6 +232,7 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         rows = _write_roster(agency, people, rng, today)
         logins = _create_users(agency, people, rows, rng)
         seed_team(agency=agency, seed=seed, today=today)
+        seed_training(agency=agency, seed=seed, today=today)
         seed_contacts(agency=agency, seed=seed, today=today)
         # Past quarters are closed, so command staff have released reports to read (2011 §3.1).
         agency_close_due(agency=agency, today=today)

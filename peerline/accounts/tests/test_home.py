@@ -8,6 +8,7 @@ from peerline.stats.periods import local_today
 from peerline.team import services
 from peerline.team.models import PanelRole, RecommenderRelation, Status
 from peerline.team.tests.helpers import login_for, psp_in
+from peerline.training.tests.helpers import psp, session
 
 
 def test_it_shows_each_role_its_own_card(client_for):
@@ -84,3 +85,17 @@ def test_a_member_who_has_not_signed_the_current_agreement_is_asked_to_2011_6_8(
     assert _tasks(client) == []
     services.publish_agreement(agency=psp.agency, text="Version two.", by=None)
     assert _tasks(client) == ["Sign the confidentiality agreement (2011 §6.8)"]
+
+
+def test_a_psp_behind_on_training_two_quarters_running_reaches_the_coordinator_2011_4_3(
+    agency, client_for
+):
+    today = local_today(agency)
+    # Training records start two years ago; this PSP has attended nothing since.
+    session(agency, today - timedelta(days=730), "4", title="First session recorded")
+    behind = psp(agency, "5001", active_since=today - timedelta(days=1000))
+    texts = _tasks(client_for(Role.COORDINATOR))
+    assert any("behind on training" in text for text in texts), texts
+    assert behind.employee.full_name.encode() in client_for(Role.COORDINATOR).get("/").content
+    for role in (Role.COMMAND_STAFF, Role.STEERING_COMMITTEE, Role.PEER_SUPPORTER):
+        assert not any("training" in text for text in _tasks(client_for(role)))

@@ -1,0 +1,437 @@
+"""Quarterly training compliance (2011 §8.2) and its link to deselection (2011 §4.3).
+
+The rules, in one place:
+
+* **Quarters** are the agency's calendar quarters: a session counts in the quarter of its date,
+  and a session's date is the agency's local date (a session at 23:30 on March 31 in Denver is in
+  Q1, although it is April 1 in UTC). `Quarter.today(agency, now)` is the current quarter there.
+* **The requirement** of a quarter is the agency's `training_hours_per_quarter` (4 by default,
+  §8.2), pro-rated by the days of the quarter the PSP was *active and not on leave*:
+  ``hours × active days ÷ days in the quarter``, rounded to the nearest half hour (halves up).
+  A leave of absence pauses it (2011 §4.4: leave is encouraged, never held against anyone); a PSP
+  activated mid-quarter owes only the rest of the quarter. Half a quarter on leave: half the
+  hours. A day counts as active when the PSP's dated status history says *active* on it and no
+  leave of absence covers it; the open quarter is projected with today's status to its end.
+* **Records start** in the quarter of the agency's first session in Peerline (or the first
+  session its PSPs attended elsewhere); earlier quarters carry no requirement, so going live
+  never puts anyone behind for the years before it. The current quarter always has one.
+* **Compliant**: hours credited ≥ hours required.
+* **Behind** in a quarter: the quarter has ended, it had a requirement, and the hours credited fall
+  short. An open quarter is never "behind": the PSP still has time.
+* **Consecutive quarters behind**, counted back from the quarter asked (or from the last ended
+  quarter when the one asked is still open): quarters without a requirement (a full quarter on
+  leave, or not yet on the team) are skipped — they neither count nor break the run — and the
+  first quarter with a requirement that was met ends it. At most `LOOKBACK` quarters are read.
+* **One quarter behind** is a reminder to the PSP; **two in a row** flags the PSP for a
+  deselection review under §4.3 ("failure to attend training"). The coordinator decides on the
+  PSP's team page; Peerline never deselects anyone by itself.
+"""
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Min
+from django.utils import timezone
+
+from peerline.agencies.models import Agency
+from peerline.stats import periods
+from peerline.team.models import LeaveOfAbsence, PeerSupporter, Status, StatusChange
+
+from .models import Attendance, TrainingSession
+
+LOOKBACK = 12  # quarters read back when counting a run of quarters behind (three years)
+ON_TEAM = frozenset({Status.ACTIVE, Status.ON_LEAVE})
+ZERO = Decimal("0.0")
+TENTH = Decimal("0.1")
+
+
+class BadQuarter(ValueError):
+    """Not a quarter; the message is for the user."""
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int  # 1–4
+
+    @classmethod
+    def parse(cls, text: str) -> "Quarter":
+        try:
+            year, number = periods.parse(text.strip())
+        except ValueError:
+            year, number = 0, None
+        if number is None or year < 1900:
+            raise BadQuarter(
+                f"“{text[:20]}” is not a quarter: write YYYY-Qn, for example 2026-Q3 "
+                "(quarters are the agency's calendar quarters, 2011 §8.2)."
+            )
+        return cls(year, number)
+
+    @classmethod
+    def of(cls, day: date) -> "Quarter":
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def today(cls, agency: Agency, now: datetime | None = None) -> "Quarter":
+        """The agency's current quarter, by its own clock."""
+        return cls.of(local_date(agency, now))
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-Q{self.number}"
+
+    @property
+    def first(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def last(self) -> date:
+        return periods.last_day(self.label)
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @property
+    def title(self) -> str:
+        """ "July to September 2026"."""
+        months = ("January", "April", "July", "October"), ("March", "June", "September", "December")
+        return f"{months[0][self.number - 1]} to {months[1][self.number - 1]} {self.year}"
+
+    def shift(self, by: int) -> "Quarter":
+        index = self.year * 4 + self.number - 1 + by
+        return Quarter(index // 4, index % 4 + 1)
+
+    def has_ended(self, today: date) -> bool:
+        return self.last < today
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def local_date(agency: Agency, now: datetime | None = None) -> date:
+    """The agency's date at `now` (an aware moment; the present by default)."""
+    return (now or timezone.now()).astimezone(ZoneInfo(agency.time_zone)).date()
+
+
+def hours_required(full: Decimal, active_days: int, quarter_days: int) -> Decimal:
+    """The pro-rated requirement: `full` × active ÷ days, to the nearest half hour (halves up)."""
+    if active_days >= quarter_days:
+        return Decimal(full).quantize(TENTH)
+    halves = (Decimal(full) * active_days * 2 / quarter_days).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP
+    )
+    return (halves / 2).quantize(TENTH)
+
+
+@dataclass(frozen=True)
+class QuarterStanding:
+    """One PSP in one quarter."""
+
+    quarter: Quarter
+    hours_required: Decimal
+    hours_credited: Decimal
+    active_days: int  # active and not on leave: the days the requirement runs
+    paused_days: int  # on leave (2011 §4.4)
+    ended: bool
+    recorded: bool = True  # False before the agency's training records start: no requirement
+
+    @property
+    def on_team(self) -> bool:
+        return self.active_days + self.paused_days > 0
+
+    @property
+    def has_requirement(self) -> bool:
+        return self.hours_required > 0
+
+    @property
+    def compliant(self) -> bool:
+        return self.hours_credited >= self.hours_required
+
+    @property
+    def behind(self) -> bool:
+        return self.ended and self.has_requirement and not self.compliant
+
+    @property
+    def missing(self) -> Decimal:
+        return max(ZERO, self.hours_required - self.hours_credited)
+
+    @property
+    def prorated(self) -> bool:
+        return self.active_days + self.paused_days > 0 and self.active_days < self.quarter.days
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A PSP's standing in the quarter asked, with the run of quarters behind up to it."""
+
+    peer_supporter: PeerSupporter
+    standing: QuarterStanding
+    consecutive_behind: int
+
+    @property
+    def on_team_now(self) -> bool:
+        return self.peer_supporter.status in ON_TEAM
+
+    @property
+    def reminder(self) -> bool:
+        """Behind for one quarter, and still on the team: remind them (2011 §8.2)."""
+        return self.consecutive_behind == 1 and self.on_team_now
+
+    @property
+    def flagged(self) -> bool:
+        """Behind for two quarters in a row or more, and still on the team: a deselection
+        review (2011 §4.3). Someone already deselected or gone needs none."""
+        return self.consecutive_behind >= 2 and self.on_team_now
+
+
+@dataclass(frozen=True)
+class TeamCompliance:
+    agency: Agency
+    quarter: Quarter
+    hours_full_quarter: Decimal
+    ended: bool
+    rows: list[Standing]
+    records_start: Quarter
+
+    @property
+    def compliant(self) -> list[Standing]:
+        return [row for row in self.rows if row.standing.compliant]
+
+    @property
+    def reminders(self) -> list[Standing]:
+        return [row for row in self.rows if row.reminder]
+
+    @property
+    def flagged(self) -> list[Standing]:
+        return [row for row in self.rows if row.flagged]
+
+
+# -- the team's history, loaded once -------------------------------------------------------------
+
+Segment = tuple[date, date | None, str]  # [start, end) with a status; end None: still so
+Span = tuple[date, date | None]
+
+
+def _overlap(a: Span, b: Span) -> int:
+    start = max(a[0], b[0])
+    ends = [end for end in (a[1], b[1]) if end is not None]
+    if not ends:
+        raise ValueError("one of the spans must end")
+    return max(0, (min(ends) - start).days)
+
+
+def _segments(psp: PeerSupporter, changes: list[tuple[date, str]]) -> list[Segment]:
+    """The PSP's status over time from the dated history; the current status closes it."""
+    changes = list(changes)
+    if not changes or changes[-1][1] != psp.status:
+        since = max(psp.status_since, changes[-1][0]) if changes else psp.status_since
+        changes.append((since, psp.status))
+    found: list[Segment] = []
+    for (start, status), nxt in itertools.zip_longest(changes, changes[1:]):
+        end = nxt[0] if nxt else None
+        if end is None or end > start:
+            found.append((start, end, status))
+    return found
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, end in sorted(spans, key=lambda span: span[0]):
+        if merged and (merged[-1][1] is None or start <= merged[-1][1]):
+            last_start, last_end = merged[-1]
+            merged[-1] = (
+                last_start,
+                None if end is None or last_end is None else max(end, last_end),
+            )
+        else:
+            merged.append((start, end))
+    return merged
+
+
+class TeamHistory:
+    """Status histories, leaves and hours credited of some PSPs, and where the agency's
+    training records start, read in five queries."""
+
+    def __init__(self, agency: Agency, psps: Iterable[PeerSupporter], first: date, last: date):
+        self.agency = agency
+        self.psps = list(psps)
+        ids = [psp.pk for psp in self.psps]
+        changes: dict[int, list[tuple[date, str]]] = defaultdict(list)
+        for psp_id, day, status in (
+            StatusChange.objects.filter(peer_supporter_id__in=ids)
+            .order_by("effective_on", "recorded_at", "pk")
+            .values_list("peer_supporter_id", "effective_on", "to_status")
+        ):
+            changes[psp_id].append((day, status))
+        self.segments = {psp.pk: _segments(psp, changes[psp.pk]) for psp in self.psps}
+        leaves: dict[int, list[Span]] = defaultdict(list)
+        for psp_id, starts, returned in LeaveOfAbsence.objects.filter(
+            peer_supporter_id__in=ids
+        ).values_list("peer_supporter_id", "starts_on", "returned_on"):
+            leaves[psp_id].append((starts, returned))
+        self.leaves = {psp_id: _merge(spans) for psp_id, spans in leaves.items()}
+        self.credits: dict[tuple[int, Quarter], Decimal] = defaultdict(lambda: ZERO)
+        for psp_id, day, hours in Attendance.objects.filter(
+            peer_supporter_id__in=ids, session__date__range=(first, last)
+        ).values_list("peer_supporter_id", "session__date", "hours_credited"):
+            self.credits[(psp_id, Quarter.of(day))] += hours
+        firsts = [
+            TrainingSession.objects.filter(agency=agency).aggregate(first=Min("date"))["first"],
+            Attendance.objects.filter(peer_supporter__agency=agency).aggregate(
+                first=Min("session__date")
+            )["first"],
+        ]
+        self.first_record = min((day for day in firsts if day is not None), default=None)
+
+    def records_start(self, today: date) -> Quarter:
+        """The first quarter with training records, and never later than the current one."""
+        current = Quarter.of(today)
+        return min(Quarter.of(self.first_record), current) if self.first_record else current
+
+    def days(self, psp: PeerSupporter, quarter: Quarter) -> tuple[int, int]:
+        """(active and not on leave, paused by leave) days of `quarter`."""
+        after = quarter.last + timedelta(days=1)
+        span: Span = (quarter.first, after)
+        active = paused = 0
+        leaves = self.leaves.get(psp.pk, [])
+        for start, end, status in self.segments[psp.pk]:
+            if status not in ON_TEAM:
+                continue
+            days = _overlap((start, end), span)
+            if not days:
+                continue
+            if status == Status.ON_LEAVE:
+                on_leave = days
+            else:
+                within: Span = (max(start, quarter.first), _min_end(end, after))
+                on_leave = sum(_overlap(leave, within) for leave in leaves)
+            active += days - on_leave
+            paused += on_leave
+        return active, paused
+
+    def active_on(self, psp: PeerSupporter, day: date) -> bool:
+        """Active and not on leave on `day`: the requirement runs."""
+        return any(
+            status == Status.ACTIVE and start <= day and (end is None or day < end)
+            for start, end, status in self.segments[psp.pk]
+        ) and not any(
+            start <= day and (end is None or day < end)
+            for start, end in self.leaves.get(psp.pk, [])
+        )
+
+    def standing(self, psp: PeerSupporter, quarter: Quarter, today: date) -> QuarterStanding:
+        active, paused = self.days(psp, quarter)
+        recorded = quarter >= self.records_start(today)
+        full = self.agency.training_hours_per_quarter if recorded else ZERO
+        return QuarterStanding(
+            quarter=quarter,
+            hours_required=hours_required(full, active, quarter.days),
+            hours_credited=self.credits[(psp.pk, quarter)].quantize(TENTH),
+            active_days=active,
+            paused_days=paused,
+            ended=quarter.has_ended(today),
+            recorded=recorded,
+        )
+
+    def consecutive_behind(self, psp: PeerSupporter, quarter: Quarter, today: date) -> int:
+        """The run of quarters behind up to `quarter` (see the module docstring)."""
+        start = min(quarter, Quarter.of(today).shift(-1))
+        run = 0
+        for back in range(LOOKBACK):
+            if start.shift(-back) < self.records_start(today):
+                break
+            standing = self.standing(psp, start.shift(-back), today)
+            if not standing.has_requirement:
+                continue
+            if not standing.behind:
+                break
+            run += 1
+        return run
+
+
+def _min_end(a: date | None, b: date) -> date:
+    return b if a is None else min(a, b)
+
+
+def _history(
+    agency: Agency, psps: Iterable[PeerSupporter], quarter: Quarter, today: date
+) -> TeamHistory:
+    """What answering for `quarter` needs: `LOOKBACK` quarters back, to the end of the later of
+    `quarter` and the current one."""
+    first = min(quarter, Quarter.of(today).shift(-1)).shift(-LOOKBACK + 1).first
+    return TeamHistory(agency, psps, first, max(quarter.last, Quarter.of(today).last))
+
+
+# -- reads for pages, the API and the home page --------------------------------------------------
+
+
+def _everyone(agency: Agency) -> list[PeerSupporter]:
+    """Every PSP of the agency whatever their status; who was on the team when is read from
+    their history (a candidate who never served is on no quarter's list)."""
+    return list(
+        PeerSupporter.objects.filter(agency=agency)
+        .select_related("employee")
+        .order_by("employee__last_name", "employee__first_name", "pk")
+    )
+
+
+def team_compliance(
+    *, agency: Agency, quarter: Quarter, today: date | None = None
+) -> TeamCompliance:
+    """Every PSP of the agency who was active or on leave on some day of `quarter`, with the
+    hours required and credited, and the run of quarters behind (2011 §8.2, §4.3)."""
+    today = today or local_date(agency)
+    history = _history(agency, _everyone(agency), quarter, today)
+    rows = []
+    for psp in history.psps:
+        standing = history.standing(psp, quarter, today)
+        if not standing.on_team:
+            continue
+        rows.append(Standing(psp, standing, history.consecutive_behind(psp, quarter, today)))
+    return TeamCompliance(
+        agency=agency,
+        quarter=quarter,
+        hours_full_quarter=Decimal(agency.training_hours_per_quarter).quantize(TENTH),
+        ended=quarter.has_ended(today),
+        rows=rows,
+        records_start=history.records_start(today),
+    )
+
+
+def flagged_for_review(*, agency: Agency, today: date) -> list[Standing]:
+    """PSPs on the team today who were behind two quarters in a row or more, up to the last
+    ended quarter: each needs a deselection review by the coordinator (2011 §4.3). For the
+    coordinator's home page; Peerline decides nothing."""
+    quarter = Quarter.of(today).shift(-1)
+    team = [psp for psp in _everyone(agency) if psp.status in ON_TEAM]
+    history = _history(agency, team, quarter, today)
+    found = []
+    for psp in team:
+        run = history.consecutive_behind(psp, quarter, today)
+        standing = Standing(psp, history.standing(psp, quarter, today), run)
+        if standing.flagged:
+            found.append(standing)
+    return found
+
+
+def psp_quarters(
+    *, peer_supporter: PeerSupporter, today: date, count: int = 4
+) -> tuple[Standing, list[QuarterStanding]]:
+    """A PSP's standing this quarter, and their last `count` quarters on the team, newest first
+    (their own page and transcript)."""
+    agency = peer_supporter.agency
+    quarter = Quarter.of(today)
+    history = _history(agency, [peer_supporter], quarter.shift(-count), today)
+    current = Standing(
+        peer_supporter,
+        history.standing(peer_supporter, quarter, today),
+        history.consecutive_behind(peer_supporter, quarter, today),
+    )
+    past = [history.standing(peer_supporter, quarter.shift(-n), today) for n in range(1, count + 1)]
+    return current, [row for row in past if row.on_team and row.recorded]

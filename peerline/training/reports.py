@@ -1,0 +1,129 @@
+"""Training records for audits: a PSP's transcript (HTML and PDF) and the team report (CSV).
+
+Both are what a POST or state certification audit asks for: who trained, when, for how long, on
+what, with whom, and whether the agency's quarterly requirement was met (2011 §8.2). Neither says
+anything about anyone a PSP supported (2011 §6.7).
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+from peerline.agencies.models import Agency
+from peerline.team.models import PeerSupporter
+
+from . import compliance, selectors
+from .models import Attendance, TrainingTopic
+
+TRANSCRIPT_QUARTERS = 8
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Transcript:
+    peer_supporter: PeerSupporter
+    agency: Agency
+    generated_on: date
+    current: compliance.Standing
+    quarters: list[compliance.QuarterStanding]  # the last ones on the team, newest first
+    attendances: list[Attendance]  # oldest first
+    total_hours: Decimal
+    never_covered: list[TrainingTopic]
+
+    @property
+    def hours_required_full_quarter(self) -> Decimal:
+        return Decimal(self.agency.training_hours_per_quarter).quantize(compliance.TENTH)
+
+
+def transcript(peer_supporter: PeerSupporter) -> Transcript:
+    today = compliance.local_date(peer_supporter.agency)
+    current, quarters = compliance.psp_quarters(
+        peer_supporter=peer_supporter, today=today, count=TRANSCRIPT_QUARTERS
+    )
+    rows = list(selectors.attendances_of(peer_supporter, until=None))
+    return Transcript(
+        peer_supporter=peer_supporter,
+        agency=peer_supporter.agency,
+        generated_on=today,
+        current=current,
+        quarters=quarters,
+        attendances=rows,
+        total_hours=sum((row.hours_credited for row in rows), Decimal("0.0")),
+        never_covered=selectors.never_covered(peer_supporter=peer_supporter, until=today),
+    )
+
+
+def render_pdf(data: Transcript) -> bytes:
+    """The transcript as a PDF (WeasyPrint), the same figures as the page."""
+    from weasyprint import HTML  # a heavy import, needed only for a PDF
+
+    html = render_to_string("training/transcript_pdf.html", {"t": data})
+    return bytes(HTML(string=html).write_pdf())
+
+
+def pdf_response(peer_supporter: PeerSupporter) -> HttpResponse:
+    data = transcript(peer_supporter)
+    response = HttpResponse(render_pdf(data), content_type="application/pdf")
+    number = "".join(ch for ch in peer_supporter.employee.employee_number if ch.isalnum())
+    response["Content-Disposition"] = (
+        f'inline; filename="training-transcript-{data.agency.code}-{number}.pdf"'
+    )
+    return response
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+CSV_HEADER = [
+    "quarter",
+    "employee_number",
+    "last_name",
+    "first_name",
+    "status_now",
+    "days_active",
+    "days_on_leave",
+    "hours_required",
+    "hours_credited",
+    "compliant",
+    "quarter_ended",
+    "consecutive_quarters_behind",
+    "flagged_for_review",
+]
+
+
+def team_csv(team: compliance.TeamCompliance) -> str:
+    """One row per PSP on the team in the quarter (2011 §8.2): the team report."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in team.rows:
+        psp, s = row.peer_supporter, row.standing
+        writer.writerow(
+            [
+                _cell(value)
+                for value in (
+                    team.quarter.label,
+                    psp.employee.employee_number,
+                    psp.employee.last_name,
+                    psp.employee.first_name,
+                    psp.get_status_display(),
+                    s.active_days,
+                    s.paused_days,
+                    s.hours_required,
+                    s.hours_credited,
+                    "yes" if s.compliant else "no",
+                    "yes" if s.ended else "no",
+                    row.consecutive_behind,
+                    "yes" if row.flagged else "no",
+                )
+            ]
+        )
+    return out.getvalue()
