@@ -23,8 +23,12 @@ $(DEV): $(RUNTIME) requirements-dev.txt
 demo: $(RUNTIME) runtime-deps
 	$(BIN)/peerline migrate --noinput
 	$(BIN)/peerline seed-demo --employees $(DEMO_EMPLOYEES) --seed $(DEMO_SEED)
-	@echo "Peerline is at http://127.0.0.1:8000/ (Ctrl-C stops it)"
-	$(BIN)/peerline runserver 127.0.0.1:8000
+	@echo "Peerline is at http://127.0.0.1:8000/ (Ctrl-C stops it); pages sent to people are printed below"
+	@# The paging worker and a local mail catcher run next to the web server (2011 §3.3, §5.1).
+	@$(BIN)/peerline mail-catcher --port 1025 & catcher=$$!; \
+	 $(BIN)/peerline worker & worker=$$!; \
+	 trap 'kill $$catcher $$worker 2>/dev/null; wait' EXIT INT TERM; \
+	 $(BIN)/peerline runserver 127.0.0.1:8000
 
 # Debian packages, installed when running as root: WeasyPrint's HarfBuzz subsetter (PDF
 # reports) for Peerline itself, and Chromium for the browser tests.

@@ -208,3 +208,28 @@ API_TOKEN_PREFIX = "pl_"  # noqa: S105 (a prefix, not a secret)
 
 # Absolute links in pages and e-mails (the one-tap answer to a page): where users reach Peerline.
 BASE_URL = env("PEERLINE_BASE_URL", "http://127.0.0.1:8000")
+
+# Paging (peerline/notifications): the SMTP server e-mail pages go through — by default the
+# demo's `peerline mail-catcher` — and the worker's timings. Mode: insecure (plain SMTP), starttls
+# or ssl. An SMS channel holding a phone number is sent through PEERLINE_SMS_GATEWAY
+# ("{number}@gateway.example", by e-mail, or an Apprise URL containing {number}).
+PEERLINE_SMTP_HOST = env("PEERLINE_SMTP_HOST", "127.0.0.1")
+PEERLINE_SMTP_PORT = int(env("PEERLINE_SMTP_PORT", "1025"))
+PEERLINE_SMTP_FROM = env("PEERLINE_SMTP_FROM", "peerline@localhost")
+PEERLINE_SMTP_MODE = env("PEERLINE_SMTP_MODE", "insecure")
+PEERLINE_SMTP_USER = env("PEERLINE_SMTP_USER")
+PEERLINE_SMTP_PASSWORD = envsecret("PEERLINE_SMTP_PASSWORD") if PEERLINE_SMTP_USER else ""
+PEERLINE_SMTP_TIMEOUT = int(env("PEERLINE_SMTP_TIMEOUT", "15"))
+PEERLINE_SMS_GATEWAY = env("PEERLINE_SMS_GATEWAY", "{number}@sms.localhost")
+PEERLINE_WORKER_INTERVAL = float(env("PEERLINE_WORKER_INTERVAL", "2"))  # seconds between loops
+# A claimed row whose worker died is taken over after this many seconds (longer than a send).
+PEERLINE_WORKER_LEASE_SECONDS = int(env("PEERLINE_WORKER_LEASE_SECONDS", "120"))
+PEERLINE_WORKER_MAX_ATTEMPTS = int(env("PEERLINE_WORKER_MAX_ATTEMPTS", "8"))
+# Back-off: 30 s, 1 min, 2 min, … capped.
+PEERLINE_WORKER_BACKOFF_SECONDS = int(env("PEERLINE_WORKER_BACKOFF_SECONDS", "30"))
+PEERLINE_WORKER_BACKOFF_MAX_SECONDS = int(env("PEERLINE_WORKER_BACKOFF_MAX_SECONDS", "900"))
+# Apprise logs recipients' addresses: keep its log off the console (the worker records a
+# redacted summary of any failure on the row instead).
+_logging = cast(dict[str, dict[str, Any]], LOGGING)
+_logging["handlers"]["null"] = {"class": "logging.NullHandler"}
+_logging["loggers"]["apprise"] = {"handlers": ["null"], "propagate": False}
