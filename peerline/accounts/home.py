@@ -6,6 +6,7 @@ keeping in touch with a PSP on leave is their job (2011 §3.9, §4.4).
 
 from dataclasses import dataclass, field
 
+from peerline.clinical.selectors import licences_expiring
 from peerline.stats.periods import local_today
 from peerline.team import selectors as team
 from peerline.team.models import PeerSupporter
@@ -59,6 +60,17 @@ def waiting_for(request: policy.AgencyRequest) -> list[Task]:
                 f"{_count(len(unsigned), 'member')} yet to sign the current confidentiality "
                 "agreement (2011 §6.8)",
                 "team:agreements",
+            ))  # fmt: skip
+    if policy.allows(request, policy.Permission.CLINICAL_MANAGE):
+        lapsing = licences_expiring(agency=agency, today=today)
+        if lapsing:
+            tasks.append(Task(
+                f"{_count(len(lapsing), 'clinician licence')} expired or expiring within 60 days "
+                "(2011 §5.1)",
+                "clinical:clinicians",
+                [f"{a.clinician.name}: {'expired' if a.expired else 'expires'} {a.expires:%b %-d}"
+                 for a in lapsing],
+                urgent=any(a.expired for a in lapsing),
             ))  # fmt: skip
     asked = team.recommendations_pending_for(user, agency).count()
     if asked:

@@ -4,6 +4,7 @@ from django.test import Client
 from django.utils import timezone
 
 from peerline.accounts.models import Role
+from peerline.clinical.tests.helpers import make_clinician
 from peerline.stats.periods import local_today
 from peerline.team import services
 from peerline.team.models import PanelRole, RecommenderRelation, Status
@@ -99,3 +100,13 @@ def test_a_psp_behind_on_training_two_quarters_running_reaches_the_coordinator_2
     assert behind.employee.full_name.encode() in client_for(Role.COORDINATOR).get("/").content
     for role in (Role.COMMAND_STAFF, Role.STEERING_COMMITTEE, Role.PEER_SUPPORTER):
         assert not any("training" in text for text in _tasks(client_for(role)))
+
+
+def test_a_clinician_licence_about_to_lapse_is_flagged_to_those_who_manage_clinicians_2011_5_1(
+    agency, client_for
+):
+    make_clinician(agency, "Dr. Ada Park", expires=local_today(agency) + timedelta(days=20))
+    for role in (Role.COORDINATOR, Role.CLINICAL_ADVISOR):
+        texts = _tasks(client_for(role))
+        assert "1 clinician licence expired or expiring within 60 days (2011 §5.1)" in texts
+    assert not any("licence" in text for text in _tasks(client_for(Role.PEER_SUPPORTER)))

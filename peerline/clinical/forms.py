@@ -1,0 +1,236 @@
+"""Forms of clinical support: plain Django forms with USWDS classes; the rules are in `services`."""
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.dateformat import format as date_format
+
+from peerline.accounts.models import Role, User
+from peerline.agencies.models import Agency
+from peerline.contacts.services import month_choices
+
+from .models import (
+    ClinicalRole,
+    ConsultationOutcome,
+    ConsultationReason,
+    MentalHealthProfessional,
+    Resource,
+    ResourceCategory,
+    Urgency,
+)
+from .services import MAX_WEEKS
+
+LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
+
+
+class Uswds:
+    """Gives each widget its USWDS class; radio and checkbox lists are drawn as tiles."""
+
+    fields: dict[str, forms.Field]
+
+    def style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "usa-checkbox__input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "usa-select"
+            elif isinstance(widget, forms.Textarea):
+                widget.attrs["class"] = "usa-textarea"
+            else:
+                widget.attrs["class"] = "usa-input"
+
+
+class LoginChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
+class ClinicianForm(Uswds, forms.ModelForm):
+    user = LoginChoiceField(
+        label="Peerline log-in",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No log-in",
+        help_text="A log-in with the clinical advisor role in this agency, if they have one.",
+    )
+
+    class Meta:
+        model = MentalHealthProfessional
+        fields = [
+            "name",
+            "role",
+            "licence_type",
+            "licence_number",
+            "licence_state",
+            "licence_expires",
+            "familiar_with_public_safety",
+            "phone",
+            "email",
+            "user",
+            "active",
+        ]
+        labels = {
+            "name": "Name",
+            "licence_state": "Licence state (two letters)",
+            "licence_expires": "Licence expires on",
+            "familiar_with_public_safety": "Familiar with public safety work (2011 §5.1)",
+            "phone": "Phone (for tap-to-call and text)",
+            "active": "Active (may be on call)",
+        }
+        help_texts = {
+            "licence_expires": "A warning shows 60 days before; once expired they are never on "
+            "call.",
+        }
+        widgets = {
+            "role": forms.RadioSelect,
+            "licence_expires": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "licence_state": forms.TextInput(
+                attrs={"maxlength": 2, "autocapitalize": "characters"}
+            ),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        role = cast(forms.ChoiceField, self.fields["role"])
+        role.choices = ClinicalRole.choices
+        user = cast(forms.ModelChoiceField, self.fields["user"])
+        user.queryset = User.objects.filter(
+            memberships__agency=agency, memberships__role=Role.CLINICAL_ADVISOR, is_active=True
+        ).order_by("last_name", "first_name", "username")
+        self.style()
+
+
+class ShiftForm(Uswds, forms.Form):
+    """One on-call shift in the agency's local time, optionally repeated weekly (2011 §5.1)."""
+
+    clinician = forms.ModelChoiceField(
+        label="Clinician",
+        queryset=MentalHealthProfessional.objects.none(),
+        empty_label="Choose a clinician",
+    )
+    starts_at = forms.DateTimeField(
+        label="Starts",
+        input_formats=[LOCAL_DATETIME],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends",
+        input_formats=[LOCAL_DATETIME],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+        help_text="The shift covers up to, not including, this time.",
+    )
+    weeks = forms.IntegerField(
+        label="Repeat weekly for (weeks)",
+        min_value=1,
+        max_value=MAX_WEEKS,
+        initial=1,
+        help_text="1 for this shift only; 4 adds the same hours each week for four weeks.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        clinician = cast(forms.ModelChoiceField, self.fields["clinician"])
+        clinician.queryset = MentalHealthProfessional.objects.filter(agency=agency, active=True)
+        self.style()
+
+
+class ConsultationForm(forms.Form):
+    """A consultation as non-identifying statistics, every answer a tile (2011 §5.1, §6.7). The
+    field names are exactly `services.CONSULTATION_FIELDS`."""
+
+    month = forms.ChoiceField(label="Month", widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label="Reason", choices=ConsultationReason.choices, widget=forms.RadioSelect
+    )
+    urgency = forms.ChoiceField(label="Urgency", choices=Urgency.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=ConsultationOutcome.choices, widget=forms.RadioSelect
+    )
+    clinician = forms.TypedChoiceField(
+        label="Clinician consulted",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any):
+        months = month_choices(agency)[:4]  # a consultation is logged soon after it happens
+        kwargs.setdefault(
+            "initial", {"month": f"{months[0]:%Y-%m}", "urgency": Urgency.ROUTINE, "clinician": ""}
+        )
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["month"]).choices = [
+            (f"{month:%Y-%m}", date_format(month, "F Y")) for month in months
+        ]
+        cast(forms.ChoiceField, self.fields["clinician"]).choices = [
+            ("", "Not recorded"),
+            *(
+                (str(c.pk), c.name)
+                for c in MentalHealthProfessional.objects.filter(agency=agency, active=True)
+            ),
+        ]
+        for field in self.fields.values():
+            field.error_messages.update(
+                required="Choose one.", invalid_choice="Choose one of the answers listed."
+            )
+
+
+class ResourceForm(Uswds, forms.ModelForm):
+    website = forms.URLField(
+        label="Website",
+        required=False,
+        assume_scheme="https",
+        help_text="The full address, starting with https://",
+    )
+
+    class Meta:
+        model = Resource
+        fields = [
+            "category",
+            "name",
+            "description",
+            "hours",
+            "always_open",
+            "phone",
+            "text",
+            "website",
+            "address",
+        ]
+        labels = {
+            "always_open": "Open 24 hours a day, 7 days a week",
+            "text": "Text or chat",
+            "hours": "Hours",
+        }
+        help_texts = {
+            "text": "A number to text, or “WORD to NUMBER” (START to 88788).",
+            "hours": "As the service publishes them, e.g. “Mon–Fri 8:00–17:00”.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
+class ResourceFilter(Uswds, forms.Form):
+    """Filter the directory by category and 24/7 (GET: no personal data in the query)."""
+
+    category = forms.ChoiceField(
+        label="Category",
+        required=False,
+        choices=[("", "All categories"), *ResourceCategory.choices],
+    )
+    open = forms.BooleanField(label="Open 24/7 only", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.style()

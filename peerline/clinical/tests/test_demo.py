@@ -1,0 +1,94 @@
+"""The demo agency's clinical support (issue 6): deterministic, fast, and showing every state."""
+
+import time
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+
+from peerline.accounts.models import Role
+from peerline.clinical import selectors
+from peerline.clinical.demo import seed_clinical
+from peerline.clinical.models import Consultation, OnCallShift, Resource
+from peerline.testing import personas as p
+
+TODAY = date(2026, 3, 1)  # the 30 days cross the spring DST change in Denver
+
+
+def _demo_agency():
+    agency = p.make_agency(code="DEMO", name="Demo City Police Department")
+    agency.time_zone = "America/Denver"
+    agency.save(update_fields=["time_zone"])
+    user = p.make_user("clinician", agency, Role.CLINICAL_ADVISOR)
+    user.first_name, user.last_name = "Lena", "Marsh"
+    user.save()
+    return agency, user
+
+
+def _snapshot(agency):
+    return (
+        list(
+            agency.clinicians.order_by("pk").values_list(
+                "name", "licence_number", "licence_expires", "role"
+            )
+        ),
+        list(
+            OnCallShift.objects.filter(agency=agency)
+            .order_by("pk")
+            .values_list("clinician__name", "starts_at", "ends_at")
+        ),
+        list(
+            Consultation.objects.filter(agency=agency)
+            .order_by("pk")
+            .values_list("month", "reason", "urgency", "outcome")
+        ),
+    )
+
+
+def test_the_demo_has_three_clinicians_one_expiring_and_the_clinician_log_in_linked(db):
+    agency, user = _demo_agency()
+    started = time.monotonic()
+    clinicians = seed_clinical(agency=agency, seed=7, today=TODAY)
+    assert time.monotonic() - started < 2
+    assert len(clinicians) == 3
+    assert clinicians[0].user == user and clinicians[0].name == "Dr. Lena Marsh"
+    expiring = selectors.licences_expiring(agency=agency, today=TODAY)
+    assert len(expiring) == 1 and 0 < expiring[0].days_left <= 60
+
+
+def test_the_demo_schedule_has_exactly_two_holes_in_the_next_30_days_2011_5_1(db):
+    agency, _ = _demo_agency()
+    seed_clinical(agency=agency, seed=7, today=TODAY)
+    tz = selectors.zone(agency)
+    found = selectors.holes(agency=agency, start=selectors.local_midnight(TODAY, tz), days=30)
+    assert len(found) == 2
+    assert all(end - start == timedelta(hours=12) for start, end in found)
+    # Someone is on call at the start of the day the demo is seeded.
+    assert selectors.on_call_now(agency=agency, at=selectors.local_midnight(TODAY, tz))
+
+
+def test_the_demo_has_local_resources_and_a_year_of_consultations(db):
+    agency, _ = _demo_agency()
+    seed_clinical(agency=agency, seed=7, today=TODAY)
+    categories = set(Resource.objects.filter(agency=agency).values_list("category", flat=True))
+    assert {
+        "eap",
+        "chaplain",
+        "aa_na",
+        "child_care",
+        "legal",
+        "crisis_line",
+        "domestic_violence",
+    } <= categories
+    months = set(Consultation.objects.filter(agency=agency).values_list("month", flat=True))
+    assert len(months) == 12 and max(months) == TODAY.replace(day=1)
+
+
+def test_the_demo_is_deterministic(db):
+    first, _ = _demo_agency()
+    seed_clinical(agency=first, seed=7, today=TODAY)
+    snapshot = _snapshot(first)
+    first.delete()
+    get_user_model().objects.filter(username="clinician").delete()
+    second, _ = _demo_agency()
+    seed_clinical(agency=second, seed=7, today=TODAY)
+    assert _snapshot(second) == snapshot
