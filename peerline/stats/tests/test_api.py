@@ -104,7 +104,7 @@ EVERYONE = {perm for perm, roles in policy.GRANTS.items() if roles == policy.ALL
 
 def test_command_staff_hold_no_permission_but_released_statistics_2011_3_1():
     held = {perm for perm, roles in policy.GRANTS.items() if Role.COMMAND_STAFF in roles}
-    assert EVERYONE >= {policy.Permission.HOME, policy.Permission.DIRECTORY}
+    assert {policy.Permission.HOME, policy.Permission.DIRECTORY} <= EVERYONE
     assert held == {policy.Permission.STATS_RELEASED, *EVERYONE}
 
 
