@@ -9,6 +9,8 @@ P = policy.Permission
 # in groups that open as a menu when they hold more than one entry for the user.
 NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
     ("Home", [("Home", "home", P.HOME)]),
+    ("Incidents", [("Critical incidents", "incidents:list", P.INCIDENT_ACTIVATE),
+                   ("Mutual aid requests", "incidents:mutual-aid", P.MUTUAL_AID)]),
     ("Contacts", [("Log a contact", "contacts:log", P.CONTACT_LOG),
                   ("My contacts", "contacts:mine", P.CONTACT_LOG)]),
     ("Find a peer", [("Find a peer", "directory:index", P.DIRECTORY)]),
@@ -23,6 +25,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
               ("Recruitment plan", "coverage:recruitment", P.RECRUITMENT_PLAN),
               ("Agreements", "team:agreements", P.TEAM_MANAGE),
               ("Partner agencies", "partners:list", P.PARTNERS_MANAGE),
+              ("Paging channels", "notifications:channels", P.CHANNELS_MANAGE),
               ("Interviews", "team:interviews", P.TEAM_INTERVIEW)]),
     ("Training", [("Sessions", "training:sessions", P.TRAINING_MANAGE),
                   ("Compliance", "training:compliance", P.TRAINING_MANAGE),

@@ -7,6 +7,7 @@ keeping in touch with a PSP on leave is their job (2011 §3.9, §4.4).
 from dataclasses import dataclass, field
 
 from peerline.clinical.selectors import licences_expiring
+from peerline.incidents import selectors as incidents
 from peerline.stats.periods import local_today
 from peerline.team import selectors as team
 from peerline.team.models import PeerSupporter
@@ -28,6 +29,18 @@ def waiting_for(request: policy.AgencyRequest) -> list[Task]:
     agency, user = request.agency, request.user
     today = local_today(agency)
     tasks: list[Task] = []
+    if policy.allows(request, policy.Permission.INCIDENT_ACTIVATE):
+        open_now = incidents.open_incidents(agency=agency).count()
+        if open_now:
+            tasks.append(Task(f"{_count(open_now, 'critical incident')} open (2011 §3.3)",
+                              "incidents:list", urgent=True))  # fmt: skip
+    if policy.allows(request, policy.Permission.MUTUAL_AID):
+        asked_for_aid = incidents.mutual_aid_waiting(agency=agency).count()
+        if asked_for_aid:
+            tasks.append(Task(
+                f"{_count(asked_for_aid, 'mutual-aid request')} from a partner agency (2011 §3.8.2)",
+                "incidents:mutual-aid", urgent=True,
+            ))  # fmt: skip
     if policy.allows(request, policy.Permission.TEAM_MANAGE):
         leaves = team.leaves_due_back(agency, today)
         if leaves:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from peerline.accounts.models import Membership, Role
 from peerline.clinical.demo import seed_clinical
 from peerline.contacts.demo import seed_contacts
+from peerline.incidents.demo import seed_incidents
 from peerline.partners.models import PartnerAgreement
 from peerline.stats.releases import agency_close_due
 from peerline.team.demo import seed_team
@@ -234,6 +235,7 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         logins = _create_users(agency, people, rows, rng)
         seed_team(agency=agency, seed=seed, today=today)
         seed_clinical(agency=agency, seed=seed, today=today)
+        seed_incidents(agency=agency, seed=seed, today=today)
         seed_training(agency=agency, seed=seed, today=today)
         seed_contacts(agency=agency, seed=seed, today=today)
         # Past quarters are closed, so command staff have released reports to read (2011 §3.1).

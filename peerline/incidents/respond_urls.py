@@ -1,5 +1,9 @@
 # The one-tap answer to a page: public, signed, expiring (no log-in on a phone at 3 a.m.).
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import respond
 
 app_name = "respond"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:token>/", respond.page, name="page"),
+]

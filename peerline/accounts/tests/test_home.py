@@ -5,6 +5,12 @@ from django.utils import timezone
 
 from peerline.accounts.models import Role
 from peerline.clinical.tests.helpers import make_clinician
+from peerline.incidents.models import (
+    CriticalIncident,
+    IncidentStatus,
+    IncidentType,
+    MutualAidRequest,
+)
 from peerline.stats.periods import local_today
 from peerline.team import services
 from peerline.team.models import PanelRole, RecommenderRelation, Status
@@ -110,3 +116,36 @@ def test_a_clinician_licence_about_to_lapse_is_flagged_to_those_who_manage_clini
         texts = _tasks(client_for(role))
         assert "1 clinician licence expired or expiring within 60 days (2011 §5.1)" in texts
     assert not any("licence" in text for text in _tasks(client_for(Role.PEER_SUPPORTER)))
+
+
+def test_an_open_incident_and_a_partners_request_for_aid_wait_for_the_coordinator_2011_3_8_2(
+    agency, other_agency, client_for
+):
+    incident = CriticalIncident.objects.create(
+        agency=other_agency,
+        type=IncidentType.LINE_OF_DUTY_DEATH,
+        occurred_at=timezone.now(),
+        place="Downtown",
+        team_size=6,
+        status=IncidentStatus.ACTIVATED,
+    )
+    assert _tasks(client_for(Role.COORDINATOR)) == []
+    MutualAidRequest.objects.create(
+        incident=incident,
+        partner=agency,
+        psps_requested=2,
+        reason="Their own team is too close",
+        requested_at=timezone.now(),
+    )
+    assert _tasks(client_for(Role.COORDINATOR)) == [
+        "1 mutual-aid request from a partner agency (2011 §3.8.2)"
+    ]
+    CriticalIncident.objects.create(
+        agency=agency,
+        type=IncidentType.OFFICER_INVOLVED_SHOOTING,
+        occurred_at=timezone.now(),
+        place="North district",
+        team_size=4,
+    )
+    assert "1 critical incident open (2011 §3.3)" in _tasks(client_for(Role.COORDINATOR))
+    assert _tasks(client_for(Role.COMMAND_STAFF)) == []

@@ -1,0 +1,271 @@
+"""Pages, rounds and mutual-aid requests: the writes behind activation and escalation (2011 §3.3,
+§3.8.2, §5.1).
+
+Every function here runs inside the caller's transaction, with the incident row locked
+(`lock_incident`), so a decline and the worker's escalation tick never page the same slot twice.
+The intent to notify is written to the outbox (`peerline.notifications.outbox.enqueue`) in that
+same transaction; the worker sends after commit. A page never names anyone involved: it carries
+the incident type, the time, the general place, the person's role and the one-tap links.
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Max
+from django.urls import reverse
+
+from peerline.accounts.models import Role, User
+from peerline.agencies.models import Agency
+from peerline.clinical.models import ClinicalRole, MentalHealthProfessional
+from peerline.clinical.selectors import on_call_now
+from peerline.notifications.outbox import enqueue
+from peerline.partners.selectors import mutual_aid_partners
+from peerline.team.models import PeerSupporter
+
+from . import links
+from .models import (
+    CriticalIncident,
+    Deployment,
+    DeploymentRole,
+    DeploymentStatus,
+    IncidentStatus,
+    MutualAidRequest,
+    MutualAidStatus,
+)
+from .proposal import Candidate, involved_of, partner_candidates, propose
+
+LIVE = (DeploymentStatus.PAGED, DeploymentStatus.ACCEPTED)  # count toward the team size
+
+
+def lock_incident(pk: int) -> CriticalIncident:
+    """The incident, row-locked until the transaction ends (PostgreSQL; SQLite serialises)."""
+    return CriticalIncident.objects.select_for_update().select_related("agency").get(pk=pk)
+
+
+def next_round(incident: CriticalIncident) -> int:
+    latest = incident.deployments.aggregate(latest=Max("round"))["latest"]
+    return (latest or 0) + 1
+
+
+def local(moment: datetime, agency: Agency) -> datetime:
+    return moment.astimezone(ZoneInfo(agency.time_zone))
+
+
+def page_text(deployment: Deployment, *, now: datetime) -> tuple[str, str]:
+    """Subject and body of a page. No names of involved people: pages cross e-mail and SMS."""
+    incident = deployment.incident
+    agency = incident.agency
+    when = local(incident.occurred_at, agency)
+    minutes = agency.page_timeout_minutes
+    subject = f"Peer support activation: {incident.get_type_display()}"
+    body = "\n".join(
+        [
+            f"{agency.name} asks you to respond to a critical incident.",
+            "",
+            f"Incident: {incident.get_type_display()}",
+            f"When: {when:%a %b %-d, %H:%M} ({agency.time_zone})",
+            f"Where: {incident.place}",
+            f"Your role: {deployment.get_role_display()}",
+            "",
+            f"Accept: {links.page_url(deployment, now=now, answer='accept')}",
+            f"Decline: {links.page_url(deployment, now=now, answer='decline')}",
+            "",
+            f"Please answer within {minutes} minutes; after that the page goes to someone else.",
+        ]
+    )
+    return subject, body
+
+
+def notify(deployment: Deployment, *, now: datetime) -> None:
+    subject, body = page_text(deployment, now=now)
+    incident_id = deployment.incident_id
+    if deployment.peer_supporter is not None:
+        psp = deployment.peer_supporter
+        user = psp.employee.user
+        email = psp.reach_email or psp.employee.email
+        key = f"incident:{incident_id}:psp:{psp.pk}:round:{deployment.round}"
+        agency = psp.agency
+    else:
+        clinician = deployment.clinician
+        assert clinician is not None  # a deployment is a PSP or a clinician (model constraint)
+        user, email, agency = clinician.user, clinician.email, clinician.agency
+        key = f"incident:{incident_id}:mhp:{clinician.pk}:round:{deployment.round}"
+    enqueue(
+        agency=agency,
+        key=key,
+        subject=subject,
+        body=body,
+        now=now,
+        user=user,
+        email=email,
+        deployment=deployment,
+    )
+
+
+def page_psps(
+    incident: CriticalIncident, candidates: list[Candidate], *, round_: int, now: datetime
+) -> list[Deployment]:
+    psps = PeerSupporter.objects.select_related("employee__user", "agency").in_bulk(
+        [c.peer_supporter_id for c in candidates]
+    )
+    created = []
+    for candidate in candidates:
+        deployment = Deployment.objects.create(
+            incident=incident,
+            peer_supporter=psps[candidate.peer_supporter_id],
+            role=DeploymentRole.PEER_SUPPORT,
+            round=round_,
+            paged_at=now,
+        )
+        notify(deployment, now=now)
+        created.append(deployment)
+    return created
+
+
+def page_clinician(
+    incident: CriticalIncident,
+    clinician: MentalHealthProfessional,
+    *,
+    role: str,
+    round_: int,
+    now: datetime,
+) -> Deployment:
+    deployment = Deployment.objects.create(
+        incident=incident, clinician=clinician, role=role, round=round_, paged_at=now
+    )
+    notify(deployment, now=now)
+    return deployment
+
+
+def fill(incident: CriticalIncident, *, now: datetime) -> list[Deployment]:
+    """Page the next PSPs until accepted + pending covers the team size: the agency's own next
+    candidates of a fresh proposal first, then partners' PSPs where a mutual-aid request was
+    accepted (never more than each partner agreed to send). When nobody is left, ask the
+    partners that were not asked yet (2011 §3.8.2)."""
+    psp_deployments = incident.deployments.filter(peer_supporter__isnull=False)
+    live = psp_deployments.filter(status__in=LIVE).count()
+    needed = incident.team_size - live
+    if needed <= 0 or incident.status != IncidentStatus.ACTIVATED:
+        return []
+    asked = set(psp_deployments.values_list("peer_supporter_id", flat=True))
+    proposal = propose(incident=incident, now=now)
+    chosen = [c for c in proposal.ranked if c.peer_supporter_id not in asked][:needed]
+    involved = None
+    accepted = incident.mutual_aid_requests.filter(status=MutualAidStatus.ACCEPTED)
+    for request in accepted.select_related("partner").order_by("answered_at", "pk"):
+        if len(chosen) >= needed:
+            break
+        live_from_partner = psp_deployments.filter(
+            status__in=LIVE, peer_supporter__agency=request.partner
+        ).count()
+        room = min(request.psps_requested - live_from_partner, needed - len(chosen))
+        if room <= 0:
+            continue
+        involved = involved if involved is not None else involved_of(incident)
+        offered = partner_candidates(partner=request.partner, involved=involved, now=now)
+        chosen += [c for c in offered if c.peer_supporter_id not in asked][:room]
+    deployments = page_psps(incident, chosen, round_=next_round(incident), now=now)
+    if len(chosen) < needed:
+        request_mutual_aid(incident, needed=needed - len(chosen), now=now)
+    return deployments
+
+
+def fill_clinicians(incident: CriticalIncident, *, now: datetime) -> list[Deployment]:
+    """For each clinical role whose clinician declined or did not answer, page the next one: on
+    call now, else an active clinical advisor or consultant not asked yet (2011 §5.1)."""
+    if incident.status != IncidentStatus.ACTIVATED:
+        return []
+    rows = list(incident.deployments.filter(clinician__isnull=False))
+    asked = {row.clinician_id for row in rows}
+    created = []
+    for role in dict.fromkeys(row.role for row in rows):
+        if any(row.role == role and row.status in LIVE for row in rows):
+            continue
+        on_call = on_call_now(agency=incident.agency, at=now)
+        others = MentalHealthProfessional.objects.filter(
+            agency=incident.agency,
+            active=True,
+            role__in=[ClinicalRole.CLINICAL_ADVISOR, ClinicalRole.CONSULTANT],
+        ).order_by("name", "pk")
+        nxt = next((m for m in [*on_call, *others] if m.pk not in asked), None)
+        if nxt is None:
+            continue
+        asked.add(nxt.pk)
+        created.append(
+            page_clinician(incident, nxt, role=role, round_=next_round(incident), now=now)
+        )
+    return created
+
+
+def coordinators_of(agency: Agency) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__agency=agency, memberships__role=Role.COORDINATOR, is_active=True
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def request_mutual_aid(
+    incident: CriticalIncident, *, needed: int, now: datetime
+) -> list[MutualAidRequest]:
+    """Ask each partner agency whose agreement in force gives mutual aid, and not asked yet for
+    this incident, for `needed` PSPs; their coordinators are notified (2011 §3.8.2)."""
+    agency = incident.agency
+    today = local(now, agency).date()
+    already = set(incident.mutual_aid_requests.values_list("partner_id", flat=True))
+    reason = (
+        f"{agency.name} has {needed} peer supporter(s) too few who are not involved, not in the "
+        "units involved and not in the chain of command of those involved"
+    )
+    created = []
+    for partner in mutual_aid_partners(agency, today):
+        if partner.pk in already:
+            continue
+        request = MutualAidRequest.objects.create(
+            incident=incident,
+            partner=partner,
+            psps_requested=needed,
+            reason=reason[:200],
+            requested_at=now,
+        )
+        _notify_partner(request, now=now)
+        created.append(request)
+    return created
+
+
+def _notify_partner(request: MutualAidRequest, *, now: datetime) -> None:
+    incident = request.incident
+    when = local(incident.occurred_at, incident.agency)
+    answer_at = settings.BASE_URL.rstrip("/") + reverse("incidents:mutual-aid")
+    subject = f"Mutual aid requested by {incident.agency.name}"
+    body = "\n".join(
+        [
+            f"{incident.agency.name} asks {request.partner.name} for "
+            f"{request.psps_requested} peer supporter(s) (2011 §3.8.2).",
+            "",
+            f"Incident: {incident.get_type_display()}",
+            f"When: {when:%a %b %-d, %H:%M} ({incident.agency.time_zone})",
+            f"Where: {incident.place}",
+            f"Why: {request.reason}",
+            "",
+            f"Accept or decline (log in as the coordinator): {answer_at}",
+        ]
+    )
+    for user in coordinators_of(request.partner):
+        enqueue(
+            agency=request.partner,
+            key=f"incident:{incident.pk}:mutual-aid:{request.partner_id}:user:{user.pk}",
+            subject=subject,
+            body=body,
+            now=now,
+            user=user,
+            mutual_aid=request,
+        )
+
+
+def overdue(deployment: Deployment, now: datetime) -> bool:
+    minutes = deployment.incident.agency.page_timeout_minutes
+    return deployment.paged_at + timedelta(minutes=minutes) <= now

@@ -1,0 +1,160 @@
+"""Reads of critical incidents for the pages: the list, the live board, mutual aid."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from peerline.agencies.models import Agency
+from peerline.notifications.models import Notification, NotificationStatus
+
+from .models import (
+    CriticalIncident,
+    Deployment,
+    DeploymentStatus,
+    IncidentStatus,
+    MutualAidRequest,
+    MutualAidStatus,
+)
+
+RECENT = timedelta(days=90)
+HISTORY = timedelta(days=365)  # incidents are rare: a year of them fits one page
+
+
+def incident_list(*, agency: Agency, now: datetime) -> QuerySet[CriticalIncident]:
+    """Open and activated incidents, and those closed in the last year, newest first."""
+    return (
+        CriticalIncident.objects.filter(agency=agency)
+        .select_related("agency")
+        .filter(~Q(status=IncidentStatus.CLOSED) | Q(closed_at__gte=now - HISTORY))
+        .annotate(
+            accepted=Count(
+                "deployments",
+                filter=Q(
+                    deployments__status=DeploymentStatus.ACCEPTED,
+                    deployments__peer_supporter__isnull=False,
+                ),
+            )
+        )
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def open_incidents(*, agency: Agency) -> QuerySet[CriticalIncident]:
+    """Incidents not closed yet: for the coordinator's home page."""
+    return CriticalIncident.objects.filter(agency=agency).exclude(status=IncidentStatus.CLOSED)
+
+
+def mutual_aid_waiting(*, agency: Agency) -> QuerySet[MutualAidRequest]:
+    """Requests partners sent to `agency` that wait for an answer: for the home page."""
+    return MutualAidRequest.objects.filter(
+        partner=agency,
+        status=MutualAidStatus.REQUESTED,
+        incident__status=IncidentStatus.ACTIVATED,
+    )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    label: str
+    tone: str  # "ok", "pending", "error"
+    detail: str = ""
+
+
+def delivery(notifications: list[Notification]) -> Delivery:
+    """What the outbox says about one page (all of a person's channels)."""
+    if not notifications:
+        return Delivery("no channel", "error", "no channel and no e-mail address")
+    sent = [n.sent_at for n in notifications if n.status == NotificationStatus.SENT and n.sent_at]
+    if sent:
+        return Delivery("delivered", "ok", f"{min(sent):%H:%M:%S}")
+    if all(n.status == NotificationStatus.FAILED for n in notifications):
+        return Delivery("failed", "error", notifications[-1].last_error)
+    attempts = max(n.attempts for n in notifications)
+    return Delivery("sending", "pending", f"attempt {attempts + 1}" if attempts else "queued")
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    deployment: Deployment
+    name: str
+    agency_code: str
+    partner: bool
+    clinician: bool
+    delivery: Delivery
+
+
+@dataclass(frozen=True)
+class Board:
+    incident: CriticalIncident
+    rows: list[BoardRow]
+    accepted: int  # PSPs
+    pending: int  # PSPs
+    clinician_accepted: bool
+    requests: list[MutualAidRequest]
+
+    @property
+    def full(self) -> bool:
+        return self.accepted >= self.incident.team_size
+
+
+def board(incident: CriticalIncident) -> Board:
+    """The live board: who was paged, delivered, accepted, declined, passed on, with times."""
+    deployments = list(
+        incident.deployments.select_related(
+            "peer_supporter__employee", "peer_supporter__agency", "clinician"
+        ).prefetch_related(Prefetch("notifications", queryset=Notification.objects.order_by("pk")))
+    )
+    rows = []
+    for d in deployments:
+        if d.peer_supporter is not None:
+            employee = d.peer_supporter.employee
+            name, code = employee.full_name, d.peer_supporter.agency.code
+            partner = d.peer_supporter.agency_id != incident.agency_id
+        else:
+            assert d.clinician is not None
+            name, code, partner = d.clinician.name, incident.agency.code, False
+        rows.append(
+            BoardRow(
+                deployment=d,
+                name=name,
+                agency_code=code,
+                partner=partner,
+                clinician=d.clinician_id is not None,
+                delivery=delivery(list(d.notifications.all())),
+            )
+        )
+    psps = [d for d in deployments if d.peer_supporter_id]
+    return Board(
+        incident=incident,
+        rows=rows,
+        accepted=sum(d.status == DeploymentStatus.ACCEPTED for d in psps),
+        pending=sum(d.status == DeploymentStatus.PAGED for d in psps),
+        clinician_accepted=any(
+            d.clinician_id and d.status == DeploymentStatus.ACCEPTED for d in deployments
+        ),
+        requests=list(incident.mutual_aid_requests.select_related("partner").order_by("pk")),
+    )
+
+
+def requests_to(*, agency: Agency, now: datetime) -> QuerySet[MutualAidRequest]:
+    """Mutual-aid requests partners sent to `agency`: waiting ones first, then the last 90 days."""
+    return (
+        MutualAidRequest.objects.filter(partner=agency)
+        .filter(Q(status=MutualAidStatus.REQUESTED) | Q(requested_at__gte=now - RECENT))
+        .select_related("incident__agency")
+        .annotate(
+            sent=Count(
+                "incident__deployments",
+                filter=Q(incident__deployments__peer_supporter__agency=agency),
+            ),
+            accepted_psps=Count(
+                "incident__deployments",
+                filter=Q(
+                    incident__deployments__peer_supporter__agency=agency,
+                    incident__deployments__status=DeploymentStatus.ACCEPTED,
+                ),
+            ),
+        )
+        .order_by("-requested_at", "-pk")
+    )

@@ -1,0 +1,320 @@
+"""Writes of critical incidents: open, activate, answer a page, escalate, close, erase, follow-ups,
+mutual aid (2011 §2.3.3, §2.3.8, §3.3, §3.8.2, §3.9, §5.1; 2006 Administration 3).
+
+Every function takes `now` so that tests (and the worker) control the clock. Activation is one
+transaction: the deployments, their pages in the outbox, the follow-ups, the mutual-aid requests
+and the status change are committed together or not at all.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from peerline.accounts.models import User
+from peerline.agencies.models import Agency, Division, Employee
+from peerline.clinical.models import MentalHealthProfessional
+
+from . import paging
+from .models import (
+    Circle,
+    CriticalIncident,
+    Deployment,
+    DeploymentStatus,
+    FollowUp,
+    FollowUpKind,
+    IncidentStatus,
+    IncidentType,
+    Involvement,
+    MutualAidRequest,
+    MutualAidStatus,
+)
+from .proposal import default_team_size, propose
+
+MAX_TEAM_SIZE = 30
+
+# Follow-ups by incident type (kind, delay after the incident, optional). A group session is
+# offered, never required: current evidence advises against mandatory single-session debriefing.
+_ALL: list[tuple[str, timedelta, bool]] = [
+    (FollowUpKind.DEFUSING, timedelta(hours=8), True),
+    (FollowUpKind.GROUP_SESSION, timedelta(hours=24), True),
+    (FollowUpKind.CHECK_IN_WEEK, timedelta(days=7), False),
+    (FollowUpKind.CHECK_IN_MONTH, timedelta(days=30), False),
+    (FollowUpKind.CHECK_IN_QUARTER, timedelta(days=91), False),
+    (FollowUpKind.ANNIVERSARY, timedelta(0), False),  # a year on, same local day and hour
+]
+FOLLOW_UPS: dict[str, list[tuple[str, timedelta, bool]]] = {
+    IncidentType.OFFICER_INVOLVED_SHOOTING: _ALL,
+    IncidentType.LINE_OF_DUTY_DEATH: _ALL,
+    IncidentType.EMPLOYEE_SUICIDE: _ALL,
+    IncidentType.MASS_CASUALTY: _ALL,
+    IncidentType.CHILD_DEATH: _ALL,
+    IncidentType.OFFICER_INJURED: _ALL[:5],  # no anniversary
+    IncidentType.OTHER: [_ALL[2], _ALL[3]],  # a week and a month
+}
+
+
+class AlreadyAnswered(Exception):
+    """The page was answered, escalated or withdrawn: a link works once."""
+
+    def __init__(self, deployment: Deployment):
+        super().__init__(f"deployment {deployment.pk} is {deployment.status}")
+        self.deployment = deployment
+
+
+def _check_team_size(team_size: int) -> None:
+    if not 1 <= team_size <= MAX_TEAM_SIZE:
+        raise ValidationError(f"The team size is between 1 and {MAX_TEAM_SIZE}.")
+
+
+def employees_by_number(
+    agency: Agency, numbers: Iterable[str]
+) -> tuple[dict[str, Employee], list[str]]:
+    """The agency's current employees with these numbers, and the numbers that match nobody."""
+    wanted = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
+    found = {
+        e.employee_number: e
+        for e in Employee.objects.current().filter(agency=agency, employee_number__in=wanted)
+    }
+    return found, [n for n in wanted if n not in found]
+
+
+def incident_open(
+    *,
+    agency: Agency,
+    by: User | None,
+    type: str,
+    occurred_at: datetime,
+    place: str,
+    principals: list[Employee],
+    witnesses: list[Employee],
+    units: list[Division],
+    team_size: int | None = None,
+) -> CriticalIncident:
+    """Record a reported incident (status OPEN): nobody is paged until `activate`."""
+    if type not in IncidentType.values:
+        raise ValidationError("Unknown incident type.")
+    team_size = team_size or default_team_size(type)
+    _check_team_size(team_size)
+    people = [*principals, *witnesses]
+    if any(e.agency_id != agency.pk for e in people) or any(
+        u.agency_id != agency.pk for u in units
+    ):
+        raise ValidationError("Involved people and units must be of this agency.")
+    both = {e.pk for e in principals} & {e.pk for e in witnesses}
+    if both:
+        raise ValidationError("Someone is listed both as a principal and as a witness.")
+    principals = list({e.pk: e for e in principals}.values())
+    witnesses = list({e.pk: e for e in witnesses}.values())
+    with transaction.atomic():
+        incident = CriticalIncident.objects.create(
+            agency=agency,
+            type=type,
+            occurred_at=occurred_at,
+            place=place.strip(),
+            team_size=team_size,
+            opened_by=by,
+            principals_count=len(principals),
+            witnesses_count=len(witnesses),
+        )
+        incident.units.set(units)
+        Involvement.objects.bulk_create(
+            [
+                Involvement(incident=incident, employee=e, circle=Circle.PRINCIPAL)
+                for e in principals
+            ]
+            + [Involvement(incident=incident, employee=e, circle=Circle.WITNESS) for e in witnesses]
+        )
+    return incident
+
+
+def team_size_set(*, incident: CriticalIncident, team_size: int, now: datetime) -> None:
+    """The coordinator's change of team size. Before activation it shapes the proposal; after,
+    a larger team pages the next candidates at once (a smaller one withdraws no page)."""
+    _check_team_size(team_size)
+    with transaction.atomic():
+        incident = paging.lock_incident(incident.pk)
+        if incident.status == IncidentStatus.CLOSED:
+            raise ValidationError("The incident is closed.")
+        incident.team_size = team_size
+        incident.save(update_fields=["team_size"])
+        paging.fill(incident, now=now)  # pages only when activated and short
+
+
+def activate(*, incident: CriticalIncident, by: User | None, now: datetime) -> list[Deployment]:
+    """Page the proposed team and clinician(s), schedule the follow-ups, ask partners when short:
+    one transaction (2011 §3.3, §3.9). For an OIS the MHP holds the individual intervention with
+    the principals (2006 Administration 3)."""
+    with transaction.atomic():
+        incident = paging.lock_incident(incident.pk)
+        if incident.status != IncidentStatus.OPEN:
+            raise ValidationError("The team was already activated for this incident.")
+        proposal = propose(incident=incident, now=now)
+        incident.status = IncidentStatus.ACTIVATED
+        incident.activated_at = now
+        incident.save(update_fields=["status", "activated_at"])
+        deployments = paging.page_psps(incident, proposal.own_team, round_=1, now=now)
+        clinicians = MentalHealthProfessional.objects.in_bulk(
+            [c.clinician_id for c in proposal.clinicians]
+        )
+        for choice in proposal.clinicians:
+            deployments.append(
+                paging.page_clinician(
+                    incident, clinicians[choice.clinician_id], role=choice.role, round_=1, now=now
+                )
+            )
+        schedule_follow_ups(incident, now=now)
+        if proposal.short_by:
+            paging.request_mutual_aid(incident, needed=proposal.short_by, now=now)
+    return deployments
+
+
+def schedule_follow_ups(incident: CriticalIncident, *, now: datetime) -> list[FollowUp]:
+    """On scene now, then the type's follow-ups from the time of the incident."""
+    rows = [FollowUp(incident=incident, kind=FollowUpKind.ON_SCENE, due_at=now)]
+    for kind, delay, optional in FOLLOW_UPS.get(incident.type, FOLLOW_UPS[IncidentType.OTHER]):
+        due = incident.occurred_at + delay
+        if kind == FollowUpKind.ANNIVERSARY:
+            due = _a_year_on(incident.occurred_at, incident.agency)
+        rows.append(FollowUp(incident=incident, kind=kind, due_at=due, optional=optional))
+    return FollowUp.objects.bulk_create(rows)
+
+
+def _a_year_on(moment: datetime, agency: Agency) -> datetime:
+    local = paging.local(moment, agency)
+    try:
+        return local.replace(year=local.year + 1)
+    except ValueError:  # 29 February
+        return local.replace(year=local.year + 1, day=28)
+
+
+def respond(*, deployment: Deployment, accept: bool, now: datetime) -> Deployment:
+    """A page answered from its link: only while PAGED, once. A decline pages the next
+    candidate at once."""
+    with transaction.atomic():
+        incident = paging.lock_incident(deployment.incident_id)
+        deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
+        if deployment.status != DeploymentStatus.PAGED:
+            raise AlreadyAnswered(deployment)
+        deployment.status = DeploymentStatus.ACCEPTED if accept else DeploymentStatus.DECLINED
+        deployment.answered_at = now
+        deployment.save(update_fields=["status", "answered_at"])
+        if not accept:
+            _refill(incident, deployment, now=now)
+    return deployment
+
+
+def _refill(incident: CriticalIncident, deployment: Deployment, *, now: datetime) -> None:
+    if deployment.peer_supporter_id is not None:
+        paging.fill(incident, now=now)
+    else:
+        paging.fill_clinicians(incident, now=now)
+
+
+def escalate_due(now: datetime) -> int:
+    """The worker's tick: pages unanswered past the agency's timeout become NO_ANSWER and the
+    next candidates are paged in a new round, until accepted + pending covers the team size.
+    Returns how many pages lapsed."""
+    due = [
+        d
+        for d in Deployment.objects.filter(
+            status=DeploymentStatus.PAGED, incident__status=IncidentStatus.ACTIVATED
+        ).select_related("incident__agency")
+        if paging.overdue(d, now)
+    ]
+    lapsed = 0
+    for incident_id in dict.fromkeys(d.incident_id for d in due):
+        with transaction.atomic():
+            incident = paging.lock_incident(incident_id)
+            rows = [
+                d
+                for d in Deployment.objects.select_for_update().filter(
+                    incident=incident, status=DeploymentStatus.PAGED
+                )
+                if paging.overdue(d, now)
+            ]
+            for d in rows:
+                d.status = DeploymentStatus.NO_ANSWER
+                d.answered_at = now  # when it was passed on
+                d.save(update_fields=["status", "answered_at"])
+            lapsed += len(rows)
+            if any(d.peer_supporter_id for d in rows):
+                paging.fill(incident, now=now)
+            if any(d.clinician_id for d in rows):
+                paging.fill_clinicians(incident, now=now)
+    return lapsed
+
+
+def close(*, incident: CriticalIncident, by: User | None, now: datetime) -> None:
+    """Close the incident: pages still open are withdrawn (their links then say so), and the
+    retention clock for who was involved starts."""
+    with transaction.atomic():
+        incident = paging.lock_incident(incident.pk)
+        if incident.status == IncidentStatus.CLOSED:
+            raise ValidationError("The incident is already closed.")
+        incident.deployments.filter(status=DeploymentStatus.PAGED).update(
+            status=DeploymentStatus.CANCELLED, answered_at=now
+        )
+        incident.status = IncidentStatus.CLOSED
+        incident.closed_at = now
+        incident.save(update_fields=["status", "closed_at"])
+
+
+def erase_expired(now: datetime) -> int:
+    """The worker's tick: erase who was involved in incidents closed more than the agency's
+    `incident_retention_days` ago; the counts on the incident stay. Returns how many."""
+    candidates = CriticalIncident.objects.filter(
+        status=IncidentStatus.CLOSED, erased_at__isnull=True, closed_at__isnull=False
+    ).select_related("agency")
+    erased = 0
+    for incident in candidates:
+        assert incident.closed_at is not None
+        if incident.closed_at + timedelta(days=incident.agency.incident_retention_days) > now:
+            continue
+        with transaction.atomic():
+            Involvement.objects.filter(incident=incident).delete()
+            incident.erased_at = now
+            incident.save(update_fields=["erased_at"])
+        erased += 1
+    return erased
+
+
+def follow_up_update(
+    *, follow_up: FollowUp, action: str, now: datetime, due_at: datetime | None = None
+) -> FollowUp:
+    """Mark a follow-up done or skipped, reopen it, or move it (the coordinator's schedule)."""
+    if action == "done":
+        follow_up.done_at, follow_up.skipped = now, False
+    elif action == "skip":
+        follow_up.done_at, follow_up.skipped = None, True
+    elif action == "reopen":
+        follow_up.done_at, follow_up.skipped = None, False
+    elif action == "reschedule":
+        if due_at is None:
+            raise ValidationError("Give the new date and time.")
+        follow_up.due_at = due_at
+    else:
+        raise ValidationError("Unknown action.")
+    follow_up.save(update_fields=["done_at", "skipped", "due_at"])
+    return follow_up
+
+
+def mutual_aid_answer(
+    *, request: MutualAidRequest, accept: bool, by: User | None, now: datetime
+) -> MutualAidRequest:
+    """The partner coordinator's answer (2011 §3.8.2). On accept the partner's PSPs are paged
+    for the places still open, up to the number asked."""
+    with transaction.atomic():
+        incident = paging.lock_incident(request.incident_id)
+        request = MutualAidRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != MutualAidStatus.REQUESTED:
+            raise ValidationError("This request was already answered.")
+        if incident.status == IncidentStatus.CLOSED:
+            raise ValidationError("The incident is closed: no help is needed any more.")
+        request.status = MutualAidStatus.ACCEPTED if accept else MutualAidStatus.DECLINED
+        request.answered_at, request.answered_by = now, by
+        request.save(update_fields=["status", "answered_at", "answered_by"])
+        if accept:
+            paging.fill(incident, now=now)
+    return request

@@ -1,0 +1,107 @@
+"""The demo's past incidents: one of last quarter with the involved links erased, one of last
+week with them kept; deployments, follow-ups, nothing open."""
+
+from datetime import date
+
+import pytest
+
+from peerline.agencies import demo as agency_demo
+from peerline.incidents.models import (
+    CriticalIncident,
+    DeploymentStatus,
+    IncidentStatus,
+    IncidentType,
+    Involvement,
+)
+from peerline.notifications.models import Notification, NotificationStatus
+
+TODAY = date(2026, 3, 16)
+
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(employees: int = 300):
+    return agency_demo.seed_demo(employees=employees, seed=3, today=TODAY).agency
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        agency = seed()
+    yield agency
+    with django_db_blocker.unblock():
+        agency_demo.delete_demo()
+
+
+@pytest.fixture
+def seeded(built, db):
+    return built
+
+
+def test_two_closed_incidents_and_nothing_open(seeded):
+    incidents = list(CriticalIncident.objects.filter(agency=seeded).order_by("occurred_at"))
+    assert [i.status for i in incidents] == [IncidentStatus.CLOSED] * 2
+    old, recent = incidents
+    assert old.type == IncidentType.OFFICER_INVOLVED_SHOOTING
+    assert old.occurred_at.date() < date(2026, 1, 1)  # last quarter
+    assert (TODAY - recent.occurred_at.date()).days <= 10
+
+
+def test_last_quarters_links_are_erased_and_last_weeks_kept(seeded):
+    old, recent = CriticalIncident.objects.filter(agency=seeded).order_by("occurred_at")
+    assert old.erased_at is not None and not Involvement.objects.filter(incident=old).exists()
+    assert (old.principals_count, old.witnesses_count) == (2, 3)
+    assert recent.erased_at is None
+    assert Involvement.objects.filter(incident=recent).count() == 3
+
+
+def test_each_has_rounds_of_deployments_and_follow_ups(seeded):
+    for incident in CriticalIncident.objects.filter(agency=seeded):
+        statuses = set(incident.deployments.values_list("status", flat=True))
+        assert {DeploymentStatus.ACCEPTED, DeploymentStatus.DECLINED} <= statuses
+        assert incident.deployments.filter(round=2).exists()
+        assert incident.follow_ups.filter(done_at__isnull=False).exists()
+    recent = CriticalIncident.objects.filter(agency=seeded).order_by("occurred_at").last()
+    assert recent.follow_ups.filter(done_at__isnull=True, skipped=False).exists()  # a month on
+
+
+def test_the_worker_finds_nothing_to_send(seeded):
+    assert Notification.objects.filter(deployment__incident__agency=seeded).exists()
+    assert (
+        not Notification.objects.exclude(status=NotificationStatus.SENT)
+        .filter(deployment__incident__agency=seeded)
+        .exists()
+    )
+
+
+def test_the_same_seed_gives_the_same_incidents(db, settings):
+    settings.PASSWORD_HASHERS = FAST_HASHER
+
+    def fingerprint():
+        agency = seed(employees=120)
+        return [
+            (i.type, i.occurred_at, sorted(
+                (d.peer_supporter.employee.employee_number if d.peer_supporter else d.role, d.status)
+                for d in i.deployments.select_related("peer_supporter__employee")
+            ))
+            for i in CriticalIncident.objects.filter(agency=agency).order_by("occurred_at")
+        ]  # fmt: skip
+
+    assert fingerprint() == fingerprint()
+
+
+def test_the_demo_coordinator_sees_the_history(seeded):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="coordinator"))
+    old, recent = CriticalIncident.objects.filter(agency=seeded).order_by("occurred_at")
+    assert client.get(reverse("incidents:list")).status_code == 200  # (dated by the real clock)
+    page = client.get(reverse("incidents:detail", args=[old.pk])).content.decode()
+    assert 'id="erased-note"' in page and "Live board" in page and "hx-trigger" not in page
+    page = client.get(reverse("incidents:detail", args=[recent.pk])).content.decode()
+    assert "erased-note" not in page and "1 principal, 2 witnesses" in page
+    assert client.get(reverse("incidents:follow-ups", args=[recent.pk])).status_code == 200

@@ -1,0 +1,161 @@
+"""The one-tap link in a page (2011 §3.3): no log-in, a GET never answers, it works once,
+expires after the page timeout plus a margin, and a tampered link is a bare 404."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from peerline.incidents import links, services
+from peerline.incidents.models import DeploymentStatus, IncidentType
+
+from .helpers import T0, clinician, incident, psp, staff
+
+
+@pytest.fixture
+def paged(agency, chain):
+    """One PSP paged just now for an incident with officer as principal."""
+    for e in staff(agency, 3):
+        psp(e)
+    inc = incident(agency, principals=[chain.officer], team_size=1)
+    now = timezone.now()
+    (deployment,) = services.activate(incident=inc, by=None, now=now)
+    return deployment, links.make_token(deployment, now=now)
+
+
+def url(token, answer=""):
+    return reverse("respond:page", args=[token]) + (f"?answer={answer}" if answer else "")
+
+
+def test_the_link_needs_no_log_in_and_a_get_changes_nothing(paged, client):
+    deployment, token = paged
+    for _ in range(2):  # a mail scanner prefetching twice
+        response = client.get(url(token, "accept"))
+        assert response.status_code == 200
+    body = response.content.decode()
+    assert 'name="answer" value="accept"' in body and 'name="answer" value="decline"' in body
+    assert "Other" in body and "East side" in body
+    deployment.refresh_from_db()
+    assert deployment.status == DeploymentStatus.PAGED
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_the_link_works_once(paged):
+    deployment, token = paged
+    client = Client(enforce_csrf_checks=True)
+    form = client.get(url(token))
+    csrf = form.cookies["csrftoken"].value
+    answered = client.post(url(token), {"answer": "accept", "csrfmiddlewaretoken": csrf})
+    assert answered.status_code == 302
+    deployment.refresh_from_db()
+    assert deployment.status == DeploymentStatus.ACCEPTED and deployment.answered_at
+    shown = client.get(answered["Location"])
+    assert "You accepted" in shown.content.decode()
+    again = client.post(url(token), {"answer": "decline", "csrfmiddlewaretoken": csrf})
+    assert again.status_code == 409
+    assert "Already answered" in again.content.decode()
+    deployment.refresh_from_db()
+    assert deployment.status == DeploymentStatus.ACCEPTED
+
+
+def test_declining_from_the_link_pages_the_next(paged, client):
+    deployment, token = paged
+    client.post(url(token), {"answer": "decline"})
+    deployment.refresh_from_db()
+    assert deployment.status == DeploymentStatus.DECLINED
+    assert deployment.incident.deployments.filter(status=DeploymentStatus.PAGED).count() == 1
+
+
+def test_the_link_expires_after_the_timeout_and_margin(agency, chain, client):
+    psp(staff(agency, 1)[0])
+    inc = incident(agency, principals=[chain.officer], team_size=1)
+    agency.page_timeout_minutes = 10
+    agency.save()
+    made = timezone.now() - timedelta(minutes=16)  # 10 minutes + the 5-minute margin, passed
+    (deployment,) = services.activate(incident=inc, by=None, now=made)
+    token = links.make_token(deployment, now=made)
+    response = client.get(url(token))
+    assert response.status_code == 410
+    assert "This link has expired" in response.content.decode()
+    assert client.post(url(token), {"answer": "accept"}).status_code == 410
+    deployment.refresh_from_db()
+    assert deployment.status == DeploymentStatus.PAGED  # the escalation tick passes it on
+
+
+def test_the_clock_of_a_link_is_the_callers(paged):
+    deployment, _ = paged
+    token = links.make_token(deployment, now=T0)
+    limit = T0 + timedelta(minutes=deployment.incident.agency.page_timeout_minutes) + links.MARGIN
+    assert links.read_token(token, now=limit) == deployment
+    with pytest.raises(links.LinkExpired):
+        links.read_token(token, now=limit + timedelta(seconds=1))
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # the signature
+        lambda t: "9999" + t[t.index(".") :],  # another deployment, same signature
+        lambda t: t.split(".")[0] + ".7" + t[t.index(":") :],  # another round
+        lambda t: t.split(":")[0],  # no timestamp, no signature
+        lambda t: "garbage",
+    ],
+)
+def test_a_tampered_link_is_a_bare_404(paged, client, tamper):
+    deployment, token = paged
+    for response in (
+        client.get(url(tamper(token))),
+        client.post(url(tamper(token)), {"answer": "accept"}),
+    ):
+        assert response.status_code == 404
+        assert b"East side" not in response.content and b"Other" not in response.content
+    deployment.refresh_from_db()
+    assert deployment.status == DeploymentStatus.PAGED
+
+
+def test_a_token_of_another_salt_is_refused(paged):
+    deployment, _ = paged
+    from django.core import signing
+
+    forged = signing.TimestampSigner().sign(f"{deployment.pk}.{deployment.round}")
+    with pytest.raises(links.LinkInvalid):
+        links.read_token(forged, now=timezone.now())
+
+
+def test_an_answer_that_is_neither_is_refused(paged, client):
+    deployment, token = paged
+    assert client.post(url(token), {"answer": "maybe"}).status_code == 400
+    deployment.refresh_from_db()
+    assert deployment.status == DeploymentStatus.PAGED
+
+
+def test_a_withdrawn_page_says_so(paged, client):
+    deployment, token = paged
+    services.close(incident=deployment.incident, by=None, now=timezone.now())
+    body = client.get(url(token)).content.decode()
+    assert "withdrawn" in body and "The incident is closed" in body
+
+
+def test_the_clinician_answers_from_the_same_kind_of_link(agency, chain, client):
+    mhp = clinician(agency, on_call_at=timezone.now())
+    inc = incident(agency, type=IncidentType.OFFICER_INVOLVED_SHOOTING, principals=[chain.officer])
+    now = timezone.now()
+    (deployment,) = services.activate(incident=inc, by=None, now=now)
+    assert deployment.clinician == mhp
+    body = client.get(url(links.make_token(deployment, now=now))).content.decode()
+    assert "Individual intervention (licensed MHP)" in body
+    client.post(url(links.make_token(deployment, now=now)), {"answer": "accept"})
+    deployment.refresh_from_db()
+    assert deployment.status == DeploymentStatus.ACCEPTED
+
+
+def test_the_links_in_the_page_open_it(paged, client):
+    deployment, _ = paged
+    body = deployment.notifications.get().body
+    accept = next(line for line in body.splitlines() if line.startswith("Accept: "))
+    link = accept.removeprefix("Accept: ").removeprefix("http://testserver")
+    assert link.endswith("?answer=accept")
+    response = client.get(link)
+    assert response.status_code == 200 and b'id="accept"' in response.content
