@@ -121,7 +121,8 @@ def seed_clinical(*, agency: Agency, seed: int, today: date) -> list[MentalHealt
                 agency=agency,
                 user=user,
                 name=name,
-                email=user.email if user else "",
+                # Every clinician can be paged: the demo's addresses are at a reserved domain.
+                email=user.email if user else _email(name),
                 phone=plan.phone,
                 licence_type=plan.licence_type,
                 licence_number=f"{rng.randint(1000, 9999)}-{rng.randint(100, 999)}",
@@ -197,3 +198,8 @@ def _seed_consultations(
             )
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     Consultation.objects.bulk_create(rows)
+
+
+def _email(name: str) -> str:
+    local = ".".join(part for part in name.replace("Dr.", "").lower().split() if part.isalpha())
+    return f"{local}@clinic.example"

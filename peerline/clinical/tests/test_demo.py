@@ -53,6 +53,8 @@ def test_the_demo_has_three_clinicians_one_expiring_and_the_clinician_log_in_lin
     assert clinicians[0].user == user and clinicians[0].name == "Dr. Lena Marsh"
     expiring = selectors.licences_expiring(agency=agency, today=TODAY)
     assert len(expiring) == 1 and 0 < expiring[0].days_left <= 60
+    # Each can be paged for an incident (2011 §5.1): an address of their own, all different.
+    assert len({clinician.email for clinician in clinicians if clinician.email}) == 3
 
 
 def test_the_demo_schedule_has_exactly_two_holes_in_the_next_30_days_2011_5_1(db):
