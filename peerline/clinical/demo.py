@@ -122,7 +122,7 @@ def seed_clinical(*, agency: Agency, seed: int, today: date) -> list[MentalHealt
                 user=user,
                 name=name,
                 # Every clinician can be paged: the demo's addresses are at a reserved domain.
-                email=user.email if user else _email(name),
+                email=(user.email if user else "") or _email(name),
                 phone=plan.phone,
                 licence_type=plan.licence_type,
                 licence_number=f"{rng.randint(1000, 9999)}-{rng.randint(100, 999)}",

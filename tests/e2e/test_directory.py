@@ -143,7 +143,10 @@ def test_the_directory_works_with_the_keyboard_alone(
     status = page.get_by_role("status").filter(has_text="peer supporter")
     expect(status).to_have_text("2 peer supporters match your filters.")
     tab_until("button.peerline-directory__apply")
-    page.keyboard.press("Enter")
+    # Wait for the results to be swapped in, or the swap could take the focus away from the link.
+    with page.expect_response(lambda r: r.request.method == "POST" and "/peers/" in r.url):
+        page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
     expect(status).to_have_text("2 peer supporters match your filters.")
     tab_until('a[href="tel:3125550177"]')
     expect(page.get_by_role("link", name="Call Maria Lopez")).to_be_focused()
