@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -61,13 +62,14 @@ class Delivery:
     detail: str = ""
 
 
-def delivery(notifications: list[Notification]) -> Delivery:
+def delivery(notifications: list[Notification], zone: ZoneInfo) -> Delivery:
     """What the outbox says about one page (all of a person's channels)."""
     if not notifications:
         return Delivery("no channel", "error", "no channel and no e-mail address")
     sent = [n.sent_at for n in notifications if n.status == NotificationStatus.SENT and n.sent_at]
     if sent:
-        return Delivery("delivered", "ok", f"{min(sent):%H:%M:%S}")
+        # In the time zone the page is shown in (the agency's), like the other times on the board.
+        return Delivery("delivered", "ok", f"{min(sent).astimezone(zone):%H:%M:%S}")
     if all(n.status == NotificationStatus.FAILED for n in notifications):
         return Delivery("failed", "error", notifications[-1].last_error)
     attempts = max(n.attempts for n in notifications)
@@ -105,6 +107,7 @@ def board(incident: CriticalIncident) -> Board:
             "peer_supporter__employee", "peer_supporter__agency", "clinician"
         ).prefetch_related(Prefetch("notifications", queryset=Notification.objects.order_by("pk")))
     )
+    zone = ZoneInfo(incident.agency.time_zone)
     rows = []
     for d in deployments:
         if d.peer_supporter is not None:
@@ -121,7 +124,7 @@ def board(incident: CriticalIncident) -> Board:
                 agency_code=code,
                 partner=partner,
                 clinician=d.clinician_id is not None,
-                delivery=delivery(list(d.notifications.all())),
+                delivery=delivery(list(d.notifications.all()), zone),
             )
         )
     psps = [d for d in deployments if d.peer_supporter_id]

@@ -2,7 +2,7 @@
 proposal with every exclusion, activation, the live board, follow-ups, closing, mutual aid;
 and who may use them."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -130,7 +130,8 @@ def test_the_board_shows_delivery_and_answers(
 ):
     inc = incident(agency, principals=[chain.officer], team_size=2)
     first, second, _ = services.activate(incident=inc, by=None, now=timezone.now())
-    first.notifications.update(status=NotificationStatus.SENT, sent_at=timezone.now())
+    sent_at = datetime(2026, 11, 23, 19, 38, 55, tzinfo=UTC)
+    first.notifications.update(status=NotificationStatus.SENT, sent_at=sent_at)
     services.respond(deployment=first, accept=True, now=timezone.now())
     url = reverse("incidents:board", args=[inc.pk])
     with django_assert_max_num_queries(12):
@@ -142,6 +143,8 @@ def test_the_board_shows_delivery_and_answers(
         "delivered" in fragment
         and '<span class="peerline-stat__value" id="board-accepted">1</span>' in fragment
     )
+    # In the agency's time (Chicago), like every other time on the board.
+    assert "13:38:55" in fragment and "19:38:55" not in fragment
 
 
 def test_follow_ups_can_be_done_skipped_and_moved(coord, agency, chain, team):
