@@ -22,6 +22,11 @@ class AgencyOut(Schema):
     suppression_k: int
     training_hours_per_quarter: float
     repeat_contact_threshold: int
+    employees_per_psp: int
+    min_service_months: int
+    activation_roles: list[str]
+    page_timeout_minutes: int
+    incident_retention_days: int
 
 
 class EmployeeOut(Schema):

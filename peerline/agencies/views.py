@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from peerline.accounts import policy
+from peerline.accounts.models import Role
 
 from . import chain, selectors
 from .models import Employee
@@ -57,6 +58,12 @@ def employee_detail(request: policy.AgencyRequest, pk: int) -> HttpResponse:
 @policy.requires(policy.Permission.AGENCY_VIEW)
 def agency(request: policy.AgencyRequest) -> HttpResponse:
     """The agency's program settings and its shape (2011 §3.2, §3.8.1)."""
+    activation_roles = [role for role in Role if role.value in request.agency.activation_roles]
     return render(
-        request, "agencies/agency.html", {"shape": selectors.headcounts(agency=request.agency)}
+        request,
+        "agencies/agency.html",
+        {
+            "shape": selectors.headcounts(agency=request.agency),
+            "activation_roles": activation_roles,
+        },
     )

@@ -1,0 +1,27 @@
+"""The program settings page and `GET /api/v1/agency` show the agency's settings (2011 §3.2)."""
+
+from peerline.accounts.models import Role
+
+
+def test_the_settings_page_says_who_may_activate_and_the_coverage_target_2011_3_9(
+    agency, client_for
+):
+    page = client_for(Role.STEERING_COMMITTEE).get("/agency/").content.decode()
+    assert "one active peer supporter for every 25 employees" in page
+    assert "Program coordinator <span" in page  # nobody else by default
+    agency.activation_roles = [Role.COMMAND_STAFF.value, "not-a-role"]
+    agency.page_timeout_minutes = 7
+    agency.save()
+    page = client_for(Role.STEERING_COMMITTEE).get("/agency/").content.decode()
+    assert "Program coordinator, Command staff <span" in page
+    assert "not-a-role" not in page
+    assert "7 minutes, then the next candidates are paged" in page
+
+
+def test_the_agency_api_gives_the_team_and_paging_settings(agency, client_for):
+    body = client_for(Role.COORDINATOR).get("/api/v1/agency").json()
+    assert body["employees_per_psp"] == 25
+    assert body["min_service_months"] == 12
+    assert body["activation_roles"] == []
+    assert body["page_timeout_minutes"] == 10
+    assert body["incident_retention_days"] == 30
