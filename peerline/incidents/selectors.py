@@ -70,6 +70,8 @@ def delivery(notifications: list[Notification], zone: ZoneInfo) -> Delivery:
     if sent:
         # In the time zone the page is shown in (the agency's), like the other times on the board.
         return Delivery("delivered", "ok", f"{min(sent).astimezone(zone):%H:%M:%S}")
+    if all(n.status == NotificationStatus.WITHDRAWN for n in notifications):
+        return Delivery("withdrawn", "pending", "not sent: no longer needed")
     if all(n.status == NotificationStatus.FAILED for n in notifications):
         return Delivery("failed", "error", notifications[-1].last_error)
     attempts = max(n.attempts for n in notifications)

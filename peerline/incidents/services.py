@@ -15,6 +15,7 @@ from django.db import transaction
 from peerline.accounts.models import User
 from peerline.agencies.models import Agency, Division, Employee
 from peerline.clinical.models import MentalHealthProfessional
+from peerline.notifications import outbox
 
 from . import paging
 from .models import (
@@ -238,6 +239,8 @@ def escalate_due(now: datetime) -> int:
                 d.status = DeploymentStatus.NO_ANSWER
                 d.answered_at = now  # when it was passed on
                 d.save(update_fields=["status", "answered_at"])
+            # A page still unsent by now would only arrive with an expired link.
+            outbox.withdraw(deployment_ids=[d.pk for d in rows])
             lapsed += len(rows)
             if any(d.peer_supporter_id for d in rows):
                 paging.fill(incident, now=now)
@@ -253,9 +256,9 @@ def close(*, incident: CriticalIncident, by: User | None, now: datetime) -> None
         incident = paging.lock_incident(incident.pk)
         if incident.status == IncidentStatus.CLOSED:
             raise ValidationError("The incident is already closed.")
-        incident.deployments.filter(status=DeploymentStatus.PAGED).update(
-            status=DeploymentStatus.CANCELLED, answered_at=now
-        )
+        open_pages = incident.deployments.filter(status=DeploymentStatus.PAGED)
+        outbox.withdraw(deployment_ids=list(open_pages.values_list("pk", flat=True)))
+        open_pages.update(status=DeploymentStatus.CANCELLED, answered_at=now)
         incident.status = IncidentStatus.CLOSED
         incident.closed_at = now
         incident.save(update_fields=["status", "closed_at"])

@@ -45,6 +45,7 @@ class NotificationStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"  # gave up after the last retry
+    WITHDRAWN = "withdrawn", "Withdrawn"  # no longer needed: the page was passed on or closed
 
 
 class Notification(models.Model):

@@ -15,7 +15,12 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 
-from peerline.notifications.models import ChannelKind, ContactChannel, Notification
+from peerline.notifications.models import (
+    ChannelKind,
+    ContactChannel,
+    Notification,
+    NotificationStatus,
+)
 
 if TYPE_CHECKING:
     from peerline.accounts.models import User
@@ -171,3 +176,12 @@ def apprise_url(kind: str, target: str) -> str:
         # Teams: the Power Automate "Workflows" webhook URL, which Apprise parses natively.
         return target
     raise ValueError(f"unknown channel kind {kind!r}")
+
+
+def withdraw(*, deployment_ids: list[int]) -> int:
+    """Withdraw the pages of these deployments that are not sent yet (the incident closed, or the
+    page was passed on): the worker will not send them. Call it in the caller's transaction. A page
+    already in a worker's hands may still go; it is then marked sent, and its link says why."""
+    return Notification.objects.filter(
+        deployment_id__in=deployment_ids, status=NotificationStatus.PENDING
+    ).update(status=NotificationStatus.WITHDRAWN)

@@ -162,7 +162,11 @@ def _finish(notification: Notification, error: str, at: datetime) -> str:
     """Record the outcome; returns "sent", "retry" or "failed"."""
     mine = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.PENDING)
     if not error:
-        mine.update(status=NotificationStatus.SENT, sent_at=at, claimed_at=None, last_error="")
+        # Withdrawn while in our hands: it went all the same, and the record says so.
+        Notification.objects.filter(
+            pk=notification.pk,
+            status__in=[NotificationStatus.PENDING, NotificationStatus.WITHDRAWN],
+        ).update(status=NotificationStatus.SENT, sent_at=at, claimed_at=None, last_error="")
         return "sent"
     if notification.attempts >= max_attempts():
         mine.update(status=NotificationStatus.FAILED, claimed_at=None, last_error=error)

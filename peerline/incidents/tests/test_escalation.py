@@ -16,7 +16,7 @@ from peerline.incidents.models import (
     IncidentType,
     MutualAidRequest,
 )
-from peerline.notifications.models import Notification
+from peerline.notifications.models import Notification, NotificationStatus
 from peerline.partners.models import PartnerAgreement
 from peerline.testing import personas as p
 
@@ -172,3 +172,27 @@ def test_closing_withdraws_open_pages(agency, chain, team):
     assert second.status == DeploymentStatus.CANCELLED
     assert services.escalate_due(T0 + timedelta(hours=4)) == 0
     assert Deployment.objects.filter(incident=inc).count() == 2
+
+
+def test_pages_passed_on_or_closed_before_they_were_sent_are_withdrawn_2011_3_3(
+    agency, chain, team
+):
+    inc = incident(agency, principals=[chain.officer], team_size=2)
+    first, second = services.activate(incident=inc, by=None, now=T0)
+    first.notifications.update(status=NotificationStatus.SENT, sent_at=T0)
+    # The second page never went out (its channel kept failing): passed on, it is withdrawn, so
+    # nobody receives a page whose link has already expired.
+    services.escalate_due(T0 + timedelta(minutes=10))
+    second.refresh_from_db()
+    assert second.status == DeploymentStatus.NO_ANSWER
+    assert set(second.notifications.values_list("status", flat=True)) == {"withdrawn"}
+    assert set(first.notifications.values_list("status", flat=True)) == {"sent"}
+    # Closing withdraws the round-2 pages not sent yet; the worker then has nothing to send.
+    round_two = inc.deployments.filter(round=2)
+    assert round_two.exists()
+    services.close(incident=inc, by=None, now=T0 + timedelta(minutes=12))
+    statuses = Notification.objects.filter(deployment__in=round_two).values_list(
+        "status", flat=True
+    )
+    assert set(statuses) == {"withdrawn"}
+    assert not Notification.objects.filter(status="pending").exists()

@@ -290,3 +290,30 @@ def test_an_unexpected_error_while_sending_is_retried_not_fatal(agency, monkeypa
         None,
         "unexpected error: RuntimeError",
     )
+
+
+def test_a_page_withdrawn_while_the_worker_sends_it_is_recorded_as_sent(
+    agency, smtp_server, monkeypatch
+):
+    """The incident closed while this page was in the worker's hands: it went all the same, and
+    the outbox must say so rather than "withdrawn"."""
+    page_many(agency, 1)
+    deliver = worker.deliver
+
+    def withdrawn_meanwhile(notification):
+        Notification.objects.filter(pk=notification.pk).update(status="withdrawn")
+        return deliver(notification)
+
+    monkeypatch.setattr(worker, "deliver", withdrawn_meanwhile)
+    assert worker.send_due(now=T0) == 1
+    assert Notification.objects.get().status == "sent"
+    assert len(smtp_server.accepted) == 1
+
+
+def test_a_withdrawn_page_is_never_sent(agency, smtp_server):
+    page_many(agency, 2)
+    first = Notification.objects.order_by("pk").first()
+    Notification.objects.filter(pk=first.pk).update(status="withdrawn")
+    assert worker.send_due(now=T0) == 1
+    assert Notification.objects.get(pk=first.pk).status == "withdrawn"
+    assert len(smtp_server.accepted) == 1
