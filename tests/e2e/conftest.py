@@ -7,6 +7,7 @@ fresh context. A missing Chromium fails the launch: these tests never skip.
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.test import Client
-from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page
 
 from peerline.accounts.models import Role
 from peerline.agencies.models import Employee
@@ -44,6 +45,19 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--disable-quic",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def browser(live_server: Any, browser: Browser) -> Iterator[Browser]:
+    """The session's Chromium, started after the live server and closed before it stops.
+
+    Chromium keeps its connections to the server alive until it closes; each ends a request
+    thread, which closes its database connection. Closed while the server still shares the
+    in-memory test database with its threads, they end quietly instead of in a thread error.
+    """
+    yield browser
+    browser.close()
+    time.sleep(0.5)  # the server's threads see their sockets close
 
 
 @pytest.fixture(scope="session")
