@@ -20,7 +20,7 @@ from django.db.models import Count, FilteredRelation, Q
 from peerline.agencies.models import Agency, Category, Employee
 from peerline.team.models import PeerSupporter, Status
 
-from .matrix import CellKey, current_q, required_for, shift_label
+from .matrix import CellKey, Place, current_q, required_for, shift_label
 
 MONTHS = 24
 
@@ -54,18 +54,13 @@ class Point:
 
 
 @dataclass
-class ForecastCell:
+class ForecastCell(Place):
     """A cell's series, when it first falls below target, and the changes that take it there.
 
     The changes are counted from `start` to `changes_until`: the first date below target when
     the cell falls below later, else the end of the forecast. Counts, never names.
     """
 
-    shift: str | None
-    shift_name: str
-    division: str
-    division_name: str
-    category: str
     series: list[Point]
     first_below: date | None = None
     changes_until: date | None = None
@@ -73,14 +68,6 @@ class ForecastCell:
     psp_leaves: int = 0  # active PSPs on `start` away on leave then
     psp_returns: int = 0  # PSPs not active on `start` (on leave) back by then
     employee_separations: int = 0  # employees of the cell (PSPs or not) gone by then
-
-    @property
-    def key(self) -> CellKey:
-        return (self.shift, self.division, self.category)
-
-    @property
-    def label(self) -> str:
-        return f"{self.shift_name} · {self.division_name} · {self.category}"
 
     @property
     def already_below(self) -> bool:
@@ -198,7 +185,14 @@ def forecast(*, agency: Agency, start: date, months: int = MONTHS) -> Forecast:
             headcount = everyone - (cumulative[gone - 1] if gone else 0)
             count = sum(1 for active in flags if active[i])
             series.append(Point(day, headcount, count, required_for(headcount, target)))
-        cell = ForecastCell(key[0], shift_name, key[1], division_name, key[2], series)
+        cell = ForecastCell(
+            series,
+            shift=key[0],
+            shift_name=shift_name,
+            division=key[1],
+            division_name=division_name,
+            category=key[2],
+        )
         _explain(cell, dates, flags, members[key])
         cells.append(cell)
 

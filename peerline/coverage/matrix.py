@@ -72,9 +72,9 @@ class Counts:
         self.gap += other.gap
 
 
-@dataclass
-class Cell(Counts):
-    """One shift × division × category cell; its target is its own (never borrowed)."""
+@dataclass(kw_only=True)
+class Place:
+    """Where a cell is: shift × division × category (the matrix and the forecast share it)."""
 
     shift: str | None = None
     shift_name: str = NO_SHIFT
@@ -90,6 +90,11 @@ class Cell(Counts):
     def label(self) -> str:
         """ "Night shift · Communications Center · civilian"."""
         return f"{self.shift_name} · {self.division_name} · {self.category}"
+
+
+@dataclass
+class Cell(Counts, Place):
+    """One shift × division × category cell; its target is its own (never borrowed)."""
 
     @property
     def severity(self) -> str:
