@@ -48,8 +48,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
-def browser(live_server: Any, browser: Browser) -> Iterator[Browser]:
-    """The session's Chromium, started after the live server and closed before it stops.
+def browser(django_db_setup: None, live_server: Any, browser: Browser) -> Iterator[Browser]:
+    """The session's Chromium, started after the test database and the live server, and closed
+    before they stop.
 
     Chromium keeps its connections to the server alive until it closes; each ends a request
     thread, which closes its database connection. Closed while the server still shares the
