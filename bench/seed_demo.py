@@ -74,8 +74,14 @@ def main() -> None:
         "_plan": "plan",
         "delete_demo": "delete old demo",
         "_write_roster": "roster + paths",
-        "_save_paths": "chain paths",
         "_create_users": "users (Argon2)",
+        "seed_team": "team",
+        "seed_clinical": "clinical",
+        "seed_training": "training",
+        "seed_incidents": "incidents",
+        "seed_contacts": "contacts",
+        "agency_close_due": "close quarters",
+        "_seed_partner": "partner agency",
     }
     for attribute, name in names.items():
         setattr(demo, attribute, timed(name, getattr(demo, attribute)))
