@@ -8,6 +8,7 @@ from django.utils.dateformat import format as date_format
 from peerline.accounts.models import Role, User
 from peerline.agencies.models import Agency
 from peerline.contacts.services import month_choices
+from peerline.uswds import style
 
 from .models import (
     ClinicalRole,
@@ -23,32 +24,12 @@ from .services import MAX_WEEKS
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
 
 
-class Uswds:
-    """Gives each widget its USWDS class; radio and checkbox lists are drawn as tiles."""
-
-    fields: dict[str, forms.Field]
-
-    def style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "usa-checkbox__input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "usa-select"
-            elif isinstance(widget, forms.Textarea):
-                widget.attrs["class"] = "usa-textarea"
-            else:
-                widget.attrs["class"] = "usa-input"
-
-
 class LoginChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name() or obj.username} ({obj.username})"
 
 
-class ClinicianForm(Uswds, forms.ModelForm):
+class ClinicianForm(forms.ModelForm):
     user = LoginChoiceField(
         label="Peerline log-in",
         queryset=User.objects.none(),
@@ -101,10 +82,10 @@ class ClinicianForm(Uswds, forms.ModelForm):
         user.queryset = User.objects.filter(
             memberships__agency=agency, memberships__role=Role.CLINICAL_ADVISOR, is_active=True
         ).order_by("last_name", "first_name", "username")
-        self.style()
+        style(self.fields)
 
 
-class ShiftForm(Uswds, forms.Form):
+class ShiftForm(forms.Form):
     """One on-call shift in the agency's local time, optionally repeated weekly (2011 §5.1)."""
 
     clinician = forms.ModelChoiceField(
@@ -136,7 +117,7 @@ class ShiftForm(Uswds, forms.Form):
         super().__init__(*args, **kwargs)
         clinician = cast(forms.ModelChoiceField, self.fields["clinician"])
         clinician.queryset = MentalHealthProfessional.objects.filter(agency=agency, active=True)
-        self.style()
+        style(self.fields)
 
 
 class ConsultationForm(forms.Form):
@@ -181,7 +162,7 @@ class ConsultationForm(forms.Form):
             )
 
 
-class ResourceForm(Uswds, forms.ModelForm):
+class ResourceForm(forms.ModelForm):
     website = forms.URLField(
         label="Website",
         required=False,
@@ -218,10 +199,10 @@ class ResourceForm(Uswds, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.style()
+        style(self.fields)
 
 
-class ResourceFilter(Uswds, forms.Form):
+class ResourceFilter(forms.Form):
     """Filter the directory by category and 24/7 (GET: no personal data in the query)."""
 
     category = forms.ChoiceField(
@@ -233,4 +214,4 @@ class ResourceFilter(Uswds, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.style()
+        style(self.fields)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from peerline import uswds
 from peerline.accounts.models import User
 
 from .models import (
@@ -57,26 +58,8 @@ def _text(label: str, *, required: bool = True, max_length: int = 2000, help_tex
     )
 
 
-class UswdsForm(forms.Form):
-    """Gives each widget its USWDS class, and the error class once validated."""
-
-    CLASSES = {
-        forms.Textarea: "usa-textarea",
-        forms.Select: "usa-select",
-        forms.CheckboxInput: "usa-checkbox__input",
-    }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                continue  # drawn as tiles by team/_choices.html
-            css = next(
-                (css for kind, css in self.CLASSES.items() if isinstance(widget, kind)),
-                "usa-input",
-            )
-            widget.attrs["class"] = css
+class UswdsForm(uswds.UswdsForm):
+    """A USWDS form that also marks its fields in error once validated."""
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -11,34 +11,13 @@ from django import forms
 from django.http import QueryDict
 
 from peerline.agencies.models import Agency
+from peerline.uswds import UswdsForm
 
 from . import selectors
 from .models import TrainingSession
 from .services import MAX_HOURS, MIN_HOURS, SessionFields
 
 NO_DETAILS = "Write nothing about anyone a peer supporter has supported (2011 §6.7)."
-
-
-class UswdsForm(forms.Form):
-    """Gives each widget its USWDS class."""
-
-    CLASSES = {
-        forms.Textarea: "usa-textarea",
-        forms.Select: "usa-select",
-        forms.CheckboxInput: "usa-checkbox__input",
-    }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue  # drawn as tiles by training/_topics.html
-            css = next(
-                (css for kind, css in self.CLASSES.items() if isinstance(widget, kind)),
-                "usa-input",
-            )
-            widget.attrs["class"] = css
 
 
 class TopicChoice(forms.ModelMultipleChoiceField):
