@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "peerline.core",
+    "peerline.audit",
     "peerline.accounts",
     "peerline.agencies",
     "peerline.governance",

@@ -1,0 +1,36 @@
+"""The audit trail (DESIGN: AuditEvent): who did what to the program, append-only and hash-chained.
+
+Each row carries the hash of the row before it, so an edited or deleted row breaks the chain
+(`peerline audit verify`). The actor is kept as an id and a label rather than a foreign key: a
+row never changes after it is written, not even when a user is removed. Nothing about a person
+supported is ever recorded here (2011 §6.7): targets are program objects (a user, a role, an
+incident, a setting), never a contact.
+"""
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField()
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64)
+    target = models.CharField(max_length=120, blank=True)  # e.g. "user:12", "incident:5"
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["agency", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
