@@ -31,6 +31,14 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def envint(name: str, default: int) -> int:
+    value = env(name)
+    try:
+        return int(value) if value.strip() else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
 def envsecret(name: str) -> str:
     value = env(name)
     if not value and PRODUCTION:
@@ -46,6 +54,10 @@ ALLOWED_HOSTS = envlist("PEERLINE_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("PEERLINE_ALLOWED_HOSTS must be set when PEERLINE_ENV=production")
 CSRF_TRUSTED_ORIGINS = envlist("PEERLINE_CSRF_TRUSTED_ORIGINS")
+# Behind a reverse proxy that ends TLS, the proxy says the scheme in X-Forwarded-Proto; trust it
+# (and only then) or the HTTPS redirect loops. Never set this without a proxy that overwrites it.
+if envbool("PEERLINE_TRUST_PROXY_HEADERS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DATA_DIR = Path(env("PEERLINE_DATA_DIR", str(BASE_DIR / "var")))
 
@@ -97,6 +109,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "peerline" / "templates"],
         "APP_DIRS": True,
+        # With DEBUG off (always in production) Django caches compiled templates in memory.
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
@@ -123,6 +136,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory for tests
+# Persistent connections, checked before each request reuses one (a restarted PostgreSQL).
+DATABASES["default"]["CONN_MAX_AGE"] = envint("PEERLINE_DB_CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -149,6 +165,12 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = envbool("PEERLINE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("PEERLINE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = envbool("PEERLINE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Joining the browsers' preload list is the domain owner's decision, made once for every
+    # subdomain; Peerline does not take it for them.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -235,3 +257,14 @@ PEERLINE_WORKER_BACKOFF_MAX_SECONDS = int(env("PEERLINE_WORKER_BACKOFF_MAX_SECON
 _logging = cast(dict[str, dict[str, Any]], LOGGING)
 _logging["handlers"]["null"] = {"class": "logging.NullHandler"}
 _logging["loggers"]["apprise"] = {"handlers": ["null"], "propagate": False}
+
+# Production server (`peerline serve`): gunicorn processes and threads per process.
+PEERLINE_WEB_WORKERS = envint("PEERLINE_WEB_WORKERS", 2)
+PEERLINE_WEB_THREADS = envint("PEERLINE_WEB_THREADS", 4)
+# Readiness (/readyz): the worker must have been seen, and the oldest page waiting to be sent
+# must be younger than, these many minutes.
+PEERLINE_WORKER_STALE_MINUTES = envint("PEERLINE_WORKER_STALE_MINUTES", 5)
+PEERLINE_PAGE_STALE_MINUTES = envint("PEERLINE_PAGE_STALE_MINUTES", 10)
+# `peerline backup` writes here; the worker deletes backups older than the longest retention
+# window of the agencies (erased incident data must not live on in a backup).
+PEERLINE_BACKUP_DIR = Path(env("PEERLINE_BACKUP_DIR", str(DATA_DIR / "backups")))

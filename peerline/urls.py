@@ -4,17 +4,20 @@ from django.urls import include, path
 
 from peerline.accounts import views as account_views
 from peerline.agencies import views as agency_views
+from peerline.core import views as core_views
 
+from . import __version__
 from .api import api
 
-admin.site.site_header = "Peerline administration"
+admin.site.site_header = f"Peerline {__version__} administration"
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/agency/", account_views.switch_agency, name="switch-agency"),
-    path("healthz", account_views.health, name="health"),
+    path("healthz", core_views.health, name="health"),
+    path("readyz", core_views.ready, name="ready"),
     path("roster/", agency_views.roster, name="roster"),
     path("roster/search/", agency_views.roster_search, name="roster-search"),
     path("roster/<int:pk>/", agency_views.employee_detail, name="employee-detail"),

@@ -28,4 +28,10 @@ cp "$dist/img/sprite.svg" "$dest/uswds/img/"
 cp u/package/LICENSE.md "$dest/uswds/LICENSE.md"
 cp h/package/dist/htmx.min.js "$dest/htmx/"
 cp h/package/LICENSE "$dest/htmx/LICENSE"
+# The source maps are not vendored: drop the comments naming them, or collectstatic's manifest
+# storage fails on the missing files and every production page answers 500.
+for f in "$dest/uswds/css/uswds.min.css" "$dest/uswds/js/"*.js "$dest/htmx/htmx.min.js"; do
+  sed -i -E '/^(\/\*# sourceMappingURL=.*\*\/|\/\/# sourceMappingURL=.*)$/d' "$f"
+done
+if grep -rl sourceMappingURL "$dest"; then echo "source map comments left (above)" >&2; exit 1; fi
 echo "USWDS $USWDS_VERSION and htmx $HTMX_VERSION vendored into $dest ($(du -sh "$dest" | cut -f1))"

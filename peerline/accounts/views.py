@@ -1,10 +1,11 @@
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from peerline.agencies.selectors import headcounts
+from peerline.core.health import paging_banner
 
 from . import policy
 from .home import waiting_for
@@ -17,12 +18,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@policy.public
-def health(request: HttpRequest) -> HttpResponse:
-    """For a load balancer: the process answers. Says nothing else."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
 @policy.requires(policy.Permission.HOME)
 def home(request: policy.AgencyRequest) -> HttpResponse:
     """The role-aware start page: each role sees what the guidelines give it to do."""
@@ -32,6 +27,7 @@ def home(request: policy.AgencyRequest) -> HttpResponse:
         "can": {perm.name: policy.allows(request, perm) for perm in policy.Permission},
         "employee": getattr(request.user, "employee", None),
         "tasks": waiting_for(request),
+        "paging_problems": paging_banner(request),
     }
     if policy.allows(request, policy.Permission.ROSTER_VIEW):
         context["shape"] = headcounts(agency=request.agency)

@@ -9,6 +9,8 @@ subordinates).
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from .validators import validate_state, validate_time_zone
+
 
 class GuidelineEdition(models.TextChoices):
     IACP_2011 = "2011", "IACP Peer Support Guidelines, Chicago 2011"
@@ -23,9 +25,16 @@ class Agency(models.Model):
     )
     name = models.CharField(max_length=200)
     state = models.CharField(
-        max_length=2, help_text="Two-letter jurisdiction; privilege law is state law."
+        max_length=2,
+        validators=[validate_state],
+        help_text="Two-letter jurisdiction; privilege law is state law.",
     )
-    time_zone = models.CharField(max_length=64, default="America/Chicago")
+    time_zone = models.CharField(
+        max_length=64,
+        default="America/Chicago",
+        validators=[validate_time_zone],
+        help_text="A tz database name such as America/Denver: months and quarters are counted in it.",
+    )
     guideline_edition = models.CharField(
         max_length=4, choices=GuidelineEdition.choices, default=GuidelineEdition.IACP_2011
     )

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.apps import AppConfig
 
@@ -21,10 +21,9 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Critical incidents"
 
     def ready(self) -> None:
-        # The worker runs escalation (2011 §3.3) and retention erasure on each loop.
-        try:
-            from peerline.notifications.worker import register_tick
-        except ImportError:  # the notifications app is not there: nothing runs the ticks
-            return
-        register_tick(escalation_tick)
-        register_tick(retention_tick)
+        from peerline.core.jobs import periodic
+
+        # The worker runs escalation (2011 §3.3) often: a page times out in minutes. Erasure of
+        # who was involved runs hourly (retention is counted in days).
+        periodic("incidents.escalation", every=timedelta(seconds=30))(escalation_tick)
+        periodic("incidents.retention", every=timedelta(hours=1))(retention_tick)

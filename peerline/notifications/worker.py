@@ -1,4 +1,5 @@
-"""The worker: sends the outbox through Apprise, one message at a time, and runs periodic ticks.
+"""The worker: sends the outbox through Apprise, one message at a time, runs the scheduled jobs
+(`peerline.core.jobs`, each once per interval however many workers run) and writes its heartbeat.
 
 Exactly one page per key (2011 §3.3, §5.1): a row is claimed with a lease (`claimed_at`), sent,
 and marked sent right after the server accepted it. A worker killed mid-send leaves a claimed,
@@ -29,6 +30,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from peerline.core import health, jobs
 from peerline.notifications.models import Notification, NotificationStatus
 from peerline.notifications.outbox import apprise_url
 
@@ -40,9 +42,9 @@ _stop = threading.Event()
 
 
 def register_tick(fn: Tick) -> Tick:
-    """Run `fn(now)` on every loop of the worker, after sending (incidents registers escalation
-    and retention erasure). Registering the same function twice keeps one. Usable as a
-    decorator."""
+    """Run `fn(now)` on every loop of every worker, after sending. Registering the same function
+    twice keeps one. Usable as a decorator. Prefer `peerline.core.jobs.periodic`, which runs a
+    job once per interval across workers."""
     if fn not in _TICKS:
         _TICKS.append(fn)
     return fn
@@ -233,8 +235,11 @@ def run_ticks(now: datetime) -> None:
 
 
 def run_once(now: datetime) -> Batch:
-    """Send what is due, then run the registered ticks."""
+    """Record the heartbeat, send what is due, then run the scheduled jobs that are due and the
+    registered ticks."""
+    health.beat(now)
     batch = send_batch(now=now)
+    jobs.run_due(now)
     run_ticks(now)
     return batch
 

@@ -16,8 +16,8 @@ from peerline.api import api
 from peerline.testing.personas import make_agency
 
 # Views that are deliberately open: the log-in page, log-out (any session may end itself) and
-# the load balancer's health check. Everything else must declare a permission.
-OPEN_VIEWS = {"login", "logout", "health"}
+# the load balancer's liveness and readiness checks. Everything else must declare a permission.
+OPEN_VIEWS = {"login", "logout", "health", "ready"}
 PERSONAS = [*Role, "norole", "outsider"]
 
 

@@ -34,7 +34,8 @@ def test_open_incidents_are_never_erased(agency, chain):
 
 
 def test_the_worker_runs_escalation_and_erasure():
+    from peerline.core.jobs import JOBS
     from peerline.incidents.apps import escalation_tick, retention_tick
-    from peerline.notifications.worker import _TICKS
 
-    assert escalation_tick in _TICKS and retention_tick in _TICKS
+    assert JOBS["incidents.escalation"].run is escalation_tick
+    assert JOBS["incidents.retention"].run is retention_tick

@@ -8,8 +8,8 @@ from peerline.stats import releases
 class Command(BaseCommand):
     help = (
         "Close, in every agency, each quarter that ended more than "
-        f"{releases.GRACE_DAYS} days ago, and freeze its report (2011 §3.1). Run daily from cron; "
-        "running it again closes nothing twice."
+        f"{releases.GRACE_DAYS} days ago, and freeze its report (2011 §3.1). The worker does this "
+        "hourly; running it again closes nothing twice."
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]

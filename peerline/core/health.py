@@ -1,0 +1,99 @@
+"""Is this deployment able to do its job? The worker's heartbeat, and the checks behind the
+readiness endpoint and the coordinator's banner.
+
+Liveness (`/healthz`) says only that the web process answers. Readiness (`/readyz`) says whether
+the deployment works: the database answers, every migration is applied, a worker has been seen
+within `PEERLINE_WORKER_STALE_MINUTES`, and no page has waited to be sent longer than
+`PEERLINE_PAGE_STALE_MINUTES` (2011 §3.3: a page nobody receives is a team nobody activates).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+
+from .models import WorkerHeartbeat
+
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def beat(now: datetime, *, worker: str = WORKER_ID, started_at: datetime | None = None) -> None:
+    """Record that this worker is alive (every loop)."""
+    updated = WorkerHeartbeat.objects.filter(worker=worker).update(seen_at=now)
+    if not updated:
+        WorkerHeartbeat.objects.update_or_create(
+            worker=worker, defaults={"seen_at": now, "started_at": started_at or now}
+        )
+
+
+def worker_last_seen() -> datetime | None:
+    return WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
+
+
+def _stale_after() -> timedelta:
+    return timedelta(minutes=settings.PEERLINE_WORKER_STALE_MINUTES)
+
+
+def _page_limit() -> timedelta:
+    return timedelta(minutes=settings.PEERLINE_PAGE_STALE_MINUTES)
+
+
+def _oldest_unsent(agency_id: int | None = None) -> datetime | None:
+    # Looked up by name: the outbox belongs to a higher layer than core.
+    notification = apps.get_model("notifications", "Notification")
+    pending = notification.objects.filter(status="pending")
+    if agency_id is not None:
+        pending = pending.filter(agency_id=agency_id)
+    return pending.order_by("created_at").values_list("created_at", flat=True).first()
+
+
+def paging_problems(now: datetime, *, agency_id: int | None = None) -> list[str]:
+    """Why pages are not going out, in plain words; empty when they are."""
+    problems = []
+    seen = worker_last_seen()
+    minutes = settings.PEERLINE_WORKER_STALE_MINUTES
+    if seen is None:
+        problems.append("the worker has never run (`peerline worker`)")
+    elif now - seen > _stale_after():
+        problems.append(f"the worker has not been seen for more than {minutes} minutes")
+    oldest = _oldest_unsent(agency_id)
+    if oldest is not None and now - oldest > _page_limit():
+        waited = int((now - oldest).total_seconds() // 60)
+        problems.append(f"the oldest unsent page has waited {waited} minutes")
+    return problems
+
+
+def readiness_problems(now: datetime) -> list[str]:
+    """Everything that stops this deployment from working, one line each; empty when ready."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        return [f"database unreachable ({type(error).__name__})"]
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        return [f"database unreachable ({type(error).__name__})"]
+    if plan:
+        return [f"{len(plan)} migrations not applied (`peerline migrate`)"]
+    return paging_problems(now)
+
+
+def paging_banner(request: Any) -> list[str]:
+    """For the home page of whoever activates the team (2011 §3.3, §3.9): why pages are not being
+    sent, or nothing. Other roles see nothing (the worker is not theirs to fix)."""
+    from django.utils import timezone
+
+    from peerline.accounts import policy
+
+    if not policy.allows(request, policy.Permission.INCIDENT_ACTIVATE):
+        return []
+    return paging_problems(timezone.now(), agency_id=request.agency.pk)

@@ -1,0 +1,89 @@
+"""The production server: gunicorn running Peerline's WSGI application (`peerline serve`).
+
+Access logs name the request without what could identify anyone or open anything: the query
+string is dropped, and the secret path segments — a page's one-tap token (`/page/<token>/…`) and
+an iCal feed's key — are replaced by `<redacted>` (DESIGN: nothing outlives its purpose, and a
+log line is a copy).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+# The segment after these prefixes is a bearer secret (a page's one-tap token, a calendar feed
+# key). The test walks the URL conf for every `<token>`/`<key>` parameter and checks it is hidden.
+SECRET_PREFIXES = re.compile(r"^(/page/|/clinical/calendar/)[^/]+")
+# Any other long token-like segment is hidden too (no dot: hashed static names stay readable).
+TOKEN_LIKE = re.compile(r"(?<=/)[A-Za-z0-9_:=-]{24,}(?=/|$)")
+
+
+def redact_path(path: str) -> str:
+    """The request path fit for a log: no query string, no token, no feed key."""
+    path = path.split("?", 1)[0]
+    path = SECRET_PREFIXES.sub(r"\1<redacted>", path)
+    return TOKEN_LIKE.sub("<redacted>", path)
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger with the request line, URL and query stripped of secrets."""
+
+    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict:
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = redact_path(environ.get("PATH_INFO", ""))
+        method = environ.get("REQUEST_METHOD", "-")
+        protocol = environ.get("SERVER_PROTOCOL", "-")
+        atoms["r"] = f"{method} {path} {protocol}"
+        atoms["U"] = path
+        atoms["q"] = ""
+        # Nothing that could tell who asked: referrer and user agent are left out.
+        atoms["f"] = "-"
+        atoms["a"] = "-"
+        return atoms
+
+
+# No remote address and no user agent: a request is logged by its shape and status only.
+ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+class PeerlineServer(BaseApplication):
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from peerline.wsgi import application
+
+        return application
+
+
+def serve(*, bind: str, workers: int, threads: int, timeout: int = 60) -> None:
+    PeerlineServer(
+        {
+            "bind": bind,
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "timeout": timeout,
+            "graceful_timeout": 30,
+            "accesslog": "-",
+            "errorlog": "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
+            "logger_class": RedactingLogger,
+            # Workers start from the loaded application (faster, less memory per worker).
+            "preload_app": True,
+            # A worker is replaced after this many requests, bounding any slow leak.
+            "max_requests": 2000,
+            "max_requests_jitter": 200,
+            "forwarded_allow_ips": "127.0.0.1,::1",
+            # No control socket: nothing administers the server but its service manager.
+            "control_socket_disable": True,
+        }
+    ).run()
