@@ -1,12 +1,14 @@
 # Peerline: `make demo` runs it with a seeded demo agency; `make test` runs every check.
+# Another Python in its own environment: make PYTHON=python3.13 VENV=.venv313 pytest
 PYTHON ?= python3.11
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 DEMO_EMPLOYEES ?= 600
 DEMO_SEED ?= 1
 PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 
 .PHONY: demo test lint pytest runtime-deps system-deps clean
 
@@ -52,9 +54,10 @@ lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy peerline
+	$(BIN)/peerline makemigrations --check --dry-run
 
 pytest: $(DEV) system-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint pytest
 

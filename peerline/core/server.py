@@ -39,9 +39,10 @@ class RedactingLogger(Logger):
         atoms["r"] = f"{method} {path} {protocol}"
         atoms["U"] = path
         atoms["q"] = ""
-        # Nothing that could tell who asked: referrer and user agent are left out.
+        # Nothing that could tell who asked: address, referrer and user agent are left out.
         atoms["f"] = "-"
         atoms["a"] = "-"
+        atoms["h"] = "-"
         return atoms
 
 
