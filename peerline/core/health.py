@@ -60,7 +60,7 @@ def paging_problems(now: datetime, *, agency_id: int | None = None) -> list[str]
     seen = worker_last_seen()
     minutes = settings.PEERLINE_WORKER_STALE_MINUTES
     if seen is None:
-        problems.append("the worker has never run (`peerline worker`)")
+        problems.append("the worker has never run (peerline worker)")
     elif now - seen > _stale_after():
         problems.append(f"the worker has not been seen for more than {minutes} minutes")
     oldest = _oldest_unsent(agency_id)
@@ -77,14 +77,20 @@ def readiness_problems(now: datetime) -> list[str]:
             cursor.execute("SELECT 1")
     except DatabaseError as error:
         return [f"database unreachable ({type(error).__name__})"]
-    try:
-        executor = MigrationExecutor(connection)
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    except DatabaseError as error:
-        return [f"database unreachable ({type(error).__name__})"]
-    if plan:
-        return [f"{len(plan)} migrations not applied (`peerline migrate`)"]
+    global _migrated
+    if not _migrated:  # once applied they stay applied: read the migration files only until then
+        try:
+            executor = MigrationExecutor(connection)
+            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except DatabaseError as error:
+            return [f"database unreachable ({type(error).__name__})"]
+        if plan:
+            return [f"{len(plan)} migrations not applied (peerline migrate)"]
+        _migrated = True
     return paging_problems(now)
+
+
+_migrated = False
 
 
 def paging_banner(request: Any) -> list[str]:

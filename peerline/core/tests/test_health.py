@@ -31,7 +31,7 @@ def test_liveness_answers_without_a_log_in():
 def test_readiness_is_503_while_no_worker_has_run():
     response = Client().get("/readyz")
     assert response.status_code == 503
-    assert b"the worker has never run" in response.content
+    assert response.content == b"the worker has never run (peerline worker)\n"
 
 
 def test_readiness_is_200_with_a_fresh_heartbeat_and_nothing_waiting():
@@ -71,3 +71,27 @@ def test_the_coordinator_sees_a_red_banner_when_pages_are_not_sent_2011_3_3(clie
 def test_an_employee_never_sees_the_paging_banner(client_for):
     page = client_for(Role.EMPLOYEE).get("/").content.decode()
     assert "Pages are not being sent" not in page
+
+
+def test_readiness_names_migrations_not_applied(monkeypatch):
+    from django.db.migrations.executor import MigrationExecutor
+
+    health.beat(timezone.now())
+    monkeypatch.setattr(health, "_migrated", False)
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("x", False)])
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.content == b"1 migrations not applied (peerline migrate)\n"
+
+
+def test_readiness_says_the_database_is_unreachable_and_liveness_stays_200(monkeypatch):
+    from django.db import OperationalError, connection
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.content == b"database unreachable (OperationalError)\n"
+    assert Client().get("/healthz").status_code == 200

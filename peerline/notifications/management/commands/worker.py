@@ -8,7 +8,8 @@ from peerline.notifications import worker
 class Command(BaseCommand):
     help = (
         "Send the pages in the outbox (e-mail, SMS, ntfy, Teams… through Apprise) with retries, "
-        "and run the periodic jobs (escalation, retention). Stops cleanly on SIGTERM or Ctrl-C."
+        "run the scheduled jobs (escalation, retention, closing periods, backups' ageing) and "
+        "record a heartbeat for /readyz. Stops cleanly on SIGTERM or Ctrl-C."
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
