@@ -72,3 +72,38 @@ def test_the_worker_loop_writes_its_heartbeat_and_runs_the_jobs(monkeypatch):
     assert seen == [T0]
     beat = WorkerHeartbeat.objects.get()
     assert beat.seen_at == T0 + timedelta(seconds=2) and beat.started_at == T0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_eight_workers_claiming_at_once_exactly_one_runs_the_job():
+    import threading
+    import time
+
+    from django.db import OperationalError, connection
+
+    table = schedule("test.race", timedelta(minutes=5), [])["test.race"]
+    jobs.claim(table, T0 - timedelta(minutes=5))  # the row exists and is due at T0
+    start = threading.Barrier(8)
+    wins = []
+
+    def worker_thread():
+        try:
+            start.wait()
+            for _ in range(200):
+                try:
+                    wins.append(jobs.claim(table, T0))
+                    return
+                except OperationalError as error:
+                    # The suite's in-memory SQLite fails a locked table at once where a
+                    # deployment's file database waits (settings: timeout 20): wait here.
+                    assert "locked" in str(error)
+                    time.sleep(0.05)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker_thread) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(wins) == [False] * 7 + [True]
