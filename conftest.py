@@ -7,6 +7,12 @@ from peerline.accounts.models import Role
 from peerline.testing import personas as p
 
 
+@pytest.fixture(autouse=True)
+def _backups_in_a_temporary_folder(settings, tmp_path_factory):
+    # The worker's jobs run in tests: never let them age a developer's real backups.
+    settings.PEERLINE_BACKUP_DIR = tmp_path_factory.mktemp("backups")
+
+
 @pytest.fixture
 def agency(db):
     return p.make_agency()

@@ -265,6 +265,6 @@ PEERLINE_WEB_THREADS = envint("PEERLINE_WEB_THREADS", 4)
 # must be younger than, these many minutes.
 PEERLINE_WORKER_STALE_MINUTES = envint("PEERLINE_WORKER_STALE_MINUTES", 5)
 PEERLINE_PAGE_STALE_MINUTES = envint("PEERLINE_PAGE_STALE_MINUTES", 10)
-# `peerline backup` writes here; the worker deletes backups older than the longest retention
+# `peerline backup` writes here; the worker deletes backups older than the shortest retention
 # window of the agencies (erased incident data must not live on in a backup).
 PEERLINE_BACKUP_DIR = Path(env("PEERLINE_BACKUP_DIR", str(DATA_DIR / "backups")))

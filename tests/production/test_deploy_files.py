@@ -56,3 +56,17 @@ def test_the_proxy_example_overwrites_the_scheme_header_peerline_trusts():
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in conf
     assert "ssl_certificate " in conf and "listen 443 ssl" in conf
     assert "$request_uri" not in conf.split("log_format", 1)[1].split(";", 1)[0]
+
+
+def test_the_guide_names_every_environment_variable_the_settings_read():
+    import re
+
+    settings_py = (DEPLOY.parent / "peerline" / "settings.py").read_text()
+    read = set(re.findall(r'env\w*\(\s*"([A-Z_]+)"', settings_py))
+    assert {"PEERLINE_SECRET_KEY", "DATABASE_URL", "PEERLINE_TRUST_PROXY_HEADERS"} <= read
+    guide = (DEPLOY.parent / "docs" / "deploy.md").read_text()
+    missing = sorted(name for name in read if f"`{name}`" not in guide)
+    assert not missing, f"docs/deploy.md does not describe {missing}"
+    example = (DEPLOY / "peerline.env.example").read_text()
+    for name in re.findall(r"^([A-Z_]+)=", example, re.M):
+        assert name in read, f"the example sets {name}, which nothing reads"
