@@ -26,19 +26,40 @@ from django.db import connection
 
 from peerline.agencies import demo
 
-pytestmark = [pytest.mark.production, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.production
 PEERLINE = str(Path(sys.executable).with_name("peerline"))
 
 
-def production_env(data_dir: Path) -> dict[str, str]:
-    """The environment of docs/deploy.md, on this test's own database."""
+@pytest.fixture
+def database_url(tmp_path):
+    """A new, empty database of the suite's kind, as an administrator creates it (deploy §1)."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'peerline.sqlite3'}"
+        return
+    import psycopg
+
     db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        # pytest-django's test database: committed rows (transaction=True), flushed afterwards.
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-        url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    else:
-        url = f"sqlite:///{data_dir / 'peerline.sqlite3'}"
+    name = f"{db['NAME']}_production_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    server = {
+        "host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432,
+        "user": db["USER"], "password": db["PASSWORD"] or None,
+    }  # fmt: skip
+
+    def admin(sql: str) -> None:
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
+            conn.execute(sql)
+
+    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    try:
+        yield f"postgres://{auth}@{server['host']}:{server['port']}/{name}"
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def production_env(data_dir: Path, url: str) -> dict[str, str]:
+    """The environment of docs/deploy.md."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PEERLINE_", "DJANGO_"))}
     env.update(
         PEERLINE_ENV="production",
@@ -126,8 +147,8 @@ def navigation_links(page: str) -> list[str]:
 
 
 @pytest.fixture
-def production_server(tmp_path):
-    env = production_env(tmp_path)
+def production_server(tmp_path, database_url):
+    env = production_env(tmp_path, database_url)
     checked = peerline(env, "check", "--deploy", "--fail-level", "WARNING")
     assert "WARNING" not in checked.stdout + checked.stderr
     assert "no issues" in checked.stdout
