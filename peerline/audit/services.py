@@ -1,36 +1,40 @@
-"""Writing to the audit trail: `record()` in the same transaction as the change it describes."""
+"""Writing and checking the audit trail: `record()` in the same transaction as the change it
+describes, `verify()` over the whole chain."""
 
-import hashlib
-import json
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from .chain import FIELDS, GENESIS, Verification, canonical_detail, row_hash, walk
 from .models import AuditEvent
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "record", "verify"]
+
+# The PostgreSQL advisory lock that makes appending to the chain one writer at a time.
+CHAIN_LOCK = 0x5045_4552_4155_4454 & 0x7FFF_FFFF_FFFF_FFFF  # "PEERAUDT"
 
 
-def row_hash(
-    *,
-    prev_hash: str,
-    at: str,
-    agency_id: int | None,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    target: str,
-    detail: dict[str, Any],
-) -> str:
-    """The hash of one row's content and the hash before it (the chain `verify` walks)."""
-    payload = json.dumps(
-        [prev_hash, at, agency_id, actor_id, actor_label, action, target, detail],
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+def _lock_chain() -> None:
+    """Hold the writers' lock until the transaction ends.
+
+    PostgreSQL: an advisory lock, not `select_for_update` on the last row: a writer that waited
+    for that row would still see it as the last one once the other commits (the row it locked
+    is re-read, the query is not), and an empty table has no row to lock at all. SQLite: the
+    settings open every transaction IMMEDIATE, which already admits one writer at a time. Either
+    way `prev_hash` is unique, so a fork could not be written even without the lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
+def actor_of(by: Any) -> tuple[int | None, str]:
+    if by is None:
+        return None, "system"
+    if getattr(by, "pk", None) is None:
+        return None, "anonymous"
+    return by.pk, by.get_username()
 
 
 def record(
@@ -45,36 +49,42 @@ def record(
 
     `by` is the acting user (None for the system, e.g. the worker); `agency` the agency acted in.
     `detail` holds old and new values of program settings and the like, never anything about a
-    person supported.
+    person supported (2011 §6.7).
     """
-    detail = detail or {}
+    clean = canonical_detail(detail or {})
+    actor_id, actor_label = actor_of(by)
+    agency_id = getattr(agency, "pk", agency)
     with transaction.atomic():
-        # One writer at a time extends the chain: lock the last row (PostgreSQL); SQLite's
-        # IMMEDIATE transactions already serialise writers.
-        last = AuditEvent.objects.select_for_update().order_by("-id").only("hash").first()
-        prev = last.hash if last else GENESIS
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         at = timezone.now()
-        actor_id = getattr(by, "pk", None)
-        actor_label = getattr(by, "username", "") if by is not None else "system"
-        agency_id = getattr(agency, "pk", None)
         digest = row_hash(
+            seq=seq,
             prev_hash=prev,
-            at=at.isoformat(),
-            agency_id=agency_id,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            target=target,
-            detail=detail,
-        )
-        return AuditEvent.objects.create(
             at=at,
             agency_id=agency_id,
             actor_id=actor_id,
             actor_label=actor_label,
             action=action,
             target=target,
-            detail=detail,
+            detail=clean,
+        )
+        return AuditEvent.objects.create(
+            seq=seq,
+            at=at,
+            agency_id=agency_id,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            target=target,
+            detail=clean,
             prev_hash=prev,
             hash=digest,
         )
+
+
+def verify() -> Verification:
+    """Walk the whole chain from its first row (`peerline audit verify`, the audit page)."""
+    rows = AuditEvent.objects.order_by("seq").values(*FIELDS).iterator(chunk_size=2000)
+    return walk(rows)
