@@ -7,6 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from . import receivers
+        from . import jobs, receivers  # noqa: F401  (jobs registers the worker's hourly check)
 
         receivers.connect()

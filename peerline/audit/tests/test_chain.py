@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from peerline.audit.chain import GENESIS, canonical_time
 from peerline.audit.models import AuditEvent
 from peerline.audit.services import record, verify
+from peerline.core.jobs import JOBS
 
 from .helpers import drop_triggers, sql
 
@@ -184,3 +185,17 @@ def test_two_writers_at_once_never_fork_the_chain_even_from_an_empty_table():
     assert AuditEvent.objects.count() == 50
     result = verify()
     assert result.ok and result.head_seq == 50
+
+
+def test_the_worker_checks_the_chain_hourly_and_logs_its_head(caplog):
+    *_, third = three()
+    job = JOBS["audit.verify"]
+    assert job.every.total_seconds() == 3600
+    with caplog.at_level("INFO", logger="peerline.audit"):
+        job.run(third.at)
+    assert f"head 3:{third.hash}" in caplog.text
+    drop_triggers()
+    sql("DELETE FROM audit_auditevent WHERE id = %s", [third.pk - 1])
+    with caplog.at_level("INFO", logger="peerline.audit"):
+        job.run(third.at)
+    assert "broken at row 3" in caplog.text
