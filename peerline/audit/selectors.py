@@ -94,4 +94,14 @@ def labelled(events: list[AuditEvent]) -> list[AuditEvent]:
             event.shown_target = name or event.target  # type: ignore[attr-defined]
         else:
             event.shown_target = event.target  # type: ignore[attr-defined]
+        event.shown_detail = _readable(event.detail)  # type: ignore[attr-defined]
     return events
+
+
+def _readable(detail: object) -> str:
+    """`{"k": {"old": 11, "new": 15}}` as "k: 11 → 15"; other values as they are."""
+    if not isinstance(detail, dict):
+        return str(detail)
+    if detail.keys() == {"old", "new"}:
+        return f"{_readable(detail['old'])} → {_readable(detail['new'])}"
+    return "; ".join(f"{key}: {_readable(value)}" for key, value in detail.items())

@@ -12,7 +12,7 @@ from .models import AuditEvent
 __all__ = ["GENESIS", "record", "verify"]
 
 # The PostgreSQL advisory lock that makes appending to the chain one writer at a time.
-CHAIN_LOCK = 0x5045_4552_4155_4454 & 0x7FFF_FFFF_FFFF_FFFF  # "PEERAUDT"
+CHAIN_LOCK = 0x5045_4552_4155_4454  # "PEERAUDT" in ASCII
 
 
 def _lock_chain() -> None:

@@ -110,3 +110,14 @@ def test_the_page_is_paged_fifty_at_a_time(client_for, agency):
     )
     assert len(rows(first)) == 50 and len(rows(second)) == 5
     assert AuditEvent.objects.filter(action="export.downloaded").count() == 55
+
+
+def test_settings_show_old_and_new_values(client_for, agency):
+    record(
+        "settings.changed",
+        agency=agency,
+        target=f"agency:{agency.pk}",
+        detail={"suppression_k": {"old": 11, "new": 15}},
+    )
+    body = client_for(Role.STEERING_COMMITTEE).get(URL).content.decode()
+    assert "Program settings changed" in body and "suppression_k: 11 → 15" in body
