@@ -83,7 +83,7 @@ class Verification:
     """The result of a walk: how far the chain holds, and the first row where it does not."""
 
     checked: int  # rows that hold, from the first
-    head_seq: int  # the last row that holds (0 when none)
+    head_seq: int  # the last row that holds (0 when none): equal to `checked`, rows being 1, 2…
     head_hash: str
     broken_seq: int | None = None  # the first row that does not hold
     broken_id: int | None = None
@@ -102,10 +102,11 @@ class Verification:
         )
 
 
-def walk(rows: Iterable[dict[str, Any]]) -> Verification:
+def walk(rows: Iterable[dict[str, Any]], *, after: int = 0, prev: str = GENESIS) -> Verification:
     """Verify rows given in `seq` order: numbered 1, 2, 3… without a gap, each naming the hash
-    of the row before it, each hash matching its content."""
-    prev, checked = GENESIS, 0
+    of the row before it, each hash matching its content. `after` and `prev` start the walk
+    past a row already verified (its number and hash)."""
+    checked = after
     for row in rows:
         reason = _fault(row, expected=checked + 1, prev=prev)
         if reason:

@@ -10,14 +10,14 @@ from datetime import datetime, timedelta
 
 from peerline.core.jobs import periodic
 
-from .services import verify
+from .services import check
 
 log = logging.getLogger("peerline.audit")
 
 
 @periodic("audit.verify", every=timedelta(hours=1))
 def verify_and_log_head(now: datetime) -> None:
-    result = verify()
+    result = check()
     if result.ok:
         log.info("audit trail holds; head %s:%s", result.head_seq, result.head_hash)
     else:

@@ -38,3 +38,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+
+class ChainCheck(models.Model):
+    """The result of a full walk of the chain (the command, the worker's hourly check): the audit
+    page verifies only the rows written since the last one that held."""
+
+    at = models.DateTimeField()
+    head_seq = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    broken_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} up to row {self.head_seq}"

@@ -7,9 +7,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .chain import FIELDS, GENESIS, Verification, canonical_detail, row_hash, walk
-from .models import AuditEvent
+from .models import AuditEvent, ChainCheck
 
-__all__ = ["GENESIS", "record", "verify"]
+__all__ = ["GENESIS", "check", "record", "state", "verify"]
 
 # The PostgreSQL advisory lock that makes appending to the chain one writer at a time.
 CHAIN_LOCK = 0x5045_4552_4155_4454  # "PEERAUDT" in ASCII
@@ -84,7 +84,38 @@ def record(
         )
 
 
-def verify() -> Verification:
-    """Walk the whole chain from its first row (`peerline audit verify`, the audit page)."""
-    rows = AuditEvent.objects.order_by("seq").values(*FIELDS).iterator(chunk_size=2000)
-    return walk(rows)
+def verify(*, since: tuple[int, str] | None = None) -> Verification:
+    """Walk the chain from its first row (`peerline audit verify`, the worker's hourly check),
+    or from a row verified before, `since` = (its number, its hash): that row must still have
+    that hash, then every row after it is walked (the audit page, between full checks)."""
+    rows = AuditEvent.objects.order_by("seq").values(*FIELDS)
+    if since is None:
+        return walk(rows.iterator(chunk_size=2000))
+    seq, digest = since
+    anchor = AuditEvent.objects.filter(seq=seq).values("id", "hash").first()
+    if seq and (anchor is None or anchor["hash"] != digest):
+        reason = "it is gone" if anchor is None else "it changed since it was verified"
+        return Verification(0, 0, GENESIS, seq, anchor and anchor["id"], reason)
+    return walk(rows.filter(seq__gt=seq).iterator(chunk_size=2000), after=seq, prev=digest)
+
+
+def check() -> Verification:
+    """Verify the whole chain and keep the result, from which the audit page goes on."""
+    result = verify()
+    ChainCheck.objects.create(
+        at=timezone.now(),
+        head_seq=result.head_seq,
+        head_hash=result.head_hash,
+        broken_seq=result.broken_seq,
+        reason=result.reason,
+    )
+    return result
+
+
+def state() -> tuple[Verification, ChainCheck | None]:
+    """The chain now, for the page: from the last full check that held, the rows since; a full
+    walk when there is none (and its result kept)."""
+    last = ChainCheck.objects.filter(broken_seq__isnull=True).order_by("-at").first()
+    if last is None or ChainCheck.objects.filter(at__gt=last.at).exists():
+        return check(), None  # never checked, or the last check found a break: look again
+    return verify(since=(last.head_seq, last.head_hash)), last

@@ -25,8 +25,9 @@ def events(request: policy.AgencyRequest) -> HttpResponse:
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     page.object_list = selectors.labelled(list(page.object_list))
+    result, last_full = services.state()
     state = selectors.chain_state(
-        services.verify(), agency_id=request.agency.pk, deployment_wide=deployment_wide
+        result, agency_id=request.agency.pk, deployment_wide=deployment_wide
     )
     return render(
         request,
@@ -36,6 +37,7 @@ def events(request: policy.AgencyRequest) -> HttpResponse:
             "kind": kind,
             "kinds": [(key, label) for key, (label, _) in selectors.KINDS.items()],
             "state": state,
+            "last_full": last_full,
             "deployment_wide": deployment_wide,
         },
     )

@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, connections, transaction
 
 from peerline.audit.chain import GENESIS, canonical_time
 from peerline.audit.models import AuditEvent
-from peerline.audit.services import record, verify
+from peerline.audit.services import check, record, state, verify
 from peerline.core.jobs import JOBS
 
 from .helpers import drop_triggers, sql
@@ -199,3 +199,28 @@ def test_the_worker_checks_the_chain_hourly_and_logs_its_head(caplog):
     with caplog.at_level("INFO", logger="peerline.audit"):
         job.run(third.at)
     assert "broken at row 3" in caplog.text
+
+
+def test_between_full_checks_the_rows_since_the_last_one_are_verified():
+    first, second, third = three()
+    assert check().ok  # the hourly full walk, kept
+    fourth = record("test.step4")
+    result, last = state()
+    assert last is not None and last.head_seq == 3
+    assert result.ok and result.head_seq == 4
+    drop_triggers()
+    sql("UPDATE audit_auditevent SET target = 'x' WHERE id = %s", [fourth.pk])
+    assert state()[0].broken_seq == 4
+    sql("UPDATE audit_auditevent SET hash = %s WHERE id = %s", ["d" * 64, third.pk])
+    anchor = verify(since=(3, third.hash))
+    assert (anchor.broken_seq, anchor.reason) == (3, "it changed since it was verified")
+
+
+def test_a_row_edited_before_the_last_full_check_is_found_by_the_next_one():
+    first, _, _ = three()
+    assert check().ok
+    drop_triggers()
+    sql("UPDATE audit_auditevent SET target = 'x' WHERE id = %s", [first.pk])
+    assert state()[0].ok  # the page goes on from the last full check …
+    assert check().broken_seq == 1  # … until the next one, at most an hour later
+    assert state()[0].broken_seq == 1  # and from then on the page walks it all again

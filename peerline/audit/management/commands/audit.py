@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from peerline.audit.models import AuditEvent
-from peerline.audit.services import verify
+from peerline.audit.services import check
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = verify()
+        result = check()
         if not result.ok:
             raise CommandError(result.describe(), returncode=1)
         if options["head"]:
