@@ -3,7 +3,9 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from peerline.accounts.models import Role
 from peerline.audit.services import record
+from peerline.testing import personas as p
 
 from .conftest import assert_accessible_basics, screenshot
 
@@ -18,7 +20,7 @@ def test_the_steering_committee_reads_the_trail_and_filters_it(
            detail={"suppression_k": {"old": 11, "new": 15}})  # fmt: skip
     record("export.downloaded", agency=agency, target="stats.program_csv",
            detail={"export": "stats.program_csv"})  # fmt: skip
-    log_in_as(page.context, people["users"]["steering_committee"])
+    log_in_as(page.context, p.make_user("committee", agency, Role.STEERING_COMMITTEE))
     page.goto(f"{live_server.url}/audit/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit trail")
     expect(page.get_by_role("status")).to_contain_text("The chain holds")
@@ -34,7 +36,7 @@ def test_the_steering_committee_reads_the_trail_and_filters_it(
 
 def test_on_a_phone_the_trail_fits_the_screen(phone_page: Page, live_server, people, log_in_as):
     record("role.granted", agency=people["agency"], target="user:1", detail={"role": "coordinator"})
-    log_in_as(phone_page.context, people["users"]["system_admin"])
+    log_in_as(phone_page.context, p.make_user("admin", people["agency"], Role.SYSTEM_ADMIN))
     phone_page.goto(f"{live_server.url}/audit/")
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("Audit trail")
     assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 390
