@@ -96,10 +96,9 @@ class Verification:
     def describe(self) -> str:
         if self.ok:
             return f"The audit trail holds: {self.checked} rows verified, head {self.head_hash}."
-        return (
-            f"The audit trail is broken at row {self.broken_seq} (id {self.broken_id}): "
-            f"{self.reason}. Verified up to row {self.head_seq}."
-        )
+        where = f"row {self.broken_seq}" + (f" (id {self.broken_id})" if self.broken_id else "")
+        held = f" Verified up to row {self.head_seq}." if self.head_seq else ""
+        return f"The audit trail is broken at {where}: {self.reason}.{held}"
 
 
 def walk(rows: Iterable[dict[str, Any]], *, after: int = 0, prev: str = GENESIS) -> Verification:

@@ -139,7 +139,7 @@ def test_the_command_checks_a_head_written_down_earlier_finding_rows_removed_fro
     drop_triggers()
     sql("DELETE FROM audit_auditevent WHERE id = %s", [third.pk])
     call_command("audit", "verify", head=f"2:{second.hash}")  # still there
-    with pytest.raises(CommandError, match="Row 3 is gone"):
+    with pytest.raises(CommandError, match="broken at row 3: it is gone"):
         call_command("audit", "verify", head=f"3:{third.hash}")
 
 
