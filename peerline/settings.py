@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every view needs a log-in unless it says otherwise (STYLE: secure by default).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Who acted, for audit events written from model signals (a role granted in the admin).
+    "peerline.audit.actor.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

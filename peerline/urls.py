@@ -34,6 +34,7 @@ urlpatterns = [
     path("incidents/", include("peerline.incidents.urls")),
     path("page/", include("peerline.incidents.respond_urls")),
     path("notifications/", include("peerline.notifications.urls")),
+    path("audit/", include("peerline.audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

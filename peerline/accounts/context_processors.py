@@ -35,7 +35,8 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
                     ("Reports", "stats:released", P.STATS_RELEASED),
                     ("Periods", "stats:periods", P.STATS_PROGRAM)]),
     ("Agency", [("Roster", "roster", P.ROSTER_VIEW),
-                ("Program settings", "agency", P.AGENCY_VIEW)]),
+                ("Program settings", "agency", P.AGENCY_VIEW),
+                ("Audit trail", "audit:events", P.AUDIT_VIEW)]),
 ]  # fmt: skip
 
 

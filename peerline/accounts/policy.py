@@ -51,6 +51,7 @@ class Permission(StrEnum):
     INCIDENT_ACTIVATE = "incidents.activate"  # open, activate, watch the board (2011 §3.9)
     MUTUAL_AID = "incidents.mutual_aid"  # answer partner agencies' requests (2011 §3.8.2)
     CHANNELS_MANAGE = "notifications.channels"  # how each person is paged
+    AUDIT_VIEW = "audit.view"  # the audit trail: who changed the program (2011 §3.2 oversight)
 
 
 class AgencyRequest(HttpRequest):
@@ -97,6 +98,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.INCIDENT_ACTIVATE: frozenset({Role.COORDINATOR}),
     Permission.MUTUAL_AID: frozenset({Role.COORDINATOR}),
     Permission.CHANNELS_MANAGE: frozenset({Role.COORDINATOR}),
+    Permission.AUDIT_VIEW: frozenset({Role.SYSTEM_ADMIN, Role.STEERING_COMMITTEE}),
 }
 
 # Permissions an agency may extend to more roles, and the Agency field that lists them.

@@ -1,36 +1,40 @@
-"""Writing to the audit trail: `record()` in the same transaction as the change it describes."""
+"""Writing and checking the audit trail: `record()` in the same transaction as the change it
+describes, `verify()` over the whole chain."""
 
-import hashlib
-import json
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import AuditEvent
+from .chain import FIELDS, GENESIS, Verification, canonical_detail, row_hash, walk
+from .models import AuditEvent, ChainCheck
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "check", "record", "state", "verify"]
+
+# The PostgreSQL advisory lock that makes appending to the chain one writer at a time.
+CHAIN_LOCK = 0x5045_4552_4155_4454  # "PEERAUDT" in ASCII
 
 
-def row_hash(
-    *,
-    prev_hash: str,
-    at: str,
-    agency_id: int | None,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    target: str,
-    detail: dict[str, Any],
-) -> str:
-    """The hash of one row's content and the hash before it (the chain `verify` walks)."""
-    payload = json.dumps(
-        [prev_hash, at, agency_id, actor_id, actor_label, action, target, detail],
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+def _lock_chain() -> None:
+    """Hold the writers' lock until the transaction ends.
+
+    PostgreSQL: an advisory lock, not `select_for_update` on the last row: a writer that waited
+    for that row would still see it as the last one once the other commits (the row it locked
+    is re-read, the query is not), and an empty table has no row to lock at all. SQLite: the
+    settings open every transaction IMMEDIATE, which already admits one writer at a time. Either
+    way `prev_hash` is unique, so a fork could not be written even without the lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
+def actor_of(by: Any) -> tuple[int | None, str]:
+    if by is None:
+        return None, "system"
+    if getattr(by, "pk", None) is None:
+        return None, "anonymous"
+    return by.pk, by.get_username()
 
 
 def record(
@@ -45,36 +49,73 @@ def record(
 
     `by` is the acting user (None for the system, e.g. the worker); `agency` the agency acted in.
     `detail` holds old and new values of program settings and the like, never anything about a
-    person supported.
+    person supported (2011 §6.7).
     """
-    detail = detail or {}
+    clean = canonical_detail(detail or {})
+    actor_id, actor_label = actor_of(by)
+    agency_id = getattr(agency, "pk", agency)
     with transaction.atomic():
-        # One writer at a time extends the chain: lock the last row (PostgreSQL); SQLite's
-        # IMMEDIATE transactions already serialise writers.
-        last = AuditEvent.objects.select_for_update().order_by("-id").only("hash").first()
-        prev = last.hash if last else GENESIS
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         at = timezone.now()
-        actor_id = getattr(by, "pk", None)
-        actor_label = getattr(by, "username", "") if by is not None else "system"
-        agency_id = getattr(agency, "pk", None)
         digest = row_hash(
+            seq=seq,
             prev_hash=prev,
-            at=at.isoformat(),
-            agency_id=agency_id,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            target=target,
-            detail=detail,
-        )
-        return AuditEvent.objects.create(
             at=at,
             agency_id=agency_id,
             actor_id=actor_id,
             actor_label=actor_label,
             action=action,
             target=target,
-            detail=detail,
+            detail=clean,
+        )
+        return AuditEvent.objects.create(
+            seq=seq,
+            at=at,
+            agency_id=agency_id,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            target=target,
+            detail=clean,
             prev_hash=prev,
             hash=digest,
         )
+
+
+def verify(*, since: tuple[int, str] | None = None) -> Verification:
+    """Walk the chain from its first row (`peerline audit verify`, the worker's hourly check),
+    or from a row verified before, `since` = (its number, its hash): that row must still have
+    that hash, then every row after it is walked (the audit page, between full checks)."""
+    rows = AuditEvent.objects.order_by("seq").values(*FIELDS)
+    if since is None:
+        return walk(rows.iterator(chunk_size=2000))
+    seq, digest = since
+    anchor = AuditEvent.objects.filter(seq=seq).values("id", "hash").first()
+    if seq and (anchor is None or anchor["hash"] != digest):
+        reason = "it is gone" if anchor is None else "it changed since it was verified"
+        return Verification(0, 0, GENESIS, seq, anchor and anchor["id"], reason)
+    return walk(rows.filter(seq__gt=seq).iterator(chunk_size=2000), after=seq, prev=digest)
+
+
+def check() -> Verification:
+    """Verify the whole chain and keep the result, from which the audit page goes on."""
+    result = verify()
+    ChainCheck.objects.create(
+        at=timezone.now(),
+        head_seq=result.head_seq,
+        head_hash=result.head_hash,
+        broken_seq=result.broken_seq,
+        reason=result.reason,
+    )
+    return result
+
+
+def state() -> tuple[Verification, ChainCheck | None]:
+    """The chain now, for the page: from the last full check that held, the rows since; a full
+    walk when there is none (and its result kept)."""
+    last = ChainCheck.objects.filter(broken_seq__isnull=True).order_by("-at").first()
+    if last is None or ChainCheck.objects.filter(at__gt=last.at).exists():
+        return check(), None  # never checked, or the last check found a break: look again
+    return verify(since=(last.head_seq, last.head_hash)), last

@@ -8,12 +8,14 @@ and the status change are committed together or not at all.
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from peerline.accounts.models import User
 from peerline.agencies.models import Agency, Division, Employee
+from peerline.audit.services import record
 from peerline.clinical.models import MentalHealthProfessional
 from peerline.notifications import outbox
 
@@ -168,7 +170,13 @@ def activate(*, incident: CriticalIncident, by: User | None, now: datetime) -> l
         schedule_follow_ups(incident, now=now)
         if proposal.short_by:
             paging.request_mutual_aid(incident, needed=proposal.short_by, now=now)
+        record("incident.activated", by=by, agency=incident.agency_id, **_audited(incident))
     return deployments
+
+
+def _audited(incident: CriticalIncident) -> dict[str, Any]:
+    """An incident in the audit trail: its number and type, nothing about who was involved."""
+    return {"target": f"incident:{incident.pk}", "detail": {"type": incident.type}}
 
 
 def schedule_follow_ups(incident: CriticalIncident, *, now: datetime) -> list[FollowUp]:
@@ -262,6 +270,7 @@ def close(*, incident: CriticalIncident, by: User | None, now: datetime) -> None
         incident.status = IncidentStatus.CLOSED
         incident.closed_at = now
         incident.save(update_fields=["status", "closed_at"])
+        record("incident.closed", by=by, agency=incident.agency_id, **_audited(incident))
 
 
 def erase_expired(now: datetime) -> int:

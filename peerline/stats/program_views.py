@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from peerline.accounts import policy
 from peerline.agencies.models import Agency
+from peerline.audit.exports import audited_export
 
 from . import charts, periods
 from .program import (
@@ -156,6 +157,7 @@ def _cell(value: str | int) -> str | int:
 
 @never_cache
 @policy.requires(policy.Permission.STATS_PROGRAM)
+@audited_export("stats.program_csv")
 def program_csv(request: policy.AgencyRequest) -> HttpResponse:
     """The page's tables as CSV: table, dimension, value, count (2011 §3.9)."""
     agency = request.agency

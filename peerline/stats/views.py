@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from peerline.accounts import policy
+from peerline.audit.exports import audited_export
 
 from . import disclosure, releases
 from .models import ThresholdChange
@@ -41,6 +42,7 @@ def released(request: policy.AgencyRequest) -> HttpResponse:
 
 
 @policy.requires(policy.Permission.STATS_RELEASED)
+@audited_export("stats.released_pdf")
 def released_pdf(request: policy.AgencyRequest, period: str) -> HttpResponse:
     """The frozen PDF of a closed period: the same bytes on every request (2011 §3.1).
 

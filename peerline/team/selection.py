@@ -10,6 +10,7 @@ from django.utils import timezone
 from peerline.accounts.models import Membership, Role, User
 from peerline.agencies import chain
 from peerline.agencies.models import Employee
+from peerline.audit.services import record
 from peerline.stats.periods import local_today
 
 from .models import (
@@ -131,11 +132,13 @@ def request_recommendation(
         raise TeamError("The recommender must be a user of this agency.")
     try:
         with transaction.atomic():
-            return Recommendation.objects.create(
+            recommendation = Recommendation.objects.create(
                 application=application, recommender=recommender, relation=relation
             )
     except IntegrityError:
         raise TeamError("A recommendation was already asked of this person.") from None
+    _audit("selection.recommendation_requested", application, by, relation=relation)
+    return recommendation
 
 
 @transaction.atomic
@@ -155,6 +158,16 @@ def answer_recommendation(
     recommendation.answered_at = timezone.now()
     recommendation.save()
     return recommendation
+
+
+def _audit(action: str, application: Application, by: User | None, **detail: str | int) -> None:
+    record(
+        action,
+        by=by,
+        agency=application.peer_supporter.agency_id,
+        target=f"application:{application.pk}",
+        detail=detail,
+    )
 
 
 # The role a panelist must hold in the agency for each seat (2011 §4.1: PSPs and the MHP).
@@ -211,6 +224,7 @@ def set_panel(
                 kept[user_pk].save(update_fields=["panel_role"])
         else:
             InterviewScore.objects.create(interview=interview, panelist=user, panel_role=role)
+    _audit("selection.panel_set", application, by, panelists=len(seats))
     return interview, panel_warnings(interview)
 
 
@@ -302,6 +316,7 @@ def decide(*, application: Application, outcome: str, reasons: str, by: User | N
         decided_at=timezone.now(),
         decided_by=by,
     )
+    _audit("selection.decided", application, by, outcome=outcome)
     if outcome == Outcome.NOT_SELECTED:
         write_change(
             peer_supporter=peer_supporter,

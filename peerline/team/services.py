@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from peerline.accounts.models import User
 from peerline.agencies.models import Agency
+from peerline.audit.services import record
 from peerline.stats.periods import local_today
 
 from . import selectors
@@ -228,6 +229,12 @@ def record_initial_training(*, peer_supporter: PeerSupporter, on: date, by: User
         raise TeamError("The training date cannot be in the future.")
     peer_supporter.initial_training_on = on
     peer_supporter.save(update_fields=["initial_training_on"])
+    record(
+        "team.initial_training_recorded",
+        by=by,
+        agency=peer_supporter.agency_id,
+        target=f"peer_supporter:{peer_supporter.pk}",
+    )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from peerline.accounts.models import Membership, Role, User
 from peerline.agencies.models import Agency
+from peerline.audit.services import record
 from peerline.stats.periods import local_today
 
 from .models import PeerSupporter, Status, StatusChange
@@ -102,6 +103,13 @@ def write_change(
     sync_membership(peer_supporter)
     if len(reason) > REASON_MAX:
         reason = reason[: REASON_MAX - 1] + "…"
+    record(
+        "team.status_changed",
+        by=by,
+        agency=peer_supporter.agency_id,
+        target=f"peer_supporter:{peer_supporter.pk}",
+        detail={"old": old, "new": to},  # the reason stays on the team's own record
+    )
     return StatusChange.objects.create(
         peer_supporter=peer_supporter,
         from_status=old,

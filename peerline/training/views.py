@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from peerline.accounts import policy
+from peerline.audit.exports import audited_export
 from peerline.stats.charts import Item, bar_chart
 from peerline.team.models import PeerSupporter
 
@@ -213,6 +214,7 @@ def _short(text: str, most: int = 58) -> str:
 @never_cache
 @require_safe
 @policy.requires(P.TRAINING_MANAGE)
+@audited_export("training.team_csv")
 def report_csv(request: policy.AgencyRequest) -> HttpResponse:
     """The team report of a quarter, for POST/state certification audits."""
     quarter = _quarter(request)
@@ -246,6 +248,7 @@ def transcript(request: policy.AgencyRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_safe
 @policy.requires(P.TRAINING_MANAGE)
+@audited_export("training.transcript_pdf")
 def transcript_pdf(request: policy.AgencyRequest, pk: int) -> HttpResponse:
     psp = policy.scoped_or_404(PeerSupporter.objects.select_related("employee"), request, pk=pk)
     return reports.pdf_response(psp)

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from peerline.accounts import policy
+from peerline.audit.exports import audited_export
 
 from . import compliance, reports, selectors, services
 from .forms import TopicForm
@@ -71,6 +72,7 @@ def my_transcript(request: policy.AgencyRequest) -> HttpResponse:
 @never_cache
 @require_safe
 @policy.requires(P.TRAINING_SELF)
+@audited_export("training.my_transcript_pdf")
 def my_transcript_pdf(request: policy.AgencyRequest) -> HttpResponse:
     psp = selectors.own_peer_supporter(request.user, request.agency)
     if psp is None:
