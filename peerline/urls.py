@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/agency/", account_views.switch_agency, name="switch-agency"),
+    path("accounts/", include("peerline.accounts.urls")),
     path("healthz", account_views.health, name="health"),
     path("roster/", agency_views.roster, name="roster"),
     path("roster/search/", agency_views.roster_search, name="roster-search"),

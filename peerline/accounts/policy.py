@@ -51,6 +51,8 @@ class Permission(StrEnum):
     INCIDENT_ACTIVATE = "incidents.activate"  # open, activate, watch the board (2011 §3.9)
     MUTUAL_AID = "incidents.mutual_aid"  # answer partner agencies' requests (2011 §3.8.2)
     CHANNELS_MANAGE = "notifications.channels"  # how each person is paged
+    ACCOUNTS_MANAGE = "accounts.manage"  # invitations, who has signed in, lifting a lockout
+    ACCOUNT_SELF = "accounts.self"  # one's own password, API tokens, the fresh sign-in
 
 
 class AgencyRequest(HttpRequest):
@@ -97,6 +99,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.INCIDENT_ACTIVATE: frozenset({Role.COORDINATOR}),
     Permission.MUTUAL_AID: frozenset({Role.COORDINATOR}),
     Permission.CHANNELS_MANAGE: frozenset({Role.COORDINATOR}),
+    Permission.ACCOUNTS_MANAGE: frozenset({Role.COORDINATOR, Role.SYSTEM_ADMIN}),
+    Permission.ACCOUNT_SELF: ALL_ROLES,
 }
 
 # Permissions an agency may extend to more roles, and the Agency field that lists them.
