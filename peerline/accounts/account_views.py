@@ -185,7 +185,7 @@ def people(request: policy.AgencyRequest) -> HttpResponse:
             "division_id": division,
             "divisions": agency.divisions.all(),
             "form": InvitePersonForm(),
-            "can_unlock": policy.allows(request, policy.Permission.ACCOUNTS_MANAGE),
+            "locked": selectors.locked_usernames([user.get_username() for user in page]),
         },
     )
 
@@ -195,7 +195,7 @@ def people(request: policy.AgencyRequest) -> HttpResponse:
 def invite(request: policy.AgencyRequest) -> HttpResponse:
     """Invite one person, a division, or everyone not signed in yet."""
     agency = request.agency
-    waiting = services.not_signed_in(agency=agency)
+    waiting = selectors.invitable(agency=agency)
     who = request.POST.get("who", "")
     if who == "person":
         pk = request.POST.get("user", "")

@@ -36,7 +36,29 @@ def people(*, agency: Agency, state: str = "", division_id: int | None = None) -
 
 
 def counts(*, agency: Agency) -> dict[str, int]:
-    return {key: people(agency=agency, state=key).count() for key in STATES}
+    found = {key: people(agency=agency, state=key).count() for key in STATES}
+    found["invitable"] = invitable(agency=agency).count()
+    return found
+
+
+def invitable(*, agency: Agency) -> QuerySet[User]:
+    """The agency's people who have never signed in (or were disabled for inactivity) and can
+    be sent an invitation: an e-mail address, and not separated."""
+    return people(agency=agency, state="waiting").exclude(email="").order_by()
+
+
+def locked_usernames(usernames: list[str]) -> set[str]:
+    """Which of these user names django-axes holds locked now."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    folded = {name.casefold(): name for name in usernames}
+    locked = AccessAttempt.objects.filter(
+        username__in=list(folded),
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    ).values_list("username", flat=True)
+    return {folded[name] for name in locked}
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

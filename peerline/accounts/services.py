@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.db import transaction
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -262,17 +262,6 @@ def invitations_send(*, users: Iterable[User], agency: Agency, by: User | None) 
             record("invitation.sent", by=by, agency=agency, target=_target(user))
         mail.get_connection().send_messages(messages)
     return len(invited)
-
-
-def not_signed_in(*, agency: Agency) -> QuerySet[User]:
-    """The agency's people who have never signed in (or were disabled for inactivity)."""
-    return (
-        User.objects.filter(memberships__agency=agency)
-        .filter(Q(last_login__isnull=True) | Q(disabled_reason=Disabled.INACTIVE))
-        .exclude(disabled_reason=Disabled.SEPARATED)
-        .exclude(email="")
-        .distinct()
-    )
 
 
 def person_invite(

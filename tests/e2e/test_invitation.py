@@ -75,6 +75,7 @@ def test_an_imported_employee_is_invited_signs_in_volunteers_and_finds_a_peer(
     coord_context = browser.new_context(locale="en-US")
     log_in_as(coord_context, users["coordinator"])
     coord = coord_context.new_page()
+    coord.set_default_navigation_timeout(90_000)  # a loaded CI machine, not a measurement
     coord_errors = watch_console(coord)
     coord.goto(f"{url}/accounts/people/")
     expect(coord.get_by_role("heading", level=1)).to_have_text("Who has signed in")
@@ -98,6 +99,7 @@ def test_an_imported_employee_is_invited_signs_in_volunteers_and_finds_a_peer(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US"
     )
     phone = phone_context.new_page()
+    phone.set_default_navigation_timeout(90_000)
     errors = watch_console(phone)
     phone.goto(url + path)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Set up your Peerline account")
@@ -116,8 +118,7 @@ def test_an_imported_employee_is_invited_signs_in_volunteers_and_finds_a_peer(
 
     # The link worked once.
     phone.goto(url + path)
-    expect(phone.get_by_role("heading", level=1)).to_contain_text("Set up your Peerline account")
-    expect(phone.get_by_role("alert")).to_contain_text("This link no longer works")
+    expect(phone.get_by_role("heading", name="This link no longer works")).to_be_visible()
 
     # 4. Kevin volunteers (2011 §4.1).
     phone.goto(f"{url}/team/volunteer/")

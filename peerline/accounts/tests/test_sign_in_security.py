@@ -324,3 +324,14 @@ def test_activating_a_team_member_asks_for_the_password_again(coordinator, setti
     assert response["Location"] == f"/accounts/confirm/?next=%2Fteam%2F{psp.pk}%2F"
     psp.refresh_from_db()
     assert psp.status == Status.CANDIDATE
+
+
+def test_the_sign_in_page_shows_who_is_locked_out(coordinator, client_for):
+    client = Client()
+    for _ in range(5):
+        log_in(client, "coord", "wrong")
+    page = client_for(Role.COORDINATOR).get("/accounts/people/")
+    html = page.content.decode()
+    row = html[html.index('data-user="coord"') :]
+    row = row[: row.index("</tr>")]
+    assert "Locked out" in row and "Unlock" in row
