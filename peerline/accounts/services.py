@@ -69,7 +69,7 @@ def roster_accounts_sync(
             Employee.objects.current()
             .filter(agency=agency, user__isnull=True)
             .exclude(email="")
-            .only("pk", "email", "first_name", "last_name")
+            .only("pk", "email", "first_name", "last_name", "user_id")
         )
         if unlinked:
             counts.update(_link(agency=agency, employees=unlinked))
@@ -89,6 +89,7 @@ def _link(*, agency: Agency, employees: list[Employee]) -> dict[str, int]:
         if key in emails and user.pk not in taken:
             existing.setdefault(key, user)
     usernames = {name.casefold() for name in User.objects.values_list("username", flat=True)}
+    unusable = _unusable()  # one random unusable password for the batch: no hashing per row
     new_users: list[User] = []
     owner: dict[str, Employee] = {}
     linked = 0
@@ -110,7 +111,7 @@ def _link(*, agency: Agency, employees: list[Employee]) -> dict[str, int]:
                 first_name=employee.first_name[:150],
                 last_name=employee.last_name[:150],
                 is_active=False,
-                password=_unusable(),
+                password=unusable,
             )
         )
     User.objects.bulk_create(new_users, batch_size=1000)
