@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
@@ -136,5 +136,6 @@ def _referer(request: HttpRequest) -> str:
     if referer and url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return referer
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
     return request.path
