@@ -7,6 +7,7 @@ missing one stops the start-up, loudly.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "peerline.core",
     "peerline.audit",
     "peerline.accounts",
@@ -101,6 +103,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Idle and absolute session limits, and no-store on every response (peerline/accounts).
+    "peerline.accounts.middleware.SessionPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "peerline.urls"
@@ -270,3 +276,54 @@ PEERLINE_PAGE_STALE_MINUTES = envint("PEERLINE_PAGE_STALE_MINUTES", 10)
 # `peerline backup` writes here; the worker deletes backups older than the shortest retention
 # window of the agencies (erased incident data must not live on in a backup).
 PEERLINE_BACKUP_DIR = Path(env("PEERLINE_BACKUP_DIR", str(DATA_DIR / "backups")))
+# Sign-in and accounts (peerline/accounts; README "Sign-in and accounts").
+# django-axes counts failed log-ins per user name first, then Django's password backend runs
+# (it hashes once for an unknown name or an unusable password too: even timing).
+AUTHENTICATION_BACKENDS = [
+    "peerline.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("PEERLINE_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("PEERLINE_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]  # one account, from any address (CJIS AC-7)
+# axes.W006 suggests counting by address too; the rule here is per account, whatever the address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "peerline.accounts.backends.lockout_username"
+AXES_LOCKOUT_CALLABLE = "peerline.accounts.account_views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False  # the failure rows already are the log
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail; no row per visit
+AXES_VERBOSE = False  # axes would log user names and addresses
+# Outside the paths below axes leaves requests alone (the API and one-tap links have their own
+# limit: `peerline.accounts.throttle`).
+AXES_IPWARE_PROXY_COUNT = int(env("PEERLINE_PROXY_COUNT", "0")) or None
+
+# Sessions: an idle limit by role, and one shift at most however active (CJIS AC-11, AC-12).
+PEERLINE_IDLE_MINUTES_PRIVILEGED = int(env("PEERLINE_IDLE_MINUTES_PRIVILEGED", "30"))
+PEERLINE_IDLE_MINUTES = int(env("PEERLINE_IDLE_MINUTES", "120"))
+PEERLINE_SESSION_HOURS = int(env("PEERLINE_SESSION_HOURS", "12"))
+# Sensitive actions (activating a team member, settings and roles, exports) ask for the
+# password again when the last one was typed longer ago than this.
+PEERLINE_FRESH_SIGNIN_MINUTES = int(env("PEERLINE_FRESH_SIGNIN_MINUTES", "10"))
+# Accounts nobody used for this long are disabled (CJIS AC-2(3)), with a notice a week before.
+PEERLINE_INACTIVE_DAYS = int(env("PEERLINE_INACTIVE_DAYS", "90"))
+PEERLINE_INVITATION_DAYS = int(env("PEERLINE_INVITATION_DAYS", "7"))
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour, once
+# API tokens and iCalendar feed keys are hashed with a key of their own, so rotating
+# PEERLINE_SECRET_KEY does not revoke them. Unset, a random key is made once in DATA_DIR
+# (token.key); set it when more than one host serves Peerline.
+PEERLINE_TOKEN_KEY = env("PEERLINE_TOKEN_KEY")
+PEERLINE_TOKEN_DAYS = int(env("PEERLINE_TOKEN_DAYS", "90"))
+PEERLINE_ICAL_DAYS = int(env("PEERLINE_ICAL_DAYS", "365"))
+# Failures allowed per client address and minute on the API's token check and on one-tap links.
+PEERLINE_THROTTLE_PER_MINUTE = int(env("PEERLINE_THROTTLE_PER_MINUTE", "30"))
+
+# Invitations and password resets go through Django's mail to the paging SMTP server above.
+EMAIL_HOST = PEERLINE_SMTP_HOST
+EMAIL_PORT = PEERLINE_SMTP_PORT
+EMAIL_HOST_USER = PEERLINE_SMTP_USER
+EMAIL_HOST_PASSWORD = PEERLINE_SMTP_PASSWORD
+EMAIL_USE_TLS = PEERLINE_SMTP_MODE == "starttls"
+EMAIL_USE_SSL = PEERLINE_SMTP_MODE == "ssl"
+EMAIL_TIMEOUT = PEERLINE_SMTP_TIMEOUT
+DEFAULT_FROM_EMAIL = PEERLINE_SMTP_FROM

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/agency/", account_views.switch_agency, name="switch-agency"),
+    path("accounts/", include("peerline.accounts.urls")),
     path("healthz", core_views.health, name="health"),
     path("readyz", core_views.ready, name="ready"),
     path("roster/", agency_views.roster, name="roster"),

@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from . import policy
+from . import policy, throttle
 from .models import ApiToken, User
 
 
@@ -29,14 +29,20 @@ def _grant(request: HttpRequest, user: User | None, permission: policy.Permissio
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <token>`; tokens come from `peerline token USERNAME`."""
+    """`Authorization: Bearer <token>`; tokens come from the "API tokens" page or
+    `peerline token USERNAME`, and expire (`PEERLINE_TOKEN_DAYS`)."""
 
     def __init__(self, permission: policy.Permission):
         super().__init__()
         self.permission = permission
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # Guessed tokens: a few failures a minute per address, then 429 (`throttle`).
+        if throttle.blocked("api", request):
+            raise HttpError(429, throttle.TOO_MANY)
         found = ApiToken.objects.for_key(token)
+        if found is None:
+            throttle.failed("api", request)
         return _grant(request, found.user if found else None, self.permission)
 
 

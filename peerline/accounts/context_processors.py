@@ -35,8 +35,11 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
                     ("Reports", "stats:released", P.STATS_RELEASED),
                     ("Periods", "stats:periods", P.STATS_PROGRAM)]),
     ("Agency", [("Roster", "roster", P.ROSTER_VIEW),
+                ("Sign-in", "accounts:people", P.ACCOUNTS_MANAGE),
                 ("Program settings", "agency", P.AGENCY_VIEW),
                 ("Audit trail", "audit:events", P.AUDIT_VIEW)]),
+    ("Account", [("Change password", "accounts:password-change", P.ACCOUNT_SELF),
+                 ("API tokens", "accounts:tokens", P.ACCOUNT_SELF)]),
 ]  # fmt: skip
 
 

@@ -6,14 +6,37 @@ regional team); the policy module (`policy.py`) is the one place that reads them
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+
+from . import keys
+
+
+class Disabled(models.TextChoices):
+    """Why an account no longer signs in (its roles stay but grant nothing: `policy` reads only
+    active users' memberships)."""
+
+    SEPARATED = "separated", "Left the agency (roster import)"
+    INACTIVE = "inactive", "Unused for too long (CJIS AC-2(3))"
 
 
 class User(AbstractUser):
-    """A person who logs in. Their link to the HR roster, if any, is `Employee.user`."""
+    """A person who logs in. Their link to the HR roster, if any, is `Employee.user`.
+
+    An account made from the roster or by an invitation has no usable password and is inactive
+    until the person sets one through the invitation's link.
+    """
+
+    invited_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(
+        max_length=16, choices=Disabled.choices, blank=True, default=""
+    )
+    # When the "your account will be disabled" notice went out (one per quiet spell).
+    inactivity_notice_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "accounts_user"
@@ -54,24 +77,49 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.agency.code}"
 
 
-def _digest(key: str) -> str:
-    # Tokens are long random strings, so a fast keyed hash is enough (no need for a slow KDF).
+def _legacy_digest(key: str) -> str:
+    # Before tokens had their own key they were hashed with SECRET_KEY; a token still stored
+    # that way is re-hashed with the token key the first time it is used.
     return hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()
+
+
+LAST_USED_EVERY = timedelta(minutes=1)  # `last_used_at` is written at most this often
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def for_key(self, key: str) -> "ApiToken | None":
-        return self.select_related("user").filter(digest=_digest(key), user__is_active=True).first()
+        """The live token with this key: its user active, not expired. Notes its use."""
+        now = timezone.now()
+        live = self.select_related("user").filter(user__is_active=True, expires_at__gt=now)
+        found = live.filter(digest=keys.digest(key)).first()
+        if found is None:
+            found = live.filter(digest=_legacy_digest(key)).first()
+            if found is None:
+                return None
+            found.digest = keys.digest(key)
+            found.save(update_fields=["digest"])
+        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_EVERY:
+            # One UPDATE a minute at most, whatever the request rate.
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+            found.last_used_at = now
+        return found
+
+
+def _default_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.PEERLINE_TOKEN_DAYS)
 
 
 class ApiToken(models.Model):
-    """A per-user bearer token for the JSON API. Only its hash is stored."""
+    """A per-user bearer token for the JSON API. Only its keyed hash is stored."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
+    name = models.CharField(max_length=80, blank=True, help_text="What the token is for.")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_default_expiry)
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -79,8 +127,9 @@ class ApiToken(models.Model):
         return f"token of {self.user}"
 
     @classmethod
-    def issue(cls, user: User) -> str:
+    def issue(cls, user: User, *, name: str = "", days: int | None = None) -> str:
         """Create a token for `user` and return its key, which is shown once and never stored."""
         key = settings.API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-        cls.objects.create(user=user, digest=_digest(key))
+        expires = timezone.now() + timedelta(days=days or settings.PEERLINE_TOKEN_DAYS)
+        cls.objects.create(user=user, name=name, digest=keys.digest(key), expires_at=expires)
         return key

@@ -52,6 +52,8 @@ class Permission(StrEnum):
     MUTUAL_AID = "incidents.mutual_aid"  # answer partner agencies' requests (2011 §3.8.2)
     CHANNELS_MANAGE = "notifications.channels"  # how each person is paged
     AUDIT_VIEW = "audit.view"  # the audit trail: who changed the program (2011 §3.2 oversight)
+    ACCOUNTS_MANAGE = "accounts.manage"  # invitations, who has signed in, lifting a lockout
+    ACCOUNT_SELF = "accounts.self"  # one's own password, API tokens, the fresh sign-in
 
 
 class AgencyRequest(HttpRequest):
@@ -99,6 +101,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MUTUAL_AID: frozenset({Role.COORDINATOR}),
     Permission.CHANNELS_MANAGE: frozenset({Role.COORDINATOR}),
     Permission.AUDIT_VIEW: frozenset({Role.SYSTEM_ADMIN, Role.STEERING_COMMITTEE}),
+    Permission.ACCOUNTS_MANAGE: frozenset({Role.COORDINATOR, Role.SYSTEM_ADMIN}),
+    Permission.ACCOUNT_SELF: ALL_ROLES,
 }
 
 # Permissions an agency may extend to more roles, and the Agency field that lists them.

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
+from peerline.accounts.services import roster_accounts_sync
 from peerline.clinical.demo import seed_clinical
 from peerline.contacts.demo import seed_contacts
 from peerline.incidents.demo import seed_incidents
@@ -241,6 +242,8 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         # Past quarters are closed, so command staff have released reports to read (2011 §3.1).
         agency_close_due(agency=agency, today=today)
         _seed_partner(agency, seed, today)
+        # Everyone else on the roster gets a log-in to invite from the "Sign-in" page.
+        roster_accounts_sync(agency=agency)
     return DemoResult(agency=agency, employees=len(rows), logins=logins)
 
 

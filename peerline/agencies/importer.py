@@ -11,7 +11,10 @@ so the import is strict:
   writes run in one transaction; a file with one bad row changes nothing, and every bad row is
   reported with its line number (the header is line 1) and the reason;
 * **nobody is deleted**: an employee the file no longer lists is separated (`separated_on`, and
-  taken out of the chain of command), and reinstated if a later file lists them again.
+  taken out of the chain of command), and reinstated if a later file lists them again;
+* **log-ins follow**: each current employee with a work e-mail gets an inactive log-in (or is
+  linked to the account with that e-mail) holding the employee role; a separation disables it
+  at once (`peerline.accounts.services.roster_accounts_sync`).
 
 Error messages name line numbers, employee numbers, column names and the values a column
 accepts, never a cell's content: a misplaced column would otherwise print names and e-mail
@@ -36,6 +39,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
+
+from peerline.accounts import services as accounts
 
 from . import chain
 from .models import Agency, Category, Employee, JobFamily, SeparationKind
@@ -220,8 +225,16 @@ def import_personnel(
     with transaction.atomic():
         # One import at a time per agency (SQLite's IMMEDIATE transactions already serialise).
         Agency.objects.select_for_update().get(pk=agency.pk)
+        gone_before = _separated_ids(agency)
         _write(agency=agency, rows=roster.rows, today=today, result=result)
         chain.refresh_paths(agency.pk)
+        # Log-ins follow the roster: made or linked by e-mail, disabled on separation (CJIS AC-2).
+        gone_after = _separated_ids(agency)
+        accounts.roster_accounts_sync(
+            agency=agency,
+            separated=gone_after - gone_before,
+            reinstated=gone_before - gone_after,
+        )
         if dry_run:
             transaction.set_rollback(True)
     return result
@@ -294,6 +307,14 @@ def _write(*, agency: Agency, rows: list[_Row], today: date, result: ImportResul
     for names, employees in changes.items():
         fields = [Employee._meta.get_field(name).name for name in names]
         Employee.objects.bulk_update(employees, fields, batch_size=_BATCH)
+
+
+def _separated_ids(agency: Agency) -> set[int]:
+    return set(
+        Employee.objects.filter(agency=agency, separated_on__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def _levels(supervisor_of: dict[str, str]) -> dict[str, int]:

@@ -1,7 +1,10 @@
 """Each clinician's on-call shifts as an iCalendar feed at a signed public URL (2011 §5.1).
 
-Calendar apps cannot log in, so the URL itself is the key: a `Signer` signature over the
-clinician's id. The feed holds the shifts' times and the agency's name, nothing else.
+Calendar apps cannot log in, so the URL itself is the key: a timestamped signature over the
+clinician's id, made with Peerline's token key (`peerline.accounts.keys`) rather than
+SECRET_KEY, so rotating the secret key leaves subscriptions working. A link expires after
+`PEERLINE_ICAL_DAYS` (the clinician's page shows a fresh one) and stops at once when the
+clinician is made inactive. The feed holds the shifts' times and the agency's name, nothing else.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -11,14 +14,16 @@ from django.conf import settings
 from django.core import signing
 from icalendar import Calendar, Event
 
+from peerline.accounts import keys
+
 from .models import MentalHealthProfessional
 
 SALT = "peerline.clinical.ical"
 PAST = timedelta(days=90)  # shifts that ended longer ago than this are left out
 
 
-def _signer() -> signing.Signer:
-    return signing.Signer(salt=SALT)
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(key=keys.token_key().decode(), salt=SALT)
 
 
 def token_for(clinician: MentalHealthProfessional) -> str:
@@ -26,9 +31,10 @@ def token_for(clinician: MentalHealthProfessional) -> str:
 
 
 def clinician_for(token: str) -> MentalHealthProfessional | None:
-    """The active clinician the token was made for; None for a tampered token."""
+    """The active clinician the token was made for; None for a tampered or expired token."""
     try:
-        pk = int(_signer().unsign(token))
+        max_age = timedelta(days=settings.PEERLINE_ICAL_DAYS)
+        pk = int(_signer().unsign(token, max_age=max_age))
     except (signing.BadSignature, ValueError):
         return None
     return (

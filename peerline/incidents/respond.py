@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from peerline.accounts import policy
+from peerline.accounts import policy, throttle
 
 from . import links, services
 from .models import Deployment, DeploymentStatus, IncidentStatus
@@ -30,6 +30,7 @@ def _context(deployment: Deployment, **extra: object) -> dict[str, object]:
 
 
 @policy.public
+@throttle.limit_failures("page")  # guessed links: a few a minute per address, then 429
 @never_cache
 @require_http_methods(["GET", "POST"])
 def page(request, token: str) -> HttpResponse:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from peerline.accounts import policy
+from peerline.accounts.sessions import fresh_sign_in
 from peerline.agencies.models import Agency
 from peerline.audit.exports import audited_export
 
@@ -157,6 +158,7 @@ def _cell(value: str | int) -> str | int:
 
 @never_cache
 @policy.requires(policy.Permission.STATS_PROGRAM)
+@fresh_sign_in  # an export: the password again if it was typed long ago
 @audited_export("stats.program_csv")
 def program_csv(request: policy.AgencyRequest) -> HttpResponse:
     """The page's tables as CSV: table, dimension, value, count (2011 §3.9)."""

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from peerline.accounts import policy
+from peerline.accounts.sessions import fresh_sign_in
 from peerline.audit.exports import audited_export
 
 from . import disclosure, releases
@@ -42,6 +43,7 @@ def released(request: policy.AgencyRequest) -> HttpResponse:
 
 
 @policy.requires(policy.Permission.STATS_RELEASED)
+@fresh_sign_in  # an export: the password again if it was typed long ago
 @audited_export("stats.released_pdf")
 def released_pdf(request: policy.AgencyRequest, period: str) -> HttpResponse:
     """The frozen PDF of a closed period: the same bytes on every request (2011 §3.1).

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from peerline.accounts import policy
 from peerline.accounts.models import User
+from peerline.accounts.sessions import ask_again
 from peerline.stats.periods import local_today
 
 from . import selectors, services
@@ -231,6 +232,8 @@ def member(request: policy.AgencyRequest, pk: int) -> HttpResponse:
         request,
         pk=pk,
     )
+    if request.POST.get("action") == "activate" and (confirm := ask_again(request)):
+        return confirm  # activating grants a role: the password again if typed long ago
     today = local_today(request.agency)
 
     def make(action: Action, data: Any) -> UswdsForm:

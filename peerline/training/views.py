@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from peerline.accounts import policy
+from peerline.accounts.sessions import fresh_sign_in
 from peerline.audit.exports import audited_export
 from peerline.stats.charts import Item, bar_chart
 from peerline.team.models import PeerSupporter
@@ -214,6 +215,7 @@ def _short(text: str, most: int = 58) -> str:
 @never_cache
 @require_safe
 @policy.requires(P.TRAINING_MANAGE)
+@fresh_sign_in  # an export: the password again if it was typed long ago
 @audited_export("training.team_csv")
 def report_csv(request: policy.AgencyRequest) -> HttpResponse:
     """The team report of a quarter, for POST/state certification audits."""
