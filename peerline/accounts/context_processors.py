@@ -36,6 +36,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
                     ("Periods", "stats:periods", P.STATS_PROGRAM)]),
     ("Agency", [("Roster", "roster", P.ROSTER_VIEW),
                 ("Program settings", "agency", P.AGENCY_VIEW)]),
+    ("Account", [("Second factors", "signin:devices", P.SECOND_FACTOR)]),
 ]  # fmt: skip
 
 

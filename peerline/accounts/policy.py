@@ -51,6 +51,7 @@ class Permission(StrEnum):
     INCIDENT_ACTIVATE = "incidents.activate"  # open, activate, watch the board (2011 §3.9)
     MUTUAL_AID = "incidents.mutual_aid"  # answer partner agencies' requests (2011 §3.8.2)
     CHANNELS_MANAGE = "notifications.channels"  # how each person is paged
+    SECOND_FACTOR = "signin.second_factor"  # one's own second factors (issue 11 §3)
 
 
 class AgencyRequest(HttpRequest):
@@ -97,6 +98,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.INCIDENT_ACTIVATE: frozenset({Role.COORDINATOR}),
     Permission.MUTUAL_AID: frozenset({Role.COORDINATOR}),
     Permission.CHANNELS_MANAGE: frozenset({Role.COORDINATOR}),
+    Permission.SECOND_FACTOR: ALL_ROLES,
 }
 
 # Permissions an agency may extend to more roles, and the Agency field that lists them.
