@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from peerline.signin.demo import DEMO_TOTP_SECRET, code_at, key_hex
 
 VERIFY_PATH = "/signin/verify/"
+LOGIN_PATH = "/accounts/login/"
 STEP = 30
 
 _original_force_login = Client.force_login
@@ -46,21 +47,21 @@ def complete_second_factor(
 ) -> None:
     """Complete the second-factor step after a password log-in.
 
-    `target` is a Playwright `Page` that has just submitted the log-in form (it is on the verify
-    page, or already past it), or a `requests.Session`-like object that is logged in (it GETs the
+    `target` is a Playwright `Page` that has just submitted the log-in form with the right
+    password (it waits to leave the log-in page, then types a code if it is on the verify page),
+    or a `requests.Session`-like object that is logged in (it GETs the
     verify page and POSTs a code with the page's CSRF token). Raises AssertionError if the code is
     refused.
     """
     if hasattr(target, "get_by_label"):  # a Playwright page
-        target.wait_for_load_state()
+        target.wait_for_url(lambda url: LOGIN_PATH not in url)
         if VERIFY_PATH not in target.url:
             return
         target.get_by_label("Six-digit code, or a recovery code").fill(
             fresh_code(base_url, username, secret)
         )
         target.get_by_role("button", name="Verify").click()
-        target.wait_for_load_state()
-        assert VERIFY_PATH not in target.url, "the second factor was refused"
+        target.wait_for_url(lambda url: VERIFY_PATH not in url, timeout=10_000)
         return
     url = urljoin(base_url, VERIFY_PATH)
     page = target.get(url)

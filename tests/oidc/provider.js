@@ -26,7 +26,12 @@ const provider = new Provider(issuer, {
     token_endpoint_auth_method: 'client_secret_post',
   }],
   claims: {
-    openid: ['sub'],
+    acr: null,
+    auth_time: null,
+    iss: null,
+    sid: null,
+    // The methods used at sign-in travel in every ID token, as Entra ID sends them.
+    openid: ['sub', 'amr', 'auth_time'],
     email: ['email', 'email_verified'],
     profile: ['name', 'given_name', 'family_name'],
     employee: ['employee_number'],
@@ -79,7 +84,7 @@ async function interaction(req, res, uid) {
     );
   }
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.end(`<!doctype html><html lang="en"><head><title>Test identity provider</title></head>
+  res.end(`<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><title>Test identity provider</title></head>
 <body><main><h1>Test identity provider</h1><p>Prompt: ${escape(details.prompt.name)}</p>
 <form method="post" action="/interaction/${escape(uid)}">
 <label for="login">Login name</label><input id="login" name="login" autocomplete="off" required>
