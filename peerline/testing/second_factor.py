@@ -61,7 +61,10 @@ def complete_second_factor(
             fresh_code(base_url, username, secret)
         )
         target.get_by_role("button", name="Verify").click()
-        target.wait_for_url(lambda url: VERIFY_PATH not in url, timeout=10_000)
+        try:
+            target.wait_for_url(lambda url: VERIFY_PATH not in url, timeout=10_000)
+        except Exception as error:  # Playwright's TimeoutError: still on the verify page
+            raise AssertionError("the second factor was refused") from error
         return
     url = urljoin(base_url, VERIFY_PATH)
     page = target.get(url)
