@@ -4,13 +4,16 @@ Two factors through django-otp (authenticator apps, recovery codes) and django-o
 (passkeys), issue 11 §3. Codes are checked by the library's devices, which throttle failures.
 """
 
+from base64 import b32encode
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
@@ -35,7 +38,12 @@ def _next_url(request: HttpRequest) -> str:
     safe = url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return wanted if safe and wanted else str(settings.LOGIN_REDIRECT_URL)
+    return wanted if safe and wanted else resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _step(name: str, request: HttpRequest) -> HttpResponse:
+    """Redirect to another second-factor page, carrying where the person was going."""
+    return redirect(f"{reverse(name)}?{urlencode({'next': _next_url(request)})}")
 
 
 def _pending_key(request: HttpRequest) -> str:
@@ -61,7 +69,7 @@ def enrol(request: policy.AgencyRequest) -> HttpResponse:
     person enrols also gives them their recovery codes."""
     user = request.user
     if needs_second_factor(request) and has_second_factor(user):
-        return redirect(f"{_url('signin:verify')}?next={_next_url(request)}")
+        return _step("signin:verify", request)
     key = _pending_key(request)
     error = ""
     if request.method == "POST":
@@ -79,7 +87,7 @@ def enrol(request: policy.AgencyRequest) -> HttpResponse:
     device = TOTPDevice(user=user, key=key, name="Authenticator app")
     context = {
         "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
-        "secret": _grouped(device.config_url.split("secret=")[1].split("&")[0]),
+        "secret": _grouped(b32encode(bytes.fromhex(key)).decode()),
         "error": error,
         "next": _next_url(request),
         "required": second_factor_required(user),
@@ -92,18 +100,12 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)
-
-
 def _after_enrolment(request: HttpRequest, first: bool) -> HttpResponse:
     if first or not StaticDevice.objects.filter(user=request.user).exists():
         request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_renew(
             user=request.user  # type: ignore[arg-type]
         )
-        return redirect(f"{_url('signin:recovery-codes')}?next={_next_url(request)}")
+        return _step("signin:recovery-codes", request)
     messages.success(request, "Your authenticator app is added.")
     return redirect(_next_url(request))
 
@@ -116,7 +118,7 @@ def verify(request: policy.AgencyRequest) -> HttpResponse:
     if not needs_second_factor(request):
         return redirect(_next_url(request))
     if not has_second_factor(user):
-        return redirect(f"{_url('signin:enrol')}?next={_next_url(request)}")
+        return _step("signin:enrol", request)
     error = ""
     if request.method == "POST":
         device = _check_code(user, request.POST.get("code", ""))
@@ -197,7 +199,7 @@ def recovery_codes_renew(request: policy.AgencyRequest) -> HttpResponse:
     if not has_second_factor(request.user) or not any(services.factors_of(request.user)):
         return redirect("signin:devices")
     request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_renew(user=request.user)
-    return redirect(f"{_url('signin:recovery-codes')}?next={_url('signin:devices')}")
+    return redirect(f"{reverse('signin:recovery-codes')}?next={reverse('signin:devices')}")
 
 
 @second_factor_open

@@ -130,7 +130,7 @@ def test_enrolling_an_app_gives_recovery_codes_and_is_audited(agency):
     done = client.post(
         "/signin/enrol/", {"code": totp_code(secret.replace(" ", "")), "next": "/roster/"}
     )
-    assert done["Location"] == "/signin/recovery-codes/?next=/roster/"
+    assert done["Location"] == "/signin/recovery-codes/?next=%2Froster%2F"
     codes_page = client.get(done["Location"])
     codes = re.findall(rb"<li><code>([a-z2-7]+)</code></li>", codes_page.content)
     assert len(codes) == 10
