@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -142,9 +143,11 @@ def _check_code(user: Any, code: str) -> Any:
     code = code.strip().replace(" ", "").lower()
     if not code:
         return None
-    for device in devices_for_user(user, for_verify=True):
-        if isinstance(device, TOTPDevice | StaticDevice) and device.verify_token(code):
-            return device
+    # The devices are locked while checked, so that a code and its throttle are used once.
+    with transaction.atomic():
+        for device in devices_for_user(user, for_verify=True):
+            if isinstance(device, TOTPDevice | StaticDevice) and device.verify_token(code):
+                return device
     return None
 
 
