@@ -56,10 +56,17 @@ lint: $(DEV)
 	$(BIN)/mypy peerline
 	$(BIN)/peerline makemigrations --check --dry-run
 
-pytest: $(DEV) system-deps
+# The test identity provider for the single sign-on tests (npm's oidc-provider, pinned by the
+# lock file); never part of the demo or of production.
+OIDC_PROVIDER := tests/oidc/node_modules/.installed
+$(OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+pytest: $(DEV) system-deps $(OIDC_PROVIDER)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint pytest
 
 clean:
-	rm -rf $(VENV) var test-artifacts
+	rm -rf $(VENV) var test-artifacts tests/oidc/node_modules

@@ -86,6 +86,14 @@ INSTALLED_APPS = [
     "peerline.clinical",
     "peerline.incidents",
     "peerline.notifications",
+    # Two factors (django-otp: apps, recovery codes; django-otp-webauthn: passkeys) and single
+    # sign-on (mozilla-django-oidc), issue 11.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "mozilla_django_oidc",
+    "peerline.signin",
 ]
 
 MIDDLEWARE = [
@@ -95,11 +103,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether the session showed a second factor (`request.user.is_verified()`).
+    "django_otp.middleware.OTPMiddleware",
     # Every view needs a log-in unless it says otherwise (STYLE: secure by default).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Who acted, for audit events written from model signals (a role granted in the admin).
     "peerline.audit.actor.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the log-in check: a role that sees program data shows a second factor first.
+    "peerline.signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -124,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "peerline.accounts.context_processors.navigation",
+                "peerline.signin.context_processors.single_sign_on",
             ],
         },
     },
@@ -161,6 +174,15 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Peerline passwords (refused for agencies that sign in only through single sign-on), then
+# single sign-on, which matches the roster and never creates an account.
+# django-axes' lockout check first (see "Sign-in and accounts" below), then passwords (refused
+# for agencies that sign in only through single sign-on), then OpenID Connect.
+AUTHENTICATION_BACKENDS = [
+    "peerline.accounts.backends.LockoutBackend",
+    "peerline.signin.backends.PasswordBackend",
+    "peerline.signin.oidc.RosterOIDCBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -277,12 +299,9 @@ PEERLINE_PAGE_STALE_MINUTES = envint("PEERLINE_PAGE_STALE_MINUTES", 10)
 # window of the agencies (erased incident data must not live on in a backup).
 PEERLINE_BACKUP_DIR = Path(env("PEERLINE_BACKUP_DIR", str(DATA_DIR / "backups")))
 # Sign-in and accounts (peerline/accounts; README "Sign-in and accounts").
-# django-axes counts failed log-ins per user name first, then Django's password backend runs
-# (it hashes once for an unknown name or an unusable password too: even timing).
-AUTHENTICATION_BACKENDS = [
-    "peerline.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# django-axes counts failed log-ins per user name first (AUTHENTICATION_BACKENDS above), then
+# the password backend runs (it hashes once for an unknown name or an unusable password too:
+# even timing).
 AXES_FAILURE_LIMIT = int(env("PEERLINE_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("PEERLINE_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username"]  # one account, from any address (CJIS AC-7)
@@ -327,3 +346,39 @@ EMAIL_USE_TLS = PEERLINE_SMTP_MODE == "starttls"
 EMAIL_USE_SSL = PEERLINE_SMTP_MODE == "ssl"
 EMAIL_TIMEOUT = PEERLINE_SMTP_TIMEOUT
 DEFAULT_FROM_EMAIL = PEERLINE_SMTP_FROM
+# Single sign-on with OpenID Connect (peerline/signin, README "Single sign-on and two factors"):
+# one identity provider per deployment, off unless a client id and endpoints are set. The agency
+# is the one of the roster employee the claims name.
+OIDC_RP_CLIENT_ID = env("PEERLINE_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = envsecret("PEERLINE_OIDC_CLIENT_SECRET") if OIDC_RP_CLIENT_ID else ""
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("PEERLINE_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("PEERLINE_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("PEERLINE_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("PEERLINE_OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env("PEERLINE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("PEERLINE_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # single sign-on never creates a person (issue 11 §2)
+OIDC_AUTHENTICATION_CALLBACK_URL = "signin:sso-callback"
+OIDC_CALLBACK_CLASS = "peerline.signin.oidc.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "peerline.signin.oidc.AuthenticateView"
+OIDC_TIMEOUT = 15
+PEERLINE_OIDC_PROVIDER_NAME = env("PEERLINE_OIDC_PROVIDER_NAME", "your agency's sign-in")
+# The claims naming the roster employee: the employee number if sent, else the e-mail.
+PEERLINE_OIDC_EMPLOYEE_CLAIM = env("PEERLINE_OIDC_EMPLOYEE_CLAIM", "employee_number")
+PEERLINE_OIDC_EMAIL_CLAIM = env("PEERLINE_OIDC_EMAIL_CLAIM", "email")
+PEERLINE_OIDC_GROUPS_CLAIM = env("PEERLINE_OIDC_GROUPS_CLAIM", "groups")
+PEERLINE_OIDC_AGENCY = env("PEERLINE_OIDC_AGENCY")  # optional: match one agency's roster only
+
+# Two factors. Passkeys are bound to the site's domain (never an IP address: the demo's are
+# made at http://localhost:8000).
+OTP_TOTP_ISSUER = env("PEERLINE_TOTP_ISSUER", "Peerline")
+OTP_WEBAUTHN_RP_NAME = "Peerline"
+_https = BASE_URL.startswith("https://")
+OTP_WEBAUTHN_RP_ID = env(
+    "PEERLINE_WEBAUTHN_RP_ID", BASE_URL.split("//")[1].split(":")[0] if _https else "localhost"
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist(
+    "PEERLINE_WEBAUTHN_ORIGINS", BASE_URL if _https else "http://localhost:8000"
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, not the first

@@ -36,6 +36,8 @@ urlpatterns = [
     path("page/", include("peerline.incidents.respond_urls")),
     path("notifications/", include("peerline.notifications.urls")),
     path("audit/", include("peerline.audit.urls")),
+    path("signin/", include("peerline.signin.urls")),
+    path("signin/passkeys/", include("peerline.signin.passkeys")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -39,6 +39,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
                 ("Program settings", "agency", P.AGENCY_VIEW),
                 ("Audit trail", "audit:events", P.AUDIT_VIEW)]),
     ("Account", [("Change password", "accounts:password-change", P.ACCOUNT_SELF),
+                 ("Second factors", "signin:devices", P.SECOND_FACTOR),
                  ("API tokens", "accounts:tokens", P.ACCOUNT_SELF)]),
 ]  # fmt: skip
 

@@ -54,6 +54,7 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"  # the audit trail: who changed the program (2011 §3.2 oversight)
     ACCOUNTS_MANAGE = "accounts.manage"  # invitations, who has signed in, lifting a lockout
     ACCOUNT_SELF = "accounts.self"  # one's own password, API tokens, the fresh sign-in
+    SECOND_FACTOR = "signin.second_factor"  # one's own second factors (issue 11 §3)
 
 
 class AgencyRequest(HttpRequest):
@@ -103,6 +104,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.AUDIT_VIEW: frozenset({Role.SYSTEM_ADMIN, Role.STEERING_COMMITTEE}),
     Permission.ACCOUNTS_MANAGE: frozenset({Role.COORDINATOR, Role.SYSTEM_ADMIN}),
     Permission.ACCOUNT_SELF: ALL_ROLES,
+    Permission.SECOND_FACTOR: ALL_ROLES,
 }
 
 # Permissions an agency may extend to more roles, and the Agency field that lists them.

@@ -20,12 +20,15 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, 
 from peerline.accounts.models import Role
 from peerline.agencies.models import Employee
 from peerline.testing import personas as p
+from peerline.testing.second_factor import give_totp
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are safe
 # because the live server has its own thread and connection.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 PASSWORD = "correct horse battery staple"
+# The people's authenticator app: the tests compute its codes (issue 11 §3).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
@@ -110,6 +113,7 @@ def people(transactional_db: None, password_hash: str) -> dict[str, Any]:
         user.first_name, user.last_name = employee.first_name, employee.last_name
         user.password = password_hash  # the same as user.set_password(PASSWORD), once
         user.save(update_fields=["first_name", "last_name", "password"])
+        give_totp(user, TOTP_SECRET)
     return {"agency": agency, "chain": chain, "users": users}
 
 

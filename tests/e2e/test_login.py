@@ -5,7 +5,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import PASSWORD, assert_accessible_basics, screenshot, watch_console
+from peerline.testing.second_factor import complete_second_factor
+
+from .conftest import PASSWORD, TOTP_SECRET, assert_accessible_basics, screenshot, watch_console
 
 pytestmark = pytest.mark.e2e
 
@@ -15,6 +17,12 @@ def log_in(page: Page, live_server, username: str, password: str = PASSWORD) -> 
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    if password == PASSWORD:
+        second_factor(page, live_server, username)
+
+
+def second_factor(page: Page, live_server, username: str) -> None:
+    complete_second_factor(page, base_url=live_server.url, username=username, secret=TOTP_SECRET)
 
 
 def test_it_logs_the_coordinator_in_and_out(page: Page, live_server, people, console_errors):
@@ -26,6 +34,7 @@ def test_it_logs_the_coordinator_in_and_out(page: Page, live_server, people, con
     page.get_by_label("User name").fill("coordinator")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    second_factor(page, live_server, "coordinator")
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Linda")
@@ -104,6 +113,7 @@ def test_the_keyboard_reaches_the_skip_link_first_then_the_form_in_order(
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    second_factor(page, live_server, "coordinator")
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator('[data-role="coordinator"]')).to_be_visible()
     assert console_errors == []

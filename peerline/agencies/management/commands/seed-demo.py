@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from peerline.agencies import demo
+from peerline.signin.demo import DEMO_TOTP_SECRET, seed_second_factors
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             result = demo.seed_demo(employees=options["employees"], seed=options["seed"])
         except demo.DemoError as error:
             raise CommandError(f"Cannot seed the demo agency: {error}.") from None
+        second_factor = seed_second_factors(agency=result.agency)
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"{result.agency.name} ({result.agency.code}): {result.employees:,} employees, "
@@ -46,3 +48,8 @@ class Command(BaseCommand):
         for row in rows:
             cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
             self.stdout.write("  ".join(cells).rstrip())
+        self.stdout.write(
+            f"Second factor for {', '.join(second_factor)} (their roles see program data): "
+            f"the authenticator app key {DEMO_TOTP_SECRET} (add it to any authenticator app as "
+            "a time-based key), or `peerline demo-code USERNAME` prints the current code."
+        )
