@@ -123,6 +123,7 @@ def period_list(request: policy.AgencyRequest) -> HttpResponse:
         "stats/periods.html",
         {
             "quarters": releases.quarter_overview(agency),
+            "breaching": releases.releases_breaching_rule(agency),
             "grace_days": releases.GRACE_DAYS,
             "min_k": disclosure.MIN_K,
             "default_k": disclosure.DEFAULT_K,

@@ -141,3 +141,37 @@ def test_a_lower_k_applies_to_periods_closed_afterwards_2011_3_1(agency, users):
 
     assert grief(first) is None  # 7 < 11 when it closed
     assert grief(second) == 7  # 7 >= 5
+
+
+def test_the_coordinator_sees_which_old_releases_the_rule_would_not_pass_2011_3_1(
+    agency, users, client_for
+):
+    """A release frozen under the old rule (the two hidden cells only unpinned: "none invoked"
+    published, so the hidden exception count is known to be at most 2) keeps its bytes, and the
+    periods page names it."""
+    quarter = f"{periods.local_today(agency).year - 1}-Q2"
+    exception = agency.confidentiality_exceptions.first()
+    add_contacts(agency, users, quarter, 60, activity="general_stress", **PLAIN)
+    add_contacts(
+        agency, users, quarter, 2, activity="general_stress", **{**PLAIN, "exception": exception}
+    )
+    closed = releases.period_close(agency=agency, period=quarter, acting_user=None)
+    assert releases.rule_breaches(closed) == []
+
+    # The same release as the old rule made it: the complement "none invoked" published.
+    data = json.loads(bytes(closed.release_json))
+    table = next(t for t in data["tables"] if t["name"] == "confidentiality_exception")
+    for row in table["rows"]:
+        if row["dims"]["exception_category"] == "none":
+            row["count"], row["suppressed"] = 60, False
+    old = releases.to_bytes(data)
+    ClosedPeriod.objects.filter(pk=closed.pk).update(release_json=old)
+    closed.refresh_from_db()
+    breaches = releases.rule_breaches(closed)
+    assert breaches and all("confidentiality_exception" in b for b in breaches)
+
+    page = client_for(Role.COORDINATOR).get(reverse("stats:periods"))
+    html = page.content.decode()
+    assert "frozen under an older rule" in html and quarter in html
+    assert breaches[0] in html
+    assert bytes(ClosedPeriod.objects.get(pk=closed.pk).release_json) == old
