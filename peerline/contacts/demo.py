@@ -15,7 +15,8 @@ are the most common activities, with bursts of post-incident and on-scene contac
 critical incident; death notifications are rare. About one contact in six ends in a referral,
 mostly to a mental health professional or the EAP; the limits of confidentiality are explained
 almost always; a few contacts invoke an exception or flag a role conflict, and the last weeks'
-contacts have follow-ups, some of them due.
+contacts have follow-up reminders (the PSP's own, for a week, not tied to the contact), some
+of them due this week.
 """
 
 import random
@@ -36,6 +37,7 @@ from .models import (
     Activity,
     Contact,
     Duration,
+    FollowUpReminder,
     InitiatedBy,
     Mode,
     PriorContacts,
@@ -276,6 +278,8 @@ def seed_contacts(*, agency: Agency, seed: int, today: date) -> SeededContacts:
     for contact in contacts:
         contact.clean_fields(exclude=["agency", "peer_supporter", "exception"])
     Contact.objects.bulk_create(contacts, batch_size=500)
+    reminders = [_reminder(rng, contact, today) for contact in contacts]
+    FollowUpReminder.objects.bulk_create([r for r in reminders if r is not None])
     return SeededContacts(peer_supporters=len(team), contacts=len(contacts))
 
 
@@ -328,10 +332,6 @@ def _contact(
     limits = rng.random() < (0.75 if activity == A.ON_SCENE else LIMITS_EXPLAINED_RATE)
     role_conflict = rng.random() < ROLE_CONFLICT_RATE
 
-    follow_up = None
-    if (today - month).days <= FOLLOW_UP_WINDOW and rng.random() < FOLLOW_UP_RATE:
-        follow_up = _day_in(rng, month, today) + timedelta(days=rng.randint(2, 21))
-
     return Contact(
         agency=agency,
         peer_supporter_id=user_id,
@@ -347,5 +347,17 @@ def _contact(
         exception_id=exception_id,
         role_conflict=role_conflict,
         prior_contacts=prior,
-        follow_up_due=follow_up,
+    )
+
+
+def _reminder(rng: random.Random, contact: Contact, today: date) -> FollowUpReminder | None:
+    """The PSP's own follow-up reminder for some recent contacts: a week, not tied to it."""
+    if (today - contact.month).days > FOLLOW_UP_WINDOW or rng.random() >= FOLLOW_UP_RATE:
+        return None
+    due = _day_in(rng, contact.month, today) + timedelta(days=rng.randint(2, 21))
+    week = due - timedelta(days=due.weekday())
+    if week < today - timedelta(days=today.weekday()):
+        return None  # its week has passed: the scheduled job would have deleted it
+    return FollowUpReminder(
+        agency_id=contact.agency_id, peer_supporter_id=contact.peer_supporter_id, due_week=week
     )

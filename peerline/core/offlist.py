@@ -25,6 +25,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict
 
 CLAUSE = "IACP Peer Support Guidelines 2011 §6.7"
+UNANSWERED = (
+    "Answer this question: it is counted in the statistics, so no answer is chosen for you."
+)
 MONTH_RE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])", re.ASCII)
 
 

@@ -528,7 +528,7 @@ def rule_breaches(closed: ClosedPeriod) -> list[str]:
         linked = [_linked_quarters(parts, split=tables.is_split(counts))]
     release = release_from_payload(json.loads(bytes(closed.release_json)))
     bounds = disclosure.audit(release, tables.to_tables(counts), linked)
-    true = {
+    true: dict[tuple[str, tuple[str, ...]], int] = {
         (name, (category,)): n for name, cells in counts.items() for category, n in cells.items()
     }
     true[(disclosure.GRAND_TOTAL, ())] = release_total(counts)
