@@ -271,14 +271,15 @@ def seed_contacts(*, agency: Agency, seed: int, today: date) -> SeededContacts:
         for _ in range(round(rng.randint(8, 18) * scale_up)):
             plan.append((rng.choice(responders), month, True))
 
-    contacts = [
+    drawn = [
         _contact(rng, agency, team[member], month, incident, exceptions, today)
         for member, month, incident in plan
     ]
+    contacts = [contact for contact, _ in drawn]
     for contact in contacts:
         contact.clean_fields(exclude=["agency", "peer_supporter", "exception"])
     Contact.objects.bulk_create(contacts, batch_size=500)
-    reminders = [_reminder(rng, contact, today) for contact in contacts]
+    reminders = [_reminder(contact, due, today) for contact, due in drawn]
     FollowUpReminder.objects.bulk_create([r for r in reminders if r is not None])
     return SeededContacts(peer_supporters=len(team), contacts=len(contacts))
 
@@ -291,7 +292,8 @@ def _contact(
     incident: bool,
     exceptions: dict[str, int],
     today: date,
-) -> Contact:
+) -> tuple[Contact, date | None]:
+    """One contact, and the day a follow-up is due if the PSP asked for one (never stored)."""
     user_id, category = member
     activity = _pick(rng, INCIDENT_ACTIVITY_WEIGHTS if incident else ACTIVITY_WEIGHTS)
     if activity in FAMILY_ACTIVITIES and rng.random() < 0.6:
@@ -332,7 +334,12 @@ def _contact(
     limits = rng.random() < (0.75 if activity == A.ON_SCENE else LIMITS_EXPLAINED_RATE)
     role_conflict = rng.random() < ROLE_CONFLICT_RATE
 
-    return Contact(
+    # Drawn here, in the order it always was, so that the same seed gives the same log.
+    follow_up = None
+    if (today - month).days <= FOLLOW_UP_WINDOW and rng.random() < FOLLOW_UP_RATE:
+        follow_up = _day_in(rng, month, today) + timedelta(days=rng.randint(2, 21))
+
+    contact = Contact(
         agency=agency,
         peer_supporter_id=user_id,
         month=month,
@@ -348,13 +355,13 @@ def _contact(
         role_conflict=role_conflict,
         prior_contacts=prior,
     )
+    return contact, follow_up
 
 
-def _reminder(rng: random.Random, contact: Contact, today: date) -> FollowUpReminder | None:
-    """The PSP's own follow-up reminder for some recent contacts: a week, not tied to it."""
-    if (today - contact.month).days > FOLLOW_UP_WINDOW or rng.random() >= FOLLOW_UP_RATE:
+def _reminder(contact: Contact, due: date | None, today: date) -> FollowUpReminder | None:
+    """The PSP's own follow-up reminder for a recent contact: a week, not tied to it."""
+    if due is None:
         return None
-    due = _day_in(rng, contact.month, today) + timedelta(days=rng.randint(2, 21))
     week = due - timedelta(days=due.weekday())
     if week < today - timedelta(days=today.weekday()):
         return None  # its week has passed: the scheduled job would have deleted it
