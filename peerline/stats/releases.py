@@ -26,7 +26,6 @@ sooner from the periods page.
 import calendar
 import json
 import logging
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -108,7 +107,7 @@ def _shift(quarter: str, by: int) -> str:
     return f"{index // 4}-Q{index % 4 + 1}"
 
 
-def _quarters_between(first: str, last: str) -> list[str]:
+def quarters_between(first: str, last: str) -> list[str]:
     found, quarter = [], first
     while quarter <= last:
         found.append(quarter)
@@ -232,7 +231,7 @@ def period_close(*, agency: Agency, period: str, acting_user: User | None) -> Cl
     if ClosedPeriod.objects.filter(agency=agency, period__in=quarters).count() == len(quarters):
         try:
             _year_freeze(agency=agency, period=year_period, acting_user=acting_user)
-        except Exception:  # the quarter is closed all the same; the year retries on request
+        except Exception:  # the quarter is closed all the same; the scheduled job retries the year
             logger.exception("year %s of %s not frozen", year_period, agency.code)
     return closed
 
@@ -261,13 +260,13 @@ def _year_freeze(*, agency: Agency, period: str, acting_user: User | None) -> Cl
                     f"{OPEN_MESSAGE} A year's report is released once its four quarters have "
                     f"closed; still open: {', '.join(missing)}."
                 )
-            counts_of = {part.period: _counts_of(part) for part in parts}
+            counts_of = {part.period: counts_of(part) for part in parts}
             k = min(fresh.suppression_k, *(part.threshold for part in parts))
             split = tables.split_employees(agency, k) and all(
                 tables.is_split(c) for c in counts_of.values()
             )
             counts = tables.add(counts_of.values(), split=split)
-            linked = _linked_quarters(parts, split=split)
+            linked = linked_quarters(parts, split=split)
             try:
                 release = disclosure.protect(tables.to_tables(counts), k=k, linked=[linked])
             except (disclosure.DisclosureError, ValueError):
@@ -288,7 +287,7 @@ def _year_freeze(*, agency: Agency, period: str, acting_user: User | None) -> Cl
         return ClosedPeriod.objects.get(agency=agency, period=period)
 
 
-def _counts_of(closed: ClosedPeriod) -> tables.Counts:
+def counts_of(closed: ClosedPeriod) -> tables.Counts:
     if closed.cell_counts:
         return closed.cell_counts  # type: ignore[no-any-return]
     # A release frozen before counts were kept: count again, in the shape it was released in.
@@ -302,7 +301,7 @@ def _counts_of(closed: ClosedPeriod) -> tables.Counts:
     return tables.count(agency=closed.agency, period=closed.period, split=split)
 
 
-def _linked_quarters(parts: list[ClosedPeriod], *, split: bool) -> disclosure.LinkedRelease:
+def linked_quarters(parts: list[ClosedPeriod], *, split: bool) -> disclosure.LinkedRelease:
     """The quarters' frozen releases exactly as published, linked to their year (2011 §3.1).
 
     When the year merges sworn and civilian but a quarter showed them apart, the quarter's two
@@ -381,7 +380,7 @@ def _due_quarters(agency: Agency, today: date) -> list[str]:
     )
     first_contact = Contact.objects.filter(agency=agency).aggregate(first=Min("period"))["first"]
     first = min([last, *closed, *([first_contact] if first_contact else [])])
-    return [q for q in _quarters_between(first, last) if q not in closed]
+    return [q for q in quarters_between(first, last) if q not in closed]
 
 
 def threshold_change(*, agency: Agency, k: int, acting_user: User) -> ThresholdChange | None:
@@ -508,79 +507,3 @@ def suppressed_note(k: int) -> str:
         "tables or the other periods' reports. The two look the same on purpose "
         f"({CLAUSE})."
     )
-
-
-def rule_breaches(closed: ClosedPeriod) -> list[str]:
-    """The suppressed values of a frozen release that the interval rule would not pass now.
-
-    Releases frozen before the rule keep their bytes (2011 §3.1: never changed, never released
-    twice); the coordinator is told which ones an attacker could narrow. A year is checked
-    against its quarters as published.
-    """
-    counts = _counts_of(closed)
-    linked = []
-    if "-Q" not in closed.period:
-        parts = list(
-            ClosedPeriod.objects.filter(
-                agency=closed.agency, period__in=periods.quarters_of(closed.period)
-            ).order_by("period")
-        )
-        linked = [_linked_quarters(parts, split=tables.is_split(counts))]
-    release = release_from_payload(json.loads(bytes(closed.release_json)))
-    bounds = disclosure.audit(release, tables.to_tables(counts), linked)
-    true: dict[tuple[str, tuple[str, ...]], int] = {
-        (name, (category,)): n for name, cells in counts.items() for category, n in cells.items()
-    }
-    true[(disclosure.GRAND_TOTAL, ())] = release_total(counts)
-    own = {key: b for key, b in bounds.items() if "/" not in key[0]}
-    return [
-        f"{tables.label(name, key[0]) if key else 'total'} ({name})"
-        for name, key in disclosure.interval_violations(own, closed.threshold, true)
-    ]
-
-
-def release_total(counts: tables.Counts) -> int:
-    """The number of contacts of a period's counts (any partition table's sum)."""
-    partition = next(spec.name for spec in tables.SPECS if spec.partition)
-    return sum(counts[partition].values())
-
-
-def releases_breaching_rule(agency: Agency) -> list[tuple[str, list[str]]]:
-    """Every frozen release of the agency that the interval rule would not pass, newest first."""
-    found = []
-    for closed in ClosedPeriod.objects.filter(agency=agency).select_related("agency"):
-        breaches = rule_breaches(closed)
-        if breaches:
-            found.append((closed.period, breaches))
-    return sorted(found, key=lambda item: (item[0][:4], item[0][5:] or "Z"), reverse=True)
-
-
-@dataclass(frozen=True)
-class QuarterStatus:
-    period: str
-    label: str
-    ended: bool
-    closes_on: date  # when `close-periods` closes it
-    closed: ClosedPeriod | None
-
-
-def quarter_overview(agency: Agency) -> list[QuarterStatus]:
-    """Every quarter from the agency's first contact (or first closed quarter) to now, newest
-    first, with its state: open, ended (may be closed), or closed. For the coordinator."""
-    current = periods.quarter_of(periods.local_today(agency))
-    closed = {
-        c.period: c for c in ClosedPeriod.objects.filter(agency=agency).select_related("closed_by")
-    }
-    first_contact = Contact.objects.filter(agency=agency).aggregate(first=Min("period"))["first"]
-    quarters = [p for p in closed if "-Q" in p]
-    first = min([current, *quarters, *([first_contact] if first_contact else [])])
-    return [
-        QuarterStatus(
-            period=q,
-            label=period_label(q),
-            ended=periods.has_ended(agency, q),
-            closes_on=periods.last_day(q) + timedelta(days=GRACE_DAYS + 1),
-            closed=closed.get(q),
-        )
-        for q in reversed(_quarters_between(first, current))
-    ]

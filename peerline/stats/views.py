@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from peerline.accounts import policy
 
-from . import disclosure, releases
+from . import disclosure, overview, releases
 from .models import ThresholdChange
 
 
@@ -122,8 +122,8 @@ def period_list(request: policy.AgencyRequest) -> HttpResponse:
         request,
         "stats/periods.html",
         {
-            "quarters": releases.quarter_overview(agency),
-            "breaching": releases.releases_breaching_rule(agency),
+            "quarters": overview.quarter_overview(agency),
+            "breaching": overview.releases_breaching_rule(agency),
             "grace_days": releases.GRACE_DAYS,
             "min_k": disclosure.MIN_K,
             "default_k": disclosure.DEFAULT_K,

@@ -187,11 +187,11 @@ def test_the_coordinator_page_shows_the_demo_2011_3_9(db, seeded, django_assert_
 
 def test_the_demos_releases_pass_the_interval_rule_2011_3_1(db, seeded):
     """Every quarter the demo closes is protected: no suppressed count can be narrowed."""
-    from peerline.stats import releases
+    from peerline.stats import overview
     from peerline.stats.models import ClosedPeriod
 
     closed = list(ClosedPeriod.objects.filter(agency=seeded).order_by("period"))
     assert [c.period for c in closed] == ["2025-Q2", "2025-Q3", "2025-Q4"]
     for release in closed:
-        assert releases.rule_breaches(release) == [], release.period
-    assert releases.releases_breaching_rule(seeded) == []
+        assert overview.rule_breaches(release) == [], release.period
+    assert overview.releases_breaching_rule(seeded) == []

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from peerline.accounts.models import Role
-from peerline.stats import periods, releases
+from peerline.stats import overview, periods, releases
 from peerline.stats.models import ClosedPeriod
 
 from .test_releases import PLAIN, add_contacts
@@ -156,7 +156,7 @@ def test_the_coordinator_sees_which_old_releases_the_rule_would_not_pass_2011_3_
         agency, users, quarter, 2, activity="general_stress", **{**PLAIN, "exception": exception}
     )
     closed = releases.period_close(agency=agency, period=quarter, acting_user=None)
-    assert releases.rule_breaches(closed) == []
+    assert overview.rule_breaches(closed) == []
 
     # The same release as the old rule made it: the complement "none invoked" published.
     data = json.loads(bytes(closed.release_json))
@@ -167,7 +167,7 @@ def test_the_coordinator_sees_which_old_releases_the_rule_would_not_pass_2011_3_
     old = releases.to_bytes(data)
     ClosedPeriod.objects.filter(pk=closed.pk).update(release_json=old)
     closed.refresh_from_db()
-    breaches = releases.rule_breaches(closed)
+    breaches = overview.rule_breaches(closed)
     assert breaches and all("confidentiality_exception" in b for b in breaches)
 
     page = client_for(Role.COORDINATOR).get(reverse("stats:periods"))

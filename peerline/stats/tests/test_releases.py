@@ -294,7 +294,7 @@ def test_a_year_links_quarters_released_before_the_agency_shrank_2011_3_1(
     assert ("recipient_group", "sworn") not in published(data)
     # The quarters are linked exactly as published: Q1's own sworn and civilian rows.
     parts = list(ClosedPeriod.objects.filter(agency=agency, period__in=quarters).order_by("period"))
-    link = releases._linked_quarters(parts, split=False)
+    link = releases.linked_quarters(parts, split=False)
     first = next(t for t in link.parts[0][1].tables if t.name == "recipient_group")
     assert [row.dims["recipient_group"] for row in first.rows[:2]] == ["sworn", "civilian"]
     assert first.rows[0].suppressed and first.rows[1].suppressed
