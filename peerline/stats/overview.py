@@ -16,8 +16,8 @@ from .releases import (
     GRACE_DAYS,
     counts_of,
     linked_quarters,
-    quarters_between,
     period_label,
+    quarters_between,
     release_from_payload,
 )
 

@@ -260,12 +260,12 @@ def _year_freeze(*, agency: Agency, period: str, acting_user: User | None) -> Cl
                     f"{OPEN_MESSAGE} A year's report is released once its four quarters have "
                     f"closed; still open: {', '.join(missing)}."
                 )
-            counts_of = {part.period: counts_of(part) for part in parts}
+            quarter_counts = {part.period: counts_of(part) for part in parts}
             k = min(fresh.suppression_k, *(part.threshold for part in parts))
             split = tables.split_employees(agency, k) and all(
-                tables.is_split(c) for c in counts_of.values()
+                tables.is_split(c) for c in quarter_counts.values()
             )
-            counts = tables.add(counts_of.values(), split=split)
+            counts = tables.add(quarter_counts.values(), split=split)
             linked = linked_quarters(parts, split=split)
             try:
                 release = disclosure.protect(tables.to_tables(counts), k=k, linked=[linked])
