@@ -7,7 +7,7 @@ from django.utils.dateformat import format as date_format
 
 from peerline.accounts.models import Role, User
 from peerline.agencies.models import Agency
-from peerline.core.offlist import UNANSWERED
+from peerline.core import offlist
 from peerline.uswds import style
 
 from .models import (
@@ -120,7 +120,7 @@ class ShiftForm(forms.Form):
         style(self.fields)
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(offlist.AnsweredForm):
     """A consultation as non-identifying statistics, every answer a tile (2011 §5.1, §6.7). The
     field names are exactly `services.CONSULTATION_FIELDS`. No answer is chosen in advance:
     each is counted, so each must be given."""
@@ -160,13 +160,8 @@ class ConsultationForm(forms.Form):
         ]
         for field in self.fields.values():
             field.error_messages.update(
-                required=UNANSWERED, invalid_choice="Choose one of the answers listed."
+                required=offlist.UNANSWERED, invalid_choice="Choose one of the answers listed."
             )
-
-    @property
-    def first_error(self) -> str | None:
-        """The first question with an error, where the focus goes (USWDS error pattern)."""
-        return next((name for name in self.fields if name in self.errors), None)
 
 
 class ResourceForm(forms.ModelForm):

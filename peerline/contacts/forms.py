@@ -48,7 +48,7 @@ def _exception(value: str) -> int | None:
     return None if value == NONE else int(value)
 
 
-class ContactForm(forms.Form):
+class ContactForm(offlist.AnsweredForm):
     """One contact as non-identifying statistics. No answer is chosen in advance: a default the
     PSP leaves as it is would be counted as an answer (an inflated "limits explained" rate), so
     every question that feeds a statistic must be answered before the form saves."""
@@ -153,11 +153,6 @@ class ContactForm(forms.Form):
         if NONE in chosen and len(chosen) > 1:
             raise forms.ValidationError("Choose “No referral” or the referrals made, not both.")
         return [value for value in chosen if value != NONE]
-
-    @property
-    def first_error(self) -> str | None:
-        """The first question with an error, where the focus goes (USWDS error pattern)."""
-        return next((name for name in self.fields if name in self.errors), None)
 
     def _choice_field(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])

@@ -86,7 +86,7 @@ def _contact_form(request: policy.AgencyRequest, contact: Contact | None = None)
             "role_conflict_referrals": ROLE_CONFLICT_REFERRALS,
             "prior_contacts_hint": f"At {agency.repeat_contact_threshold} or more contacts with "
             "one person, think of a referral (2011 §7.3).",
-            "follow_up_hint": _follow_up_hint(request, contact),
+            "follow_up_hint": _follow_up_hint(contact),
             "limits_hint": "Your agency's limits of confidentiality (2011 §6.2, §6.4)."
             if contact
             else "The limits in the box above (2011 §6.2, §6.4).",
@@ -94,7 +94,7 @@ def _contact_form(request: policy.AgencyRequest, contact: Contact | None = None)
     )
 
 
-def _follow_up_hint(request: policy.AgencyRequest, contact: Contact | None) -> str:
+def _follow_up_hint(contact: Contact | None) -> str:
     hint = (
         "The reminder says only that a follow-up you set is due that week; it is not tied to "
         "this contact."

@@ -9,6 +9,8 @@ The forms, the API schemas and the services of both use what is here:
 * `refuse` raises `OffListField` for any name outside a record's fields (forms and services);
 * `ClosedSchema` is the API's input schema base: pydantic forbids extra fields, and
   `api_refusal` turns that into the same 422 message (installed once in `peerline.api`);
+* `AnsweredForm` is the forms' base: no answer chosen in advance, the focus on the first one
+  missing;
 * `parse_month` reads "YYYY-MM" strictly and keeps it to the months offered;
 * `refusal_page` is the HTML answer of a form that received such a field (400).
 """
@@ -17,6 +19,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -76,6 +79,16 @@ def recent_months(today: date, back: int = 12) -> list[date]:
         months.append(date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months
+
+
+class AnsweredForm(forms.Form):
+    """A form of statistics answers: nothing is answered for the person, and an unanswered
+    question says so next to it, with the focus moved there (the USWDS error pattern)."""
+
+    @property
+    def first_error(self) -> str | None:
+        """The first question, in page order, with an error: its first answer gets the focus."""
+        return next((name for name in self.fields if name in self.errors), None)
 
 
 class ClosedSchema(Schema):
