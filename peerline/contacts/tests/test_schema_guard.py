@@ -12,7 +12,7 @@ import re
 
 import pytest
 from django.core.validators import RegexValidator
-from django.db import IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.db.models import Q
 from django.test.utils import isolate_apps
 
@@ -147,7 +147,8 @@ def test_the_period_is_a_quarter_in_the_database_too_2011_6_7(agency, users):
         },
     )
     for bad in ["2026-Q3\n", "2026-Q5", "2026", "Jan 12", "２０２６-Q3", "2026-q3"]:
-        with pytest.raises(IntegrityError), transaction.atomic():
+        # PostgreSQL refuses a value past max_length before the check: either way, refused.
+        with pytest.raises((IntegrityError, DataError)), transaction.atomic():
             Contact.objects.filter(pk=contact.pk).update(period=bad)
     contact.refresh_from_db()
     assert contact.period == periods.quarter_of(month)
