@@ -4,12 +4,15 @@ Each app contributes a router from its own `api.py`; permissions are checked in 
 `peerline.accounts.auth.api_auth`, the same rules the HTML views use.
 """
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from peerline.accounts.api import router as accounts_router
 from peerline.agencies.api import router as agencies_router
 from peerline.clinical.api import router as clinical_router
 from peerline.contacts.api import router as contacts_router
+from peerline.core import offlist
 from peerline.coverage.api import router as coverage_router
 from peerline.incidents.api import router as incidents_router
 from peerline.stats.api import router as stats_router
@@ -32,6 +35,16 @@ api = PeerlineAPI(
     urls_namespace="api",
     docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP forbids
 )
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """422 as usual; a field a closed schema does not declare is refused by name (2011 §6.7)."""
+    refusal = offlist.api_refusal(error)
+    detail = refusal if refusal is not None else error.errors
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
 api.add_router("/", accounts_router)
 api.add_router("/", agencies_router)
 api.add_router("/", contacts_router)

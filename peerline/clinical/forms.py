@@ -7,7 +7,7 @@ from django.utils.dateformat import format as date_format
 
 from peerline.accounts.models import Role, User
 from peerline.agencies.models import Agency
-from peerline.contacts.services import month_choices
+from peerline.core import offlist
 from peerline.uswds import style
 
 from .models import (
@@ -19,7 +19,7 @@ from .models import (
     ResourceCategory,
     Urgency,
 )
-from .services import MAX_WEEKS
+from .services import MAX_WEEKS, month_choices
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
 
@@ -120,9 +120,12 @@ class ShiftForm(forms.Form):
         style(self.fields)
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(offlist.AnsweredForm):
     """A consultation as non-identifying statistics, every answer a tile (2011 §5.1, §6.7). The
-    field names are exactly `services.CONSULTATION_FIELDS`."""
+    field names are exactly `services.CONSULTATION_FIELDS`. No answer is chosen in advance:
+    each is counted, so each must be given."""
+
+    field_order = ["reason", "urgency", "outcome", "month", "clinician"]
 
     month = forms.ChoiceField(label="Month", widget=forms.RadioSelect)
     reason = forms.ChoiceField(
@@ -142,9 +145,8 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any):
         months = month_choices(agency)[:4]  # a consultation is logged soon after it happens
-        kwargs.setdefault(
-            "initial", {"month": f"{months[0]:%Y-%m}", "urgency": Urgency.ROUTINE, "clinician": ""}
-        )
+        # No answer is chosen for the PSP: each one feeds a statistic (2011 §3.9).
+        kwargs.setdefault("initial", {"clinician": ""})
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["month"]).choices = [
             (f"{month:%Y-%m}", date_format(month, "F Y")) for month in months
@@ -158,7 +160,7 @@ class ConsultationForm(forms.Form):
         ]
         for field in self.fields.values():
             field.error_messages.update(
-                required="Choose one.", invalid_choice="Choose one of the answers listed."
+                required=offlist.UNANSWERED, invalid_choice="Choose one of the answers listed."
             )
 
 

@@ -1,5 +1,6 @@
 """Writes of clinical support, shared by the pages, the API and the demo seed (2011 §3.4, §5.1)."""
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from peerline.agencies.models import Agency
-from peerline.contacts.services import month_choices
+from peerline.core import offlist
 
 from .models import (
     Consultation,
@@ -20,7 +21,7 @@ from .models import (
 )
 from .selectors import licence_end, zone
 
-CLAUSE = "IACP Peer Support Guidelines 2011 §6.7"
+CLAUSE = offlist.CLAUSE
 MAX_SHIFT = timedelta(days=7)  # a longer shift repeated weekly would overlap itself
 MAX_WEEKS = 26
 
@@ -28,39 +29,24 @@ MAX_WEEKS = 26
 CONSULTATION_FIELDS = frozenset({"month", "reason", "urgency", "outcome", "clinician"})
 
 
-class NotAllowedField(ValueError):
-    """A caller sent a field a consultation does not have: refused, citing §6.7."""
-
-    def __init__(self, names: list[str]):
-        self.names = sorted(names)
-        super().__init__(
-            f"Not accepted: {', '.join(self.names)}. A consultation is recorded only as "
-            "non-identifying statistics chosen from fixed lists: no names, numbers, notes or "
-            f"other free text, no day or time ({CLAUSE})."
-        )
+NotAllowedField = offlist.OffListField  # the one refusal of off-list fields, shared
 
 
-def refuse_unknown_fields(data: dict[str, Any]) -> None:
-    unknown = [name for name in data if name not in CONSULTATION_FIELDS]
-    if unknown:
-        raise NotAllowedField(unknown)
+def refuse_unknown_fields(data: Iterable[str]) -> None:
+    """`NotAllowedField` naming every field of `data` a consultation does not have (2011 §6.7)."""
+    offlist.refuse(data, CONSULTATION_FIELDS, "consultation")
+
+
+def month_choices(agency: Agency) -> list[date]:
+    """The months a consultation may be logged for, newest first (this one and 12 before)."""
+    return offlist.recent_months(datetime.now(zone(agency)).date())
 
 
 def consultation_log(*, agency: Agency, data: dict[str, Any]) -> Consultation:
     """Record a consultation with an MHP (2011 §5.1, §5.2) as a month, a reason, an urgency and
     an outcome; the clinician is optional. Who asked, and about whom, is never stored (§6.7)."""
     refuse_unknown_fields(data)
-    month = data.get("month")
-    if isinstance(month, str):
-        try:
-            month = date.fromisoformat(f"{month}-01" if len(month) == 7 else month)
-        except ValueError:
-            raise ValidationError({"month": "Give the month as YYYY-MM."}) from None
-    if not isinstance(month, date):
-        raise ValidationError({"month": "Choose a month."})
-    month = month.replace(day=1)
-    if month not in month_choices(agency):
-        raise ValidationError({"month": "Choose this month or one of the 12 before it."})
+    month = offlist.parse_month(data.get("month"), month_choices(agency))
     for name, choices in (
         ("reason", ConsultationReason),
         ("urgency", Urgency),

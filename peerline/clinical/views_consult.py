@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
 from peerline.accounts import policy
-from peerline.contacts.services import month_choices
+from peerline.core import offlist
 from peerline.stats.charts import Item, column_chart
 
 from . import selectors, services
@@ -35,12 +36,12 @@ class MonthRow:
 
 def _refusal(request: policy.AgencyRequest) -> HttpResponse | None:
     """A 400 naming every field outside the schema: refused, never dropped (2011 §6.7)."""
-    sent = {*request.GET, *request.POST, *request.FILES} - {"csrfmiddlewaretoken"}
-    try:
-        services.refuse_unknown_fields(dict.fromkeys(sent))
-    except services.NotAllowedField as refusal:
-        return render(request, "clinical/refused.html", {"message": str(refusal)}, status=400)
-    return None
+    return offlist.refusal_page(
+        request,
+        services.CONSULTATION_FIELDS,
+        what="consultation",
+        again_url=reverse("clinical:consultation-log"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,7 +74,7 @@ def consultations(request: policy.AgencyRequest) -> HttpResponse:
     """Counts of the last 12 months by month × reason × urgency, and outcomes (2011 §3.9
     utilisation data); no figure per clinician or per person."""
     agency = request.agency
-    months: list[date] = month_choices(agency)[:MONTHS]  # newest first
+    months: list[date] = services.month_choices(agency)[:MONTHS]  # newest first
     since = months[-1]
     counts = selectors.consultation_counts(agency=agency, since=since)
     urgencies = list(Urgency)

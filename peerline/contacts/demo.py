@@ -15,7 +15,8 @@ are the most common activities, with bursts of post-incident and on-scene contac
 critical incident; death notifications are rare. About one contact in six ends in a referral,
 mostly to a mental health professional or the EAP; the limits of confidentiality are explained
 almost always; a few contacts invoke an exception or flag a role conflict, and the last weeks'
-contacts have follow-ups, some of them due.
+contacts have follow-up reminders (the PSP's own, for a week, not tied to the contact), some
+of them due this week.
 """
 
 import random
@@ -36,6 +37,7 @@ from .models import (
     Activity,
     Contact,
     Duration,
+    FollowUpReminder,
     InitiatedBy,
     Mode,
     PriorContacts,
@@ -269,13 +271,16 @@ def seed_contacts(*, agency: Agency, seed: int, today: date) -> SeededContacts:
         for _ in range(round(rng.randint(8, 18) * scale_up)):
             plan.append((rng.choice(responders), month, True))
 
-    contacts = [
+    drawn = [
         _contact(rng, agency, team[member], month, incident, exceptions, today)
         for member, month, incident in plan
     ]
+    contacts = [contact for contact, _ in drawn]
     for contact in contacts:
         contact.clean_fields(exclude=["agency", "peer_supporter", "exception"])
     Contact.objects.bulk_create(contacts, batch_size=500)
+    reminders = [_reminder(contact, due, today) for contact, due in drawn]
+    FollowUpReminder.objects.bulk_create([r for r in reminders if r is not None])
     return SeededContacts(peer_supporters=len(team), contacts=len(contacts))
 
 
@@ -287,7 +292,8 @@ def _contact(
     incident: bool,
     exceptions: dict[str, int],
     today: date,
-) -> Contact:
+) -> tuple[Contact, date | None]:
+    """One contact, and the day a follow-up is due if the PSP asked for one (never stored)."""
     user_id, category = member
     activity = _pick(rng, INCIDENT_ACTIVITY_WEIGHTS if incident else ACTIVITY_WEIGHTS)
     if activity in FAMILY_ACTIVITIES and rng.random() < 0.6:
@@ -328,11 +334,12 @@ def _contact(
     limits = rng.random() < (0.75 if activity == A.ON_SCENE else LIMITS_EXPLAINED_RATE)
     role_conflict = rng.random() < ROLE_CONFLICT_RATE
 
+    # Drawn here, in the order it always was, so that the same seed gives the same log.
     follow_up = None
     if (today - month).days <= FOLLOW_UP_WINDOW and rng.random() < FOLLOW_UP_RATE:
         follow_up = _day_in(rng, month, today) + timedelta(days=rng.randint(2, 21))
 
-    return Contact(
+    contact = Contact(
         agency=agency,
         peer_supporter_id=user_id,
         month=month,
@@ -347,5 +354,17 @@ def _contact(
         exception_id=exception_id,
         role_conflict=role_conflict,
         prior_contacts=prior,
-        follow_up_due=follow_up,
+    )
+    return contact, follow_up
+
+
+def _reminder(contact: Contact, due: date | None, today: date) -> FollowUpReminder | None:
+    """The PSP's own follow-up reminder for a recent contact: a week, not tied to it."""
+    if due is None:
+        return None
+    week = due - timedelta(days=due.weekday())
+    if week < today - timedelta(days=today.weekday()):
+        return None  # its week has passed: the scheduled job would have deleted it
+    return FollowUpReminder(
+        agency_id=contact.agency_id, peer_supporter_id=contact.peer_supporter_id, due_week=week
     )

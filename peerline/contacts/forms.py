@@ -12,6 +12,7 @@ from django import forms
 from django.utils.dateformat import format as date_format
 
 from peerline.agencies.models import Agency
+from peerline.core import offlist
 from peerline.governance.models import ConfidentialityException
 
 from . import services
@@ -29,7 +30,9 @@ from .models import (
 
 YES, NO = "yes", "no"
 YES_NO = [(YES, "Yes"), (NO, "No")]
-FOLLOW_UP_DAYS = (7, 14, 30)
+NONE = "none"  # an explicit "no" to a list question, so that none is ever assumed
+
+FOLLOW_UP_CHOICES = ((7, "Next week"), (14, "In 2 weeks"), (28, "In 4 weeks"))
 MONTHS_SHOWN = 4  # month tiles shown at once; the older ones sit behind "An earlier month"
 
 
@@ -41,9 +44,30 @@ def month_value(month: date) -> str:
     return f"{month:%Y-%m}"
 
 
-class ContactForm(forms.Form):
-    """One contact as non-identifying statistics; the defaults make the quickest log three taps
-    and Save: activity, recipient group, duration."""
+def _exception(value: str) -> int | None:
+    return None if value == NONE else int(value)
+
+
+class ContactForm(offlist.AnsweredForm):
+    """One contact as non-identifying statistics. No answer is chosen in advance: a default the
+    PSP leaves as it is would be counted as an answer (an inflated "limits explained" rate), so
+    every question that feeds a statistic must be answered before the form saves."""
+
+    # The order of the page, so that the focus goes to the first question left unanswered.
+    field_order = [
+        "activity",
+        "recipient_group",
+        "duration",
+        "month",
+        "mode",
+        "initiated_by",
+        "limits_explained",
+        "exception",
+        "role_conflict",
+        "prior_contacts",
+        "referrals",
+        "follow_up_days",
+    ]
 
     month = forms.ChoiceField(label="Month of the contact", widget=forms.RadioSelect)
     activity = forms.ChoiceField(
@@ -67,9 +91,8 @@ class ContactForm(forms.Form):
     )
     exception = forms.TypedChoiceField(
         label="Was a limit of confidentiality reached?",
-        coerce=int,
+        coerce=_exception,
         empty_value=None,
-        required=False,
         widget=forms.RadioSelect,
     )
     role_conflict = forms.TypedChoiceField(
@@ -85,8 +108,7 @@ class ContactForm(forms.Form):
     )
     referrals = forms.MultipleChoiceField(
         label="Referrals made",
-        choices=Referral.choices,
-        required=False,
+        choices=[(NONE, "No referral"), *Referral.choices],
         widget=forms.CheckboxSelectMultiple,
     )
     follow_up_days = forms.TypedChoiceField(
@@ -113,18 +135,24 @@ class ContactForm(forms.Form):
             (month_value(month), date_format(month, "F Y")) for month in months
         ]
         self._choice_field("exception").choices = [
-            ("", "No"),
+            (NONE, "No"),
             *((str(exception.pk), exception.label) for exception in exceptions),
         ]
         self._choice_field("follow_up_days").choices = [
             ("", "No change" if contact else "No reminder"),
-            *((str(days), f"In {days} days") for days in FOLLOW_UP_DAYS),
+            *((str(days), label) for days, label in FOLLOW_UP_CHOICES),
         ]
         for field in self.fields.values():
             # Django's own message repeats the value sent; these never echo what was typed.
             field.error_messages.update(
-                required="Choose one.", invalid_choice="Choose one of the answers listed."
+                required=offlist.UNANSWERED, invalid_choice="Choose one of the answers listed."
             )
+
+    def clean_referrals(self) -> list[str]:
+        chosen = self.cleaned_data["referrals"]
+        if NONE in chosen and len(chosen) > 1:
+            raise forms.ValidationError("Choose “No referral” or the referrals made, not both.")
+        return [value for value in chosen if value != NONE]
 
     def _choice_field(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])
@@ -144,18 +172,9 @@ class ContactForm(forms.Form):
 
 
 def initial_for(contact: Contact | None, months: list[date]) -> dict[str, Any]:
-    """The defaults of a new contact, or a contact's own answers when it is corrected."""
+    """Nothing answered for a new contact; a contact's own answers when it is corrected."""
     if contact is None:
-        return {
-            "month": month_value(months[0]),
-            "mode": Mode.IN_PERSON,
-            "initiated_by": InitiatedBy.SELF,
-            "limits_explained": YES,
-            "exception": "",
-            "role_conflict": NO,
-            "prior_contacts": PriorContacts.FIRST,
-            "follow_up_days": "",
-        }
+        return {"follow_up_days": ""}  # every statistic starts unanswered
     return {
         "month": month_value(contact.month),
         "activity": contact.activity,
@@ -164,10 +183,10 @@ def initial_for(contact: Contact | None, months: list[date]) -> dict[str, Any]:
         "mode": contact.mode,
         "initiated_by": contact.initiated_by,
         "limits_explained": YES if contact.limits_explained else NO,
-        "exception": str(contact.exception_id or ""),
+        "exception": str(contact.exception_id or NONE),
         "role_conflict": YES if contact.role_conflict else NO,
         "prior_contacts": contact.prior_contacts,
-        "referrals": [str(referral) for referral in contact.referrals],
+        "referrals": [str(referral) for referral in contact.referrals] or [NONE],
         "follow_up_days": "",
     }
 

@@ -10,7 +10,12 @@ fails the build if a field of another kind is added here.
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+
+# A reporting quarter, "2026-Q3", and nothing else: `\Z` (not `$`, which allows a trailing
+# newline) reads the same in Python, so in SQLite's regex function, and in PostgreSQL.
+PERIOD_PATTERN = r"^[0-9]{4}-Q[1-4]\Z"
 
 
 class Activity(models.TextChoices):
@@ -101,7 +106,10 @@ class Contact(models.Model):
     )
     # The reporting quarter the contact counts in, "2026-Q3": its own quarter while that is open,
     # else the open one, so that a closed report never changes (see stats.periods).
-    period = models.CharField(max_length=7)
+    period = models.CharField(
+        max_length=7,
+        validators=[RegexValidator(PERIOD_PATTERN, "A reporting period is YYYY-Qn.")],
+    )
     activity = models.CharField(max_length=24, choices=Activity.choices)
     recipient_group = models.CharField(max_length=16, choices=RecipientGroup.choices)
     mode = models.CharField(max_length=16, choices=Mode.choices)
@@ -127,10 +135,13 @@ class Contact(models.Model):
         help_text="The person is the PSP's supervisor or subordinate (2011 §7.2)."
     )
     prior_contacts = models.CharField(max_length=8, choices=PriorContacts.choices)
-    # The PSP's own reminder; cleared once they have seen it.
-    follow_up_due = models.DateField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period__regex=PERIOD_PATTERN), name="contact_period_quarter"
+            ),
+        ]
         indexes = [
             models.Index(fields=["agency", "period"], name="contact_period_idx"),
             models.Index(fields=["peer_supporter", "period"], name="contact_psp_idx"),
@@ -142,3 +153,23 @@ class Contact(models.Model):
     @property
     def referrals(self) -> list[str]:
         return [referral for referral in Referral if getattr(self, f"referral_{referral.value}")]
+
+
+class FollowUpReminder(models.Model):
+    """A PSP's own reminder to follow up, due in a week: no link to any contact (2011 §6.7).
+
+    Kept apart from the contact so that no contact row carries a day that dates it. It says only
+    "a follow-up you set is due this week"; it is deleted when done, or when its week has passed.
+    """
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    peer_supporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    due_week = models.DateField(help_text="The Monday of the week the follow-up is due.")
+
+    class Meta:
+        indexes = [models.Index(fields=["peer_supporter", "due_week"], name="reminder_psp_idx")]
+
+    def __str__(self) -> str:
+        return f"follow-up due the week of {self.due_week:%Y-%m-%d}"

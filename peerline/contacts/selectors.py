@@ -7,7 +7,7 @@ from peerline.agencies.models import Agency
 from peerline.stats import periods
 from peerline.stats.models import ClosedPeriod
 
-from .models import Contact
+from .models import Contact, FollowUpReminder
 
 
 def contacts_own_open(*, agency: Agency, fetched_by: User) -> QuerySet[Contact]:
@@ -21,8 +21,16 @@ def contacts_own_open(*, agency: Agency, fetched_by: User) -> QuerySet[Contact]:
     )
 
 
-def follow_ups_due(*, agency: Agency, fetched_by: User) -> QuerySet[Contact]:
-    """The caller's follow-up reminders that are due: shown as "a follow-up is due (activity)"."""
-    return Contact.objects.filter(
-        agency=agency, peer_supporter=fetched_by, follow_up_due__lte=periods.local_today(agency)
-    ).order_by("follow_up_due")
+def follow_ups_due(*, agency: Agency, fetched_by: User) -> QuerySet[FollowUpReminder]:
+    """The caller's own follow-up reminders due this week or before (never tied to a contact)."""
+    today = periods.local_today(agency)
+    return FollowUpReminder.objects.filter(
+        agency=agency, peer_supporter=fetched_by, due_week__lte=today
+    ).order_by("due_week", "pk")
+
+
+def follow_ups_set(*, agency: Agency, fetched_by: User) -> QuerySet[FollowUpReminder]:
+    """All the caller's own follow-up reminders, due or not."""
+    return FollowUpReminder.objects.filter(agency=agency, peer_supporter=fetched_by).order_by(
+        "due_week", "pk"
+    )

@@ -1,5 +1,6 @@
 """Writes of the contact log, shared by the phone form, the API and the demo seed (2011 §6.7)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -9,12 +10,13 @@ from django.db import transaction
 
 from peerline.accounts.models import User
 from peerline.agencies.models import Agency
+from peerline.core import offlist
 from peerline.governance.models import ConfidentialityException
 from peerline.stats import periods
 
-from .models import PRIOR_CONTACTS_FLOOR, Contact, PriorContacts, Referral
+from .models import PRIOR_CONTACTS_FLOOR, Contact, FollowUpReminder, PriorContacts, Referral
 
-CLAUSE = "IACP Peer Support Guidelines 2011 §6.7"
+CLAUSE = offlist.CLAUSE
 MONTHS_BACK = 12  # the oldest month a contact may still be logged for
 MAX_FOLLOW_UP_DAYS = 180
 
@@ -37,21 +39,12 @@ FIELDS = frozenset(
 )
 
 
-class NotAllowedField(ValueError):
-    """A caller sent a field the contact log does not have: refused, citing §6.7."""
-
-    def __init__(self, names: list[str]):
-        self.names = sorted(names)
-        super().__init__(
-            f"Not accepted: {', '.join(self.names)}. A contact record holds only non-identifying "
-            f"statistics chosen from fixed lists: no names, numbers, notes or other free text ({CLAUSE})."
-        )
+NotAllowedField = offlist.OffListField  # the one refusal of off-list fields, shared
 
 
-def refuse_unknown_fields(data: dict[str, Any]) -> None:
-    unknown = [name for name in data if name not in FIELDS]
-    if unknown:
-        raise NotAllowedField(unknown)
+def refuse_unknown_fields(data: Iterable[str]) -> None:
+    """`NotAllowedField` naming every field of `data` a contact does not have (2011 §6.7)."""
+    offlist.refuse(data, FIELDS, "contact record")
 
 
 @dataclass(frozen=True)
@@ -74,27 +67,19 @@ def guidance_for(contact: Contact, agency: Agency) -> Guidance:
 
 def month_choices(agency: Agency) -> list[date]:
     """The months a contact may be logged for, newest first: this month and the 12 before it."""
-    today = periods.local_today(agency)
-    months, year, month = [], today.year, today.month
-    for _ in range(MONTHS_BACK + 1):
-        months.append(date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months
+    return offlist.recent_months(periods.local_today(agency), MONTHS_BACK)
 
 
-def _apply(contact: Contact, *, agency: Agency, data: dict[str, Any]) -> None:
+def due_week(agency: Agency, days: int) -> date:
+    """The Monday of the week `days` from today: a reminder is due in a week, never on a day."""
+    day = periods.local_today(agency) + timedelta(days=days)
+    return day - timedelta(days=day.weekday())
+
+
+def _apply(contact: Contact, *, agency: Agency, data: dict[str, Any]) -> date | None:
+    """Set the contact's answers from `data`; the week a follow-up reminder is due, if asked."""
     refuse_unknown_fields(data)
-    month = data["month"]
-    if isinstance(month, str):
-        try:
-            month = date.fromisoformat(f"{month}-01" if len(month) == 7 else month)
-        except ValueError:
-            raise ValidationError({"month": "Give the month as YYYY-MM."}) from None
-    month = month.replace(day=1)
-    if month not in month_choices(agency):
-        raise ValidationError(
-            {"month": f"Choose this month or one of the {MONTHS_BACK} before it."}
-        )
+    month = offlist.parse_month(data.get("month"), month_choices(agency))
     exception = data.get("exception")
     if exception is not None and not isinstance(exception, ConfidentialityException):
         exception = ConfidentialityException.objects.filter(agency=agency, pk=exception).first()
@@ -128,9 +113,8 @@ def _apply(contact: Contact, *, agency: Agency, data: dict[str, Any]) -> None:
     contact.exception = exception
     for referral in Referral:
         setattr(contact, f"referral_{referral.value}", referral.value in referrals)
-    if follow_up_days is not None:
-        contact.follow_up_due = periods.local_today(agency) + timedelta(days=int(follow_up_days))
     contact.full_clean()
+    return None if follow_up_days is None else due_week(agency, int(follow_up_days))
 
 
 @transaction.atomic
@@ -143,8 +127,10 @@ def contact_log(*, agency: Agency, peer_supporter: User, data: dict[str, Any]) -
     # The same row lock as closing a period: a contact is never saved into a quarter as it closes.
     Agency.objects.select_for_update().filter(pk=agency.pk).first()
     contact = Contact(agency=agency, peer_supporter=peer_supporter)
-    _apply(contact, agency=agency, data=data)
+    week = _apply(contact, agency=agency, data=data)
     contact.save()
+    if week is not None:
+        FollowUpReminder.objects.create(agency=agency, peer_supporter=peer_supporter, due_week=week)
     return contact
 
 
@@ -154,15 +140,42 @@ def contact_correct(*, contact: Contact, data: dict[str, Any]) -> Contact:
     Agency.objects.select_for_update().filter(pk=contact.agency_id).first()
     if periods.is_closed(contact.agency, contact.period):
         raise ValidationError("This contact is in a closed period; its report is final.")
-    _apply(contact, agency=contact.agency, data=data)
+    week = _apply(contact, agency=contact.agency, data=data)
     contact.save()
+    if week is not None:
+        FollowUpReminder.objects.create(
+            agency=contact.agency, peer_supporter=contact.peer_supporter, due_week=week
+        )
     return contact
 
 
-def contact_follow_up_done(*, agency: Agency, peer_supporter: User, pk: int) -> bool:
-    """Clear one's own follow-up reminder once seen; False when it is not one's own."""
-    return bool(
-        Contact.objects.filter(agency=agency, peer_supporter=peer_supporter, pk=pk).update(
-            follow_up_due=None
-        )
-    )
+@transaction.atomic
+def contact_delete(*, contact: Contact, by: User) -> None:
+    """Delete one's own contact logged by mistake, while its period is open (2011 §6.7).
+
+    It then counts nowhere: not in the program's figures, not in any report released later. A
+    closed period's contacts stay, since its report is frozen and must add up.
+    """
+    Agency.objects.select_for_update().filter(pk=contact.agency_id).first()
+    if contact.peer_supporter_id != by.pk:
+        raise PermissionError("only the peer supporter who logged a contact may delete it")
+    if periods.is_closed(contact.agency, contact.period):
+        raise ValidationError("This contact is in a closed period; its report is final.")
+    contact.delete()
+
+
+def reminder_done(*, agency: Agency, peer_supporter: User, pk: int) -> bool:
+    """Delete one's own follow-up reminder once done; False when it is not one's own."""
+    deleted, _ = FollowUpReminder.objects.filter(
+        agency=agency, peer_supporter=peer_supporter, pk=pk
+    ).delete()
+    return bool(deleted)
+
+
+def reminders_expire(*, agency: Agency, today: date | None = None) -> int:
+    """Delete the agency's reminders whose week has passed: a reminder is kept no longer than it
+    is useful (2011 §6.7). Run by the scheduled job; returns how many went."""
+    today = today or periods.local_today(agency)
+    this_week = today - timedelta(days=today.weekday())
+    deleted, _ = FollowUpReminder.objects.filter(agency=agency, due_week__lt=this_week).delete()
+    return deleted

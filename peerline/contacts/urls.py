@@ -8,5 +8,6 @@ urlpatterns = [
     path("saved/", views.saved, name="saved"),
     path("mine/", views.mine, name="mine"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
     path("<int:pk>/follow-up-done/", views.follow_up_done, name="follow-up-done"),
 ]

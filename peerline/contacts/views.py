@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateformat import format as date_format
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peerline.accounts import policy
+from peerline.core import offlist
 from peerline.governance.services import limits_statement
 
 from . import selectors, services
@@ -31,12 +32,9 @@ ROLE_CONFLICT_REFERRALS = [
 
 def _refusal(request: policy.AgencyRequest) -> HttpResponse | None:
     """A 400 naming every field outside the schema: refused, never dropped (2011 §6.7)."""
-    sent = {*request.GET, *request.POST, *request.FILES} - {"csrfmiddlewaretoken"}
-    try:
-        services.refuse_unknown_fields(dict.fromkeys(sent))
-    except services.NotAllowedField as refusal:
-        return render(request, "contacts/refused.html", {"message": str(refusal)}, status=400)
-    return None
+    return offlist.refusal_page(
+        request, services.FIELDS, what="contact record", again_url=reverse("contacts:log")
+    )
 
 
 def _add_errors(form: ContactForm, error: ValidationError) -> None:
@@ -70,6 +68,7 @@ def _contact_form(request: policy.AgencyRequest, contact: Contact | None = None)
                 request.session[SAVED_SESSION_KEY] = {
                     "pk": saved.pk,
                     "corrected": contact is not None,
+                    "reminder": form.cleaned_data.get("follow_up_days") is not None,
                 }
                 return redirect("contacts:saved")
     else:
@@ -96,9 +95,12 @@ def _contact_form(request: policy.AgencyRequest, contact: Contact | None = None)
 
 
 def _follow_up_hint(contact: Contact | None) -> str:
-    hint = "The reminder says only: a follow-up is due for a contact you logged (activity)."
-    if contact is not None and contact.follow_up_due:
-        return f"A reminder is set for {date_format(contact.follow_up_due, 'j F')}. {hint}"
+    hint = (
+        "The reminder says only that a follow-up you set is due that week; it is not tied to "
+        "this contact."
+    )
+    if contact is not None:
+        return f"{hint} Reminders you have set are on “My contacts”."
     return hint
 
 
@@ -143,6 +145,11 @@ def saved(request: policy.AgencyRequest) -> HttpResponse:
         {
             "contact": contact,
             "corrected": last.get("corrected", False),
+            "reminder": selectors.follow_ups_set(agency=request.agency, fetched_by=request.user)
+            .order_by("-pk")
+            .first()
+            if last.get("reminder")
+            else None,
             "guidance": services.guidance_for(contact, request.agency),
             "threshold": request.agency.repeat_contact_threshold,
             "role_conflict_referrals": ROLE_CONFLICT_REFERRALS,
@@ -169,13 +176,32 @@ def mine(request: policy.AgencyRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+@policy.requires(policy.Permission.CONTACT_LOG)
+def delete(request: policy.AgencyRequest, pk: int) -> HttpResponse:
+    """Delete one's own contact logged by mistake, while its period is open, after a
+    confirmation; anyone else's, or a closed period's, answers 404 (2011 §6.7)."""
+    contact = policy.scoped_or_404(
+        selectors.contacts_own_open(agency=request.agency, fetched_by=request.user),
+        request,
+        pk=pk,
+    )
+    if request.method == "POST":
+        try:
+            services.contact_delete(contact=contact, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Contact deleted. It counts nowhere.")
+        return redirect("contacts:mine")
+    return render(request, "contacts/delete.html", {"contact": contact})
+
+
 @require_POST
 @policy.requires(policy.Permission.CONTACT_LOG)
 def follow_up_done(request: policy.AgencyRequest, pk: int) -> HttpResponse:
-    """Clear one's own follow-up reminder once it has been seen."""
-    if not services.contact_follow_up_done(
-        agency=request.agency, peer_supporter=request.user, pk=pk
-    ):
+    """Delete one's own follow-up reminder once it is done."""
+    if not services.reminder_done(agency=request.agency, peer_supporter=request.user, pk=pk):
         raise Http404
     messages.success(request, "Follow-up done.")
     return redirect("contacts:mine")

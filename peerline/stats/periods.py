@@ -11,7 +11,9 @@ from peerline.agencies.models import Agency
 
 from .models import ClosedPeriod
 
-PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4]))?$")
+# ASCII digits only, matched whole: `$` would accept a trailing newline and `\d` any script's
+# digits, and either would make a second spelling of a released period (2011 §3.1).
+PERIOD_RE = re.compile(r"(?P<year>[0-9]{4})(?:-Q(?P<quarter>[1-4]))?", re.ASCII)
 
 
 def local_today(agency: Agency) -> date:
@@ -24,7 +26,7 @@ def quarter_of(day: date) -> str:
 
 def parse(period: str) -> tuple[int, int | None]:
     """("2026-Q3") → (2026, 3); ("2026") → (2026, None); ValueError for anything else."""
-    match = PERIOD_RE.match(period)
+    match = PERIOD_RE.fullmatch(period) if isinstance(period, str) else None
     if not match:
         raise ValueError("a period is YYYY-Qn (a quarter) or YYYY (a year)")
     quarter = match["quarter"]

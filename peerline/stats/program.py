@@ -5,26 +5,31 @@ module counts the agency's contact records of one reporting period, a quarter "2
 "2026" (its four quarters), by `Contact.period`: so a contact logged late for a closed quarter counts
 where every report puts it (see `stats.periods`).
 
-Only counts leave this module, never a row. They are unsuppressed and per peer supporter, so they
-are for the coordinator alone (`Permission.STATS_PROGRAM`): command staff receive the
-disclosure-controlled release instead (2011 §3.1).
+The coordinator sees utilisation, not people (2011 §3.9, §7.2). Live, and per peer supporter, only
+the number of contacts: per PSP and per month. The answers that describe a contact (activity,
+referrals, exceptions invoked, role conflicts, limits explained, repeat contacts) are never
+shown per PSP, nor live: a live count that moves with one new contact, next to that PSP's count
+moving by one, would tell the coordinator what that contact was, and with a role conflict whom it
+was with (the PSP's own supervisors or subordinates). They appear agency-wide only, for closed
+periods, as the period's frozen release with the same protection command staff get (2011 §3.1).
 
-Each table is one aggregate query (two where a fixed list from the database gives the rows that
-have no contact): seven queries for the whole summary, however many contacts there are.
+Three queries for the whole summary (four with the release), however many contacts there are.
 """
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from peerline.accounts.models import Membership, Role
 from peerline.agencies.models import Agency
-from peerline.contacts.models import Activity, Contact, Referral
-from peerline.governance.models import ConfidentialityException
+from peerline.contacts.models import Contact
 
-from . import periods
+from . import periods, releases
+from .models import ClosedPeriod
 
 MONTH_NAMES = (
     "January",
@@ -74,35 +79,15 @@ class ProgramSummary:
     period: str
     quarters: list[str]
     contacts: int
-    limits_explained: int  # 2011 §6.2
-    role_conflicts: int  # 2011 §7.2
-    exceptions_invoked: int  # 2011 §6.3
-    contacts_with_referral: int
-    follow_ups_due: int  # contacts of the period whose follow-up date has come and not been cleared
     per_month: Table
-    per_activity: Table
     per_peer_supporter: Table
-    referrals: Table  # one contact may count under several kinds
-    exceptions: Table
-
-    @property
-    def limits_explained_rate(self) -> float | None:
-        """The share of contacts where the limits of confidentiality were explained (2011 §6.2)."""
-        return self.limits_explained / self.contacts if self.contacts else None
-
-    @property
-    def referrals_made(self) -> int:
-        return self.referrals.total
+    # The period's frozen release (`releases.presentable`) once it has closed, else None: the
+    # agency-wide answers, protected as command staff get them (2011 §3.1).
+    released: dict[str, Any] | None
 
     @property
     def tables(self) -> list[Table]:
-        return [
-            self.per_month,
-            self.per_activity,
-            self.per_peer_supporter,
-            self.referrals,
-            self.exceptions,
-        ]
+        return [self.per_month, self.per_peer_supporter]
 
 
 def period_label(period: str) -> str:
@@ -144,54 +129,26 @@ def _display_name(first: str | None, last: str | None, username: str) -> str:
 
 
 def program_summary(*, agency: Agency, period: str, today: date | None = None) -> ProgramSummary:
-    """Count the agency's contacts of `period` every way the coordinator reports them (2011 §3.9).
+    """Count the agency's contacts of `period` per month and per PSP (2011 §3.9), with the
+    period's protected release once it has closed.
 
     `period` is a quarter "2026-Q1" or a year "2026" (ValueError otherwise). `today`, the agency's
-    local date by default, decides which follow-ups are due. Seven queries.
+    local date by default, decides which months have come.
     """
     quarters = periods.quarters_of(period)
     today = today or periods.local_today(agency)
     contacts = Contact.objects.filter(agency=agency, period__in=quarters).order_by()
-
-    referral_fields = {f"referral_{referral.value}": referral for referral in Referral}
-    any_referral = Q()
-    for name in referral_fields:
-        any_referral |= Q(**{name: True})
-    totals = contacts.aggregate(
-        contacts=Count("pk"),
-        limits_explained=Count("pk", filter=Q(limits_explained=True)),
-        role_conflicts=Count("pk", filter=Q(role_conflict=True)),
-        exceptions_invoked=Count("pk", filter=Q(exception__isnull=False)),
-        contacts_with_referral=Count("pk", filter=any_referral),
-        follow_ups_due=Count("pk", filter=Q(follow_up_due__lte=today)),
-        **{name: Count("pk", filter=Q(**{name: True})) for name in referral_fields},
-    )
-
+    per_month = _per_month(contacts, period, today)
+    closed = ClosedPeriod.objects.filter(agency=agency, period=period).first()
     return ProgramSummary(
         period=period,
         quarters=quarters,
-        contacts=totals["contacts"],
-        limits_explained=totals["limits_explained"],
-        role_conflicts=totals["role_conflicts"],
-        exceptions_invoked=totals["exceptions_invoked"],
-        contacts_with_referral=totals["contacts_with_referral"],
-        follow_ups_due=totals["follow_ups_due"],
-        per_month=_per_month(contacts, period, today),
-        per_activity=_per_activity(contacts),
+        contacts=per_month.total,
+        per_month=per_month,
         per_peer_supporter=_per_peer_supporter(contacts, agency),
-        referrals=Table(
-            "referrals_made",
-            "referral",
-            "Referrals made",
-            _ranked(
-                [
-                    Row(referral.value, referral.label, totals[name])
-                    for name, referral in referral_fields.items()
-                ]
-            ),
-            partition=False,
-        ),
-        exceptions=_exceptions(contacts, agency),
+        released=None
+        if closed is None
+        else releases.presentable(json.loads(bytes(closed.release_json))),
     )
 
 
@@ -212,14 +169,6 @@ def _per_month(contacts: QuerySet[Contact], period: str, today: date) -> Table:
         label = month_label(month) + (" (logged late)" if late else "")
         rows.append(Row(f"{month:%Y-%m}", label, counts.get(month, 0), muted=late))
     return Table("contacts_per_month", "month", "Contacts per month", rows)
-
-
-def _per_activity(contacts: QuerySet[Contact]) -> Table:
-    counts = dict(contacts.values_list("activity").annotate(n=Count("pk")).order_by())
-    rows = [
-        Row(activity.value, activity.label, counts.get(activity.value, 0)) for activity in Activity
-    ]
-    return Table("contacts_per_activity", "activity", "Contacts per activity", _ranked(rows))
 
 
 def _per_peer_supporter(contacts: QuerySet[Contact], agency: Agency) -> Table:
@@ -251,43 +200,17 @@ def _per_peer_supporter(contacts: QuerySet[Contact], agency: Agency) -> Table:
     )
 
 
-def _exceptions(contacts: QuerySet[Contact], agency: Agency) -> Table:
-    """Every limit of confidentiality the agency has, and how often each was invoked (2011 §6.3)."""
-    counts = dict(
-        contacts.filter(exception__isnull=False)
-        .values_list("exception_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    rows = [
-        Row(str(pk), label, counts.get(pk, 0))
-        for pk, label in ConfidentialityException.objects.filter(agency=agency).values_list(
-            "pk", "label"
-        )
-    ]
-    return Table(
-        "exceptions_invoked",
-        "exception",
-        "Confidentiality exceptions invoked",
-        _ranked(rows),
-        partition=False,
-    )
-
-
-def csv_rows(summary: ProgramSummary) -> Iterator[tuple[str, str, str, int]]:
-    """(table, dimension, value, count) for every count the page shows, totals first."""
-    measures = [
-        ("contacts", summary.contacts),
-        ("limits_explained", summary.limits_explained),
-        ("referrals_made", summary.referrals_made),
-        ("contacts_with_referral", summary.contacts_with_referral),
-        ("exceptions_invoked", summary.exceptions_invoked),
-        ("role_conflicts_flagged", summary.role_conflicts),
-        ("follow_ups_due", summary.follow_ups_due),
-    ]
-    for name, count in measures:
-        yield ("totals", "measure", name, count)
+def csv_rows(summary: ProgramSummary) -> Iterator[tuple[str, str, str, int | str]]:
+    """(table, dimension, value, count) for every count the page shows, totals first; then the
+    closed period's release, "suppressed*" where it withholds a count."""
+    yield ("totals", "measure", "contacts", summary.contacts)
     for table in summary.tables:
         for row in table.rows:
             value = row.value if table.dimension == "month" else row.label
             yield (table.key, table.dimension, value, row.count)
+    if summary.released is None:
+        return
+    for released in summary.released["tables"]:
+        for cell in released["rows"]:
+            count = "suppressed*" if cell["suppressed"] else cell["count"]
+            yield (f"released:{released['name']}", released["column"], cell["label"], count)

@@ -1,7 +1,8 @@
 """The coordinator's utilisation page and its CSV (2011 §3.9): counts only, never a contact row.
 
-Per-PSP figures are unsuppressed, so both views are the coordinator's alone
-(`Permission.STATS_PROGRAM`); command staff get the disclosure-controlled release (2011 §3.1).
+Per-PSP figures are counts of contacts and nothing else, and the coordinator's alone
+(`Permission.STATS_PROGRAM`); the answers that describe contacts are shown agency-wide for closed
+periods only, as protected as command staff get them (2011 §3.1, §7.2; see `program`).
 Responses are marked `no-store` so that no shared cache or browser history keeps them.
 """
 
@@ -86,39 +87,13 @@ def _sections(summary: ProgramSummary) -> list[Section]:
     return [
         Section("month", "Contacts per month", "Month", summary.per_month, months, contacts=n),
         Section(
-            "activity",
-            "Contacts per activity",
-            "Activity",
-            summary.per_activity,
-            bars(summary.per_activity, "chart-activity"),
-            "The activities of 2011 §2.3.",
-            contacts=n,
-        ),
-        Section(
             "psp",
             "Contacts per peer supporter",
             "Peer supporter",
             summary.per_peer_supporter,
             bars(summary.per_peer_supporter, "chart-psp"),
-            "Every current peer supporter, and anyone else who logged contacts in the period.",
-            contacts=n,
-        ),
-        Section(
-            "referrals",
-            "Referrals made",
-            "Referred to",
-            summary.referrals,
-            bars(summary.referrals, "chart-referrals", unit="referrals"),
-            "One contact may lead to several referrals (2011 §2.1, §7.3).",
-            contacts=n,
-        ),
-        Section(
-            "exceptions",
-            "Confidentiality exceptions invoked",
-            "Limit of confidentiality",
-            summary.exceptions,
-            None,
-            "The agency's limits of confidentiality (2011 §6.3).",
+            "Every current peer supporter, and anyone else who logged contacts in the period: "
+            "how many, never what about.",
             contacts=n,
         ),
     ]
@@ -144,7 +119,6 @@ def program(request: policy.AgencyRequest) -> HttpResponse:
             "quarter_choices": [(choice, period_label(choice)) for choice in quarters],
             "year_choices": [(choice, period_label(choice)) for choice in years],
             "known_period": period in choices,
-            "limits_explained": share(summary.limits_explained, summary.contacts),
             "sections": _sections(summary),
         },
     )

@@ -26,7 +26,6 @@ sooner from the periods page.
 import calendar
 import json
 import logging
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,7 +37,7 @@ from django.template.loader import render_to_string
 
 from peerline.accounts.models import User
 from peerline.agencies.models import Agency
-from peerline.contacts.models import Contact
+from peerline.contacts.models import Contact, RecipientGroup
 
 from . import disclosure, periods, tables
 from .models import ClosedPeriod, ThresholdChange
@@ -108,7 +107,7 @@ def _shift(quarter: str, by: int) -> str:
     return f"{index // 4}-Q{index % 4 + 1}"
 
 
-def _quarters_between(first: str, last: str) -> list[str]:
+def quarters_between(first: str, last: str) -> list[str]:
     found, quarter = [], first
     while quarter <= last:
         found.append(quarter)
@@ -232,7 +231,7 @@ def period_close(*, agency: Agency, period: str, acting_user: User | None) -> Cl
     if ClosedPeriod.objects.filter(agency=agency, period__in=quarters).count() == len(quarters):
         try:
             _year_freeze(agency=agency, period=year_period, acting_user=acting_user)
-        except Exception:  # the quarter is closed all the same; the year retries on request
+        except Exception:  # the quarter is closed all the same; the scheduled job retries the year
             logger.exception("year %s of %s not frozen", year_period, agency.code)
     return closed
 
@@ -261,18 +260,13 @@ def _year_freeze(*, agency: Agency, period: str, acting_user: User | None) -> Cl
                     f"{OPEN_MESSAGE} A year's report is released once its four quarters have "
                     f"closed; still open: {', '.join(missing)}."
                 )
-            counts_of = {part.period: _counts_of(part) for part in parts}
+            quarter_counts = {part.period: counts_of(part) for part in parts}
             k = min(fresh.suppression_k, *(part.threshold for part in parts))
             split = tables.split_employees(agency, k) and all(
-                tables.is_split(c) for c in counts_of.values()
+                tables.is_split(c) for c in quarter_counts.values()
             )
-            counts = tables.add(counts_of.values(), split=split)
-            linked = disclosure.LinkedRelease(
-                parts=tuple(
-                    (part.period, _linkable(part, counts_of[part.period], split=split))
-                    for part in parts
-                )
-            )
+            counts = tables.add(quarter_counts.values(), split=split)
+            linked = linked_quarters(parts, split=split)
             try:
                 release = disclosure.protect(tables.to_tables(counts), k=k, linked=[linked])
             except (disclosure.DisclosureError, ValueError):
@@ -293,7 +287,7 @@ def _year_freeze(*, agency: Agency, period: str, acting_user: User | None) -> Cl
         return ClosedPeriod.objects.get(agency=agency, period=period)
 
 
-def _counts_of(closed: ClosedPeriod) -> tables.Counts:
+def counts_of(closed: ClosedPeriod) -> tables.Counts:
     if closed.cell_counts:
         return closed.cell_counts  # type: ignore[no-any-return]
     # A release frozen before counts were kept: count again, in the shape it was released in.
@@ -307,39 +301,30 @@ def _counts_of(closed: ClosedPeriod) -> tables.Counts:
     return tables.count(agency=closed.agency, period=closed.period, split=split)
 
 
-def _linkable(closed: ClosedPeriod, counts: tables.Counts, *, split: bool) -> disclosure.Release:
-    """A frozen quarter release as the year's linked part, in the year's table shapes.
+def linked_quarters(parts: list[ClosedPeriod], *, split: bool) -> disclosure.LinkedRelease:
+    """The quarters' frozen releases exactly as published, linked to their year (2011 §3.1).
 
-    When the year merges sworn and civilian but the quarter split them, the quarter's two rows
-    become one "employee" row: published if both were, else unknown; and known after all if the
-    quarter alone pins it (both rows hidden, everything else published). The two rows appear in
-    no other table, so this is exactly what an attacker can know of their sum.
+    When the year merges sworn and civilian but a quarter showed them apart, the quarter's two
+    rows map onto the year's one "employee" row (`merge`) and stay modelled as published: the
+    year is protected against exactly what the quarters told.
     """
-    release = release_from_payload(json.loads(bytes(closed.release_json)))
-    if split or not tables.is_split(counts):
-        return release
-    merged_counts = tables.merge_employees(counts)
-    converted = []
-    for table in release.tables:
-        if table.name == "recipient_group":
-            rows = {row.dims["recipient_group"]: row for row in table.rows}
-            sworn, civilian = rows.pop("sworn"), rows.pop("civilian")
-            hidden = sworn.suppressed or civilian.suppressed
-            known = None if hidden else (sworn.count or 0) + (civilian.count or 0)
-            employee = disclosure.Cell({"recipient_group": tables.EMPLOYEE}, known, hidden)
-            table = replace(table, rows=[employee, *rows.values()])
-        converted.append(table)
-    merged = disclosure.Release(grand_total=release.grand_total, tables=converted)
-    key = ("recipient_group", (tables.EMPLOYEE,))
-    bounds = disclosure.audit(merged, tables.to_tables(merged_counts))
-    if key in disclosure.pinned_values(bounds):
-        true = merged_counts["recipient_group"][tables.EMPLOYEE]
-        for i, table in enumerate(converted):
-            if table.name == "recipient_group":
-                employee = disclosure.Cell({"recipient_group": tables.EMPLOYEE}, true, False)
-                converted[i] = replace(table, rows=[employee, *table.rows[1:]])
-        merged = disclosure.Release(grand_total=release.grand_total, tables=converted)
-    return merged
+    merge = (
+        {}
+        if split
+        else {
+            "recipient_group": {
+                RecipientGroup.SWORN.value: tables.EMPLOYEE,
+                RecipientGroup.CIVILIAN.value: tables.EMPLOYEE,
+            }
+        }
+    )
+    return disclosure.LinkedRelease(
+        parts=tuple(
+            (part.period, release_from_payload(json.loads(bytes(part.release_json))))
+            for part in parts
+        ),
+        merge=merge,
+    )
 
 
 def periods_close_due(*, today: date | None = None) -> list[ClosedPeriod]:
@@ -395,7 +380,7 @@ def _due_quarters(agency: Agency, today: date) -> list[str]:
     )
     first_contact = Contact.objects.filter(agency=agency).aggregate(first=Min("period"))["first"]
     first = min([last, *closed, *([first_contact] if first_contact else [])])
-    return [q for q in _quarters_between(first, last) if q not in closed]
+    return [q for q in quarters_between(first, last) if q not in closed]
 
 
 def threshold_change(*, agency: Agency, k: int, acting_user: User) -> ThresholdChange | None:
@@ -430,16 +415,24 @@ def threshold_change(*, agency: Agency, k: int, acting_user: User) -> ThresholdC
 
 
 def closed_release(*, agency: Agency, period: str) -> ClosedPeriod:
-    """The frozen release of `period`; a year with four closed quarters is frozen on demand.
+    """The frozen release of `period`: only ever read, never created here (2011 §3.1).
 
-    `BadPeriod` for a malformed period, `NotReleased` for an open one.
+    A release is made only by closing a period (the scheduled job or the coordinator), so a
+    request can never release a period a second time or with another k. `BadPeriod` for anything
+    but exactly YYYY-Qn or YYYY, `NotReleased` for a period not closed yet.
     """
     _, quarter = parse_period(period)
     found = ClosedPeriod.objects.filter(agency=agency, period=period).first()
     if found is not None:
         return found
     if quarter is None:
-        return _year_freeze(agency=agency, period=period, acting_user=None)
+        closed = ClosedPeriod.objects.filter(agency=agency, period__in=periods.quarters_of(period))
+        done = set(closed.values_list("period", flat=True))
+        missing = [q for q in periods.quarters_of(period) if q not in done]
+        raise NotReleased(
+            f"{OPEN_MESSAGE} A year's report is released once its four quarters have closed"
+            + (f"; still open: {', '.join(missing)}." if missing else ".")
+        )
     raise NotReleased(OPEN_MESSAGE)
 
 
@@ -465,9 +458,7 @@ def pdf_for(closed: ClosedPeriod) -> bytes:
 def released_periods(agency: Agency) -> list[str]:
     """Periods with a release, newest first, each year before its quarters."""
     closed = set(ClosedPeriod.objects.filter(agency=agency).values_list("period", flat=True))
-    years = {p[:4] for p in closed if "-Q" in p}
-    ready = {y for y in years if all(q in closed for q in periods.quarters_of(y))}
-    return sorted(closed | ready, key=lambda p: (p[:4], p[5:] or "Z"), reverse=True)
+    return sorted(closed, key=lambda p: (p[:4], p[5:] or "Z"), reverse=True)
 
 
 def presentable(data: dict[str, Any]) -> dict[str, Any]:
@@ -501,37 +492,18 @@ def presentable(data: dict[str, Any]) -> dict[str, Any]:
         "threshold": data["threshold"],
         "grand_total": grand_total,
         "tables": shown,
+        "suppressed_note": suppressed_note(data["threshold"]),
         "any_suppressed": any(r["suppressed"] for t in shown for r in t["rows"])
         or any(t["partition"] and t["total"] is None for t in shown),
     }
 
 
-@dataclass(frozen=True)
-class QuarterStatus:
-    period: str
-    label: str
-    ended: bool
-    closes_on: date  # when `close-periods` closes it
-    closed: ClosedPeriod | None
-
-
-def quarter_overview(agency: Agency) -> list[QuarterStatus]:
-    """Every quarter from the agency's first contact (or first closed quarter) to now, newest
-    first, with its state: open, ended (may be closed), or closed. For the coordinator."""
-    current = periods.quarter_of(periods.local_today(agency))
-    closed = {
-        c.period: c for c in ClosedPeriod.objects.filter(agency=agency).select_related("closed_by")
-    }
-    first_contact = Contact.objects.filter(agency=agency).aggregate(first=Min("period"))["first"]
-    quarters = [p for p in closed if "-Q" in p]
-    first = min([current, *quarters, *([first_contact] if first_contact else [])])
-    return [
-        QuarterStatus(
-            period=q,
-            label=period_label(q),
-            ended=periods.has_ended(agency, q),
-            closes_on=periods.last_day(q) + timedelta(days=GRACE_DAYS + 1),
-            closed=closed.get(q),
-        )
-        for q in reversed(_quarters_between(first, current))
-    ]
+def suppressed_note(k: int) -> str:
+    """The footnote of every "suppressed" cell, on the page, in the PDF and in the CSV."""
+    return (
+        f"A suppressed count is not shown. Either it is between 1 and {k - 1} (the smallest "
+        f"count shown is {k}), which could point at the people supported, or it is withheld so "
+        "that such a count cannot be worked out, or narrowed down, from the totals, the other "
+        "tables or the other periods' reports. The two look the same on purpose "
+        f"({CLAUSE})."
+    )

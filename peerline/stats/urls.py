@@ -10,5 +10,6 @@ urlpatterns = [
     # Released statistics for command staff and the steering committee (2011 §3.1).
     path("released/", views.released, name="released"),
     path("released/<str:period>.pdf", views.released_pdf, name="released-pdf"),
+    path("released/<str:period>.csv", views.released_csv, name="released-csv"),
     path("periods/", views.period_list, name="periods"),
 ]

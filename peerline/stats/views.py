@@ -1,5 +1,7 @@
 """Released utilisation statistics as pages and a PDF, and the coordinator's periods (2011 §3.1)."""
 
+import csv
+import io
 import json
 from urllib.parse import urlencode
 
@@ -13,7 +15,7 @@ from peerline.accounts import policy
 from peerline.accounts.sessions import fresh_sign_in
 from peerline.audit.exports import audited_export
 
-from . import disclosure, releases
+from . import disclosure, overview, releases
 from .models import ThresholdChange
 
 
@@ -23,7 +25,8 @@ def released(request: policy.AgencyRequest) -> HttpResponse:
     so the choice travels in the query string."""
     agency = request.agency
     available = releases.released_periods(agency)
-    period = request.GET.get("period", "").strip() or (available[0] if available else "")
+    # Not stripped: " 2026" is not a period, and no second spelling of one is served.
+    period = request.GET.get("period", "") or (available[0] if available else "")
     context: dict[str, object] = {"period": period, "report": None}
     status = 200
     if period:
@@ -36,8 +39,6 @@ def released(request: policy.AgencyRequest) -> HttpResponse:
         else:
             context["report"] = releases.presentable(json.loads(bytes(closed.release_json)))
             context["closed"] = closed
-            if period not in available:  # a year frozen by this request
-                available = releases.released_periods(agency)
     context["choices"] = [(p, releases.period_label(p)) for p in available]
     return render(request, "stats/released.html", context, status=status)
 
@@ -57,6 +58,33 @@ def released_pdf(request: policy.AgencyRequest, period: str) -> HttpResponse:
     response = HttpResponse(releases.pdf_for(closed), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="peerline-{request.agency.code}-{closed.period}.pdf"'
+    )
+    return response
+
+
+@policy.requires(policy.Permission.STATS_RELEASED)
+def released_csv(request: policy.AgencyRequest, period: str) -> HttpResponse:
+    """The frozen release of a closed period as a CSV, from the same frozen bytes (2011 §3.1)."""
+    try:
+        closed = releases.closed_release(agency=request.agency, period=period)
+    except releases.PeriodError:
+        return redirect(f"{reverse('stats:released')}?{urlencode({'period': period})}")
+    report = releases.presentable(json.loads(bytes(closed.release_json)))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["period", "table", "category", "contacts"])
+    for table in report["tables"]:
+        for row in table["rows"]:
+            shown = "suppressed*" if row["suppressed"] else row["count"]
+            writer.writerow([report["period"], table["title"], row["label"], shown])
+        if table["partition"]:
+            total = "suppressed*" if table["total"] is None else table["total"]
+            writer.writerow([report["period"], table["title"], "Total", total])
+    writer.writerow([])
+    writer.writerow([f"* {report['suppressed_note']}"])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="peerline-{request.agency.code}-{closed.period}.csv"'
     )
     return response
 
@@ -98,7 +126,8 @@ def period_list(request: policy.AgencyRequest) -> HttpResponse:
         request,
         "stats/periods.html",
         {
-            "quarters": releases.quarter_overview(agency),
+            "quarters": overview.quarter_overview(agency),
+            "breaching": overview.releases_breaching_rule(agency),
             "grace_days": releases.GRACE_DAYS,
             "min_k": disclosure.MIN_K,
             "default_k": disclosure.DEFAULT_K,

@@ -153,6 +153,13 @@ def test_the_clinical_advisor_logs_a_consultation_on_a_phone_and_reads_the_count
     assert_accessible_basics(page)
     page.get_by_text("After a critical incident").click()
     page.get_by_text("Referred to a clinician").click()
+    # Nothing is answered in advance: the urgency and the month left out stop the save.
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#urgency-error")).to_contain_text("Answer this question")
+    assert page.evaluate("() => document.activeElement.name") == "urgency"
+    assert not Consultation.objects.exists()
+    page.get_by_text("Routine", exact=True).click()
+    page.locator("#month-group label").first.click()
     screenshot(page, "clinical-consultation-log-phone")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status").first).to_contain_text("Consultation logged")

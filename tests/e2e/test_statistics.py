@@ -10,6 +10,7 @@ from peerline.contacts import services
 from peerline.stats import periods, releases
 
 from .conftest import screenshot
+from .test_contacts import answer_the_rest
 
 pytestmark = pytest.mark.e2e
 
@@ -44,6 +45,7 @@ def test_a_logged_contact_is_counted_for_the_coordinator_and_suppressed_for_comm
     page.get_by_role("group", name="Activity").get_by_text("Death notification").click()
     page.get_by_role("group", name="Who was supported").get_by_text("Sworn").click()
     page.get_by_role("group", name="How long").get_by_text("30–60 minutes").click()
+    answer_the_rest(page, lambda target: target.click(), f"{periods.local_today(agency):%B %Y}")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contact saved")
 
@@ -55,7 +57,8 @@ def test_a_logged_contact_is_counted_for_the_coordinator_and_suppressed_for_comm
     first_stat = program.locator(".peerline-stat").first
     expect(first_stat).to_contain_text("1")
     expect(first_stat).to_contain_text("contact")
-    expect(program.locator("body")).to_contain_text("Death notification")
+    # Live, it is a count only: what the contact was shows once the quarter has closed (§7.2).
+    expect(program.locator("body")).not_to_contain_text("Death notification")
     screenshot(program, "e2e-stats-program")
 
     # Last quarter, closed: 14 general-stress contacts and 2 death notifications.
@@ -74,8 +77,12 @@ def test_a_logged_contact_is_counted_for_the_coordinator_and_suppressed_for_comm
     report.goto(f"{live_server.url}/stats/released/?period={period}")
     expect(report.get_by_role("heading", level=1)).to_be_visible()
     death = report.get_by_role("row", name="Death notification")
-    expect(death).to_contain_text(f"<{agency.suppression_k}")
+    expect(death).to_contain_text("suppressed")
     expect(death).not_to_contain_text("2")
+    expect(report.locator("body")).not_to_contain_text(f"<{agency.suppression_k}")
+    expect(report.locator("#legend")).to_contain_text(
+        f"the smallest count shown is {agency.suppression_k}"
+    )
     screenshot(report, "e2e-stats-released")
     # …and never the coordinator's per-PSP page.
     assert report.goto(f"{live_server.url}/stats/program/").status == 403

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -583,18 +582,16 @@ def test_it_runs_as_many_queries_for_fifty_rows_as_for_five(db):
 
 
 @pytest.mark.slow
-def test_it_imports_50000_employees_well_under_a_minute(agency):
+def test_it_imports_50000_employees_and_their_chain_of_command(agency):
+    """(`bench/import_personnel.py` times it: the requirement is well under a minute.)"""
     rows = [person("0", shift="")]
     for n in range(1, 50_000):
         rows.append(person(str(n), str((n - 1) // 8)))  # eight reports each: 6 levels
     text = csv_text(rows)
 
-    started = time.perf_counter()
     result = run(agency, text)
-    elapsed = time.perf_counter() - started
 
     assert result.created == 50_000
-    assert elapsed < 60
     top, bottom = employee(agency, "0"), employee(agency, "49999")
     assert in_chain_of_command(top, bottom)
     assert everyone_under(top).count() == 49_999

@@ -6,10 +6,11 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
 from peerline.contacts import services
-from peerline.contacts.models import Contact
+from peerline.contacts.models import Contact, FollowUpReminder
 from peerline.stats import periods
 from peerline.stats.models import ClosedPeriod
 from peerline.testing import personas as p
@@ -31,9 +32,13 @@ def this_month(agency):
     return periods.local_today(agency).replace(day=1)
 
 
+def this_week(agency):
+    today = periods.local_today(agency)
+    return today - timedelta(days=today.weekday())
+
+
 def form_data(agency, **answers):
-    """What the phone form sends when the PSP taps activity, recipient group and duration and
-    leaves the defaults as they are."""
+    """What the phone form sends when the PSP has answered every question."""
     return {
         "month": f"{this_month(agency):%Y-%m}",
         "activity": "post_critical_incident",
@@ -42,9 +47,10 @@ def form_data(agency, **answers):
         "mode": "in_person",
         "initiated_by": "self",
         "limits_explained": "yes",
-        "exception": "",
+        "exception": "none",
         "role_conflict": "no",
         "prior_contacts": "first",
+        "referrals": ["none"],
         "follow_up_days": "",
         **answers,
     }
@@ -78,20 +84,54 @@ def checked(html, name, value):
 # The form ---------------------------------------------------------------------------------------
 
 
-def test_the_form_preselects_the_defaults_so_three_taps_and_save_log_a_contact(psp, agency):
+STATISTICS = [
+    "activity",
+    "recipient_group",
+    "duration",
+    "month",
+    "mode",
+    "initiated_by",
+    "limits_explained",
+    "exception",
+    "role_conflict",
+    "prior_contacts",
+    "referrals",
+]
+
+
+def test_no_answer_is_chosen_for_the_psp_2011_6_2(psp, agency):
+    """A default left as it is would count as an answer (an inflated limits-explained rate)."""
     html = psp.get(LOG).content.decode()
-    assert checked(html, "month", f"{this_month(agency):%Y-%m}")
-    assert checked(html, "mode", "in_person")
-    assert checked(html, "initiated_by", "self")
-    assert checked(html, "limits_explained", "yes")
-    assert checked(html, "exception", "")
-    assert checked(html, "role_conflict", "no")
-    assert checked(html, "prior_contacts", "first")
-    assert checked(html, "follow_up_days", "")
-    for name in ("activity", "recipient_group", "duration"):
-        assert f'name="{name}"' in html and f'name="{name}" value="' in html
-        assert not any(checked(html, name, v) for v in ("grief", "sworn", "30-60"))
-    assert "usa-radio__input--tile" in html
+    for name in STATISTICS:
+        assert f'name="{name}"' in html
+        assert f'name="{name}" value="' in html
+        assert not any(
+            f'name="{name}" value="{value}" checked' in html
+            for value in [*__import__("re").findall(rf'name="{name}" value="([^"]*)"', html)]
+        ), name
+    assert checked(html, "follow_up_days", "")  # not a statistic: no reminder unless asked
+    assert "usa-radio__input--tile" in html and "autofocus" not in html
+
+
+@pytest.mark.parametrize("missing", STATISTICS)
+def test_the_form_refuses_to_save_until_each_question_is_answered_2011_6_7(psp, agency, missing):
+    data = form_data(agency)
+    del data[missing]
+    response = psp.post(LOG, data)
+    assert response.status_code == 200 and not Contact.objects.exists()
+    html = response.content.decode()
+    assert "Nothing was saved" in html
+    assert f'id="{missing}-error">Answer this question' in html
+    # The focus goes to the question (its first answer), and nowhere else.
+    assert html.count("autofocus") == 1
+    first = __import__("re").search(rf'<input [^>]*name="{missing}"[^>]*>', html)[0]
+    assert "autofocus" in first
+
+
+def test_no_referral_and_a_referral_cannot_both_be_chosen(psp, agency):
+    response = psp.post(LOG, form_data(agency, referrals=["none", "eap"]))
+    assert response.status_code == 200 and not Contact.objects.exists()
+    assert "not both" in response.content.decode()
 
 
 def test_the_form_has_no_free_text_field_2011_6_7(psp):
@@ -142,7 +182,10 @@ def test_a_psp_logs_a_contact_through_the_form_2011_6_7(psp, agency, me):
     assert contact.limits_explained and not contact.role_conflict and contact.exception is None
     assert contact.referral_eap and contact.referral_chaplain and not contact.referral_mental_health
     assert contact.prior_contacts == "first"
-    assert contact.follow_up_due == periods.local_today(agency) + timedelta(days=14)
+    reminder = FollowUpReminder.objects.get()
+    due = periods.local_today(agency) + timedelta(days=14)
+    assert reminder.peer_supporter == me
+    assert reminder.due_week == due - timedelta(days=due.weekday())
 
     page = psp.get(SAVED)
     html = page.content.decode()
@@ -288,10 +331,10 @@ def test_my_contacts_takes_the_same_number_of_queries_for_many_rows(psp, agency,
         psp.get(MINE)
     for _ in range(10):
         logged(agency, me, follow_up_days=1)
-    Contact.objects.update(follow_up_due=periods.local_today(agency))
+    FollowUpReminder.objects.update(due_week=this_week(agency))
     with CaptureQueriesContext(connection) as many:
         html = psp.get(MINE).content.decode()
-    assert html.count("data-contact") == 11 and html.count("data-follow-up") == 11
+    assert html.count("data-contact") == 11 and html.count("data-follow-up") == 10
     assert len(many) <= len(few) + 1  # + the follow-ups query, empty and skipped at first
 
 
@@ -366,29 +409,88 @@ def test_a_contact_in_a_closed_period_cannot_be_corrected_2011_3_1(psp, agency, 
     assert contact.activity == "grief"
 
 
-def test_a_follow_up_reminder_says_only_the_activity_and_done_clears_it(psp, agency, me):
-    contact = logged(agency, me, activity="financial", follow_up_days=7)
-    later = logged(agency, me, activity="career", follow_up_days=30)
-    Contact.objects.filter(pk=contact.pk).update(follow_up_due=periods.local_today(agency))
+def test_a_follow_up_reminder_is_a_week_not_tied_to_the_contact_and_done_deletes_it_2011_6_7(
+    psp, agency, me
+):
+    logged(agency, me, activity="financial", follow_up_days=7)
+    logged(agency, me, activity="career", follow_up_days=28)
+    due, later = FollowUpReminder.objects.order_by("due_week")
+    FollowUpReminder.objects.filter(pk=due.pk).update(due_week=this_week(agency))
 
     html = psp.get(MINE).content.decode()
-    assert "A follow-up is due for a contact you logged (Financial)" in html
-    assert "(Career issues)" not in html, "not due yet"
+    assert "A follow-up you set is due" in html and html.count("data-follow-up") == 1
+    assert "Financial" not in html.split('id="contacts-heading"')[0], "nothing of the contact"
 
-    response = psp.post(f"/contacts/{contact.pk}/follow-up-done/")
+    response = psp.post(f"/contacts/{due.pk}/follow-up-done/")
     assert response.status_code == 302 and response["Location"] == MINE
-    contact.refresh_from_db()
-    later.refresh_from_db()
-    assert contact.follow_up_due is None and later.follow_up_due is not None
-    assert "A follow-up is due" not in psp.get(MINE).content.decode()
+    assert list(FollowUpReminder.objects.all()) == [later]
+    assert "A follow-up you set is due" not in psp.get(MINE).content.decode()
+
+
+def test_a_reminder_whose_week_has_passed_is_deleted_by_the_scheduled_job(agency, me):
+    from peerline.contacts.apps import reminders_expire
+    from peerline.core.jobs import JOBS
+
+    logged(agency, me, follow_up_days=7)
+    logged(agency, me, follow_up_days=1)
+    passed, kept = FollowUpReminder.objects.order_by("pk")
+    FollowUpReminder.objects.filter(pk=passed.pk).update(
+        due_week=this_week(agency) - timedelta(days=7)
+    )
+    FollowUpReminder.objects.filter(pk=kept.pk).update(due_week=this_week(agency))
+    kept.refresh_from_db()
+    assert JOBS["contacts.reminders_expire"].run is reminders_expire
+    reminders_expire(timezone.now())
+    assert list(FollowUpReminder.objects.all()) == [kept]
 
 
 def test_only_my_own_follow_up_can_be_cleared(psp, agency):
     colleague = p.make_user("psp-two", agency, Role.PEER_SUPPORTER)
-    theirs = logged(agency, colleague, follow_up_days=7)
+    logged(agency, colleague, follow_up_days=7)
+    theirs = FollowUpReminder.objects.get()
     assert psp.post(f"/contacts/{theirs.pk}/follow-up-done/").status_code == 404
-    theirs.refresh_from_db()
-    assert theirs.follow_up_due is not None
+    assert FollowUpReminder.objects.filter(pk=theirs.pk).exists()
+
+
+# Deleting a mistaken contact -----------------------------------------------------------------------
+
+
+def test_a_psp_deletes_a_mistaken_contact_after_confirming_and_it_counts_nowhere_2011_6_7(
+    psp, agency, me, users
+):
+    from peerline.stats import program, releases
+
+    quarter_ago = periods.local_today(agency).replace(day=1) - timedelta(days=80)
+    month = quarter_ago.replace(day=1)
+    period = periods.quarter_of(month)
+    kept = logged(agency, me, month=month, activity="grief")
+    mistake = logged(agency, me, month=month, activity="death_notification")
+    before = program.program_summary(agency=agency, period=period).contacts
+
+    page = psp.get(f"/contacts/{mistake.pk}/delete/")
+    assert page.status_code == 200 and "Delete this contact?" in page.content.decode()
+    assert Contact.objects.filter(pk=mistake.pk).exists(), "a GET deletes nothing"
+    response = psp.post(f"/contacts/{mistake.pk}/delete/")
+    assert response.status_code == 302 and response["Location"] == MINE
+    assert list(Contact.objects.all()) == [kept]
+
+    assert program.program_summary(agency=agency, period=period).contacts == before - 1
+    closed = releases.period_close(agency=agency, period=period, acting_user=None)
+    assert closed.cell_counts["activity"]["death_notification"] == 0
+    assert closed.cell_counts["activity"]["grief"] == 1
+
+
+def test_only_my_own_contact_in_an_open_period_can_be_deleted_2011_6_7(psp, agency, me):
+    colleague = p.make_user("psp-two", agency, Role.PEER_SUPPORTER)
+    theirs = logged(agency, colleague)
+    assert psp.get(f"/contacts/{theirs.pk}/delete/").status_code == 404
+    assert psp.post(f"/contacts/{theirs.pk}/delete/").status_code == 404
+    mine = logged(agency, me)
+    close_period(agency, mine.period)
+    assert psp.post(f"/contacts/{mine.pk}/delete/").status_code == 404
+    assert Contact.objects.count() == 2
+    with pytest.raises(PermissionError):
+        services.contact_delete(contact=theirs, by=me)
 
 
 # Access -----------------------------------------------------------------------------------------
@@ -403,6 +505,8 @@ def contact_urls(pk):
         ("get", f"/contacts/{pk}/edit/"),
         ("post", f"/contacts/{pk}/edit/"),
         ("post", f"/contacts/{pk}/follow-up-done/"),
+        ("get", f"/contacts/{pk}/delete/"),
+        ("post", f"/contacts/{pk}/delete/"),
     ]
 
 
@@ -439,12 +543,13 @@ def test_answers_never_travel_in_a_url_and_every_write_is_a_post(psp, agency, me
     assert psp.get(LOG, form_data(agency)).status_code == 200
     assert Contact.objects.count() == 0
     contact = logged(agency, me, follow_up_days=1)
-    assert psp.get(f"/contacts/{contact.pk}/follow-up-done/").status_code == 405
+    reminder = FollowUpReminder.objects.get()
+    assert psp.get(f"/contacts/{reminder.pk}/follow-up-done/").status_code == 405
     # Every redirect after a write is a bare path.
     for response in (
         psp.post(LOG, form_data(agency)),
         psp.post(f"/contacts/{contact.pk}/edit/", form_data(agency)),
-        psp.post(f"/contacts/{contact.pk}/follow-up-done/"),
+        psp.post(f"/contacts/{reminder.pk}/follow-up-done/"),
     ):
         assert response.status_code == 302 and "?" not in response["Location"]
     for url in (LOG, f"/contacts/{contact.pk}/edit/", MINE):

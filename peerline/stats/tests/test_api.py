@@ -133,15 +133,42 @@ def test_command_staff_get_403_on_every_row_level_or_per_psp_endpoint_2011_3_1(
 # --------------------------------------------------------------------------------------------
 
 
-def test_the_page_shows_suppressed_cells_as_below_k_with_a_legend_2011_3_1(command, closed_quarter):
+def test_the_page_says_suppressed_with_a_footnote_never_below_k_2011_3_1(command, closed_quarter):
     response = command.get(reverse("stats:released"))
     assert response.status_code == 200
     html = response.content.decode()
     assert f'value="{closed_quarter}" selected' in html
     assert "Reading the tables" in html
-    assert "&lt;11" in html and "(not shown)" in html
-    assert '<th scope="row">Death notification</th><td class="text-right">&lt;11' in html
+    assert "&lt;11" not in html and "<11" not in html
+    assert (
+        '<th scope="row">Death notification</th><td class="text-right">'
+        '<a href="#legend" class="peerline-suppressed">suppressed<sup aria-hidden="true">*</sup>'
+    ) in html
+    assert "between 1 and 10 (the smallest count shown is 11)" in html
     assert reverse("stats:released-pdf", args=[closed_quarter]) in html
+    assert reverse("stats:released-csv", args=[closed_quarter]) in html
+
+
+def test_the_csv_says_suppressed_with_the_footnote_2011_3_1(command, closed_quarter):
+    response = command.get(reverse("stats:released-csv", args=[closed_quarter]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = response.content.decode()
+    assert f"{closed_quarter},Contacts by activity,Death notification,suppressed*" in text
+    assert "<11" not in text and "between 1 and 10" in text
+    assert command.get(reverse("stats:released-csv", args=[closed_quarter])).content == (
+        response.content
+    )
+
+
+def test_the_pdf_says_suppressed_with_the_footnote_2011_3_1(agency, closed_quarter):
+    from django.template.loader import render_to_string
+
+    closed = ClosedPeriod.objects.get(agency=agency, period=closed_quarter)
+    report = releases.presentable(json.loads(bytes(closed.release_json)))
+    html = render_to_string(
+        "stats/released_pdf.html", {"agency": agency, "report": report, "closed_on": None}
+    )
+    assert "suppressed*" in html and "&lt;" not in html and "between 1 and 10" in html
 
 
 def test_the_page_refuses_an_open_period_with_the_message(command, agency):

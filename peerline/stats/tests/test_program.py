@@ -1,4 +1,5 @@
-"""The coordinator's utilization data: counts per PSP, activity and month, and rates (2011 §3.9).
+"""The coordinator's utilization data: counts per PSP and per month; what the contacts were only
+agency-wide, for closed periods, protected as released (2011 §3.9, §3.1, §7.2).
 
 Only the coordinator may see them (per-PSP figures never reach command staff, 2011 §3.1), and
 only as counts: no contact row is ever shown.
@@ -13,14 +14,14 @@ import pytest
 from django.test import Client
 
 from peerline.accounts.models import Role
-from peerline.contacts.models import Activity, Contact, Referral
+from peerline.contacts.models import Activity, Contact
 from peerline.governance.models import ConfidentialityException
 from peerline.stats import charts, periods, program
 from peerline.stats.program_views import FORMULA_START, share
 from peerline.testing import personas as p
 
 TODAY = date(2026, 3, 16)
-SUMMARY_QUERIES = 7
+SUMMARY_QUERIES = 4
 
 
 def log(agency, psp, month, period=None, **fields):
@@ -65,9 +66,8 @@ def quarter(agency, team, other_agency):
         date(2026, 1, 1),
         activity=Activity.POST_CRITICAL_INCIDENT,
         exception=threat,
-        follow_up_due=date(2026, 3, 16),
     )
-    log(agency, named, date(2026, 2, 1), limits_explained=False, follow_up_due=date(2099, 1, 1))
+    log(agency, named, date(2026, 2, 1), limits_explained=False)
     log(
         agency,
         bare,
@@ -75,7 +75,6 @@ def quarter(agency, team, other_agency):
         activity=Activity.GRIEF,
         role_conflict=True,
         referral_chaplain=True,
-        follow_up_due=date(2026, 2, 2),
     )
     # Another quarter, and another agency: not counted.
     log(agency, named, date(2025, 12, 1))
@@ -103,36 +102,16 @@ def test_it_counts_per_psp_activity_and_month_2011_3_9(agency, quarter):
         ("2026-02", "February 2026", 1),
         ("2026-03", "March 2026", 1),
     ]
-    activities = counts(summary.per_activity)
-    assert set(activities) == set(Activity.labels)  # a fixed dimension: zeros included
-    assert activities["General stress"] == 2
-    assert activities["Post-critical-incident support"] == 1
-    assert activities["Grief"] == 1
-    assert sum(activities.values()) == 4
-    assert summary.per_activity.rows[0].label == "General stress"  # largest first
-    for table in (summary.per_month, summary.per_activity, summary.per_peer_supporter):
+    for table in (summary.per_month, summary.per_peer_supporter):
         assert table.partition and table.total == summary.contacts
 
 
-def test_it_counts_referrals_exceptions_and_rates_2011_3_9(agency, quarter):
+def test_an_open_period_shows_no_answer_of_any_contact_2011_7_2(agency, quarter):
+    """Counts of contacts only: no activity, referral, exception, role conflict or rate."""
     summary = program.program_summary(agency=agency, period=quarter, today=TODAY)
-
-    referrals = counts(summary.referrals)
-    assert set(referrals) == set(Referral.labels)
-    assert referrals["Licensed mental health professional"] == 1
-    assert referrals["Employee assistance program"] == 1
-    assert referrals["Chaplain"] == 1
-    assert summary.referrals_made == 3  # one contact made two referrals
-    assert summary.contacts_with_referral == 2
-    exceptions = counts(summary.exceptions)
-    assert exceptions["Threat to self"] == 1 and sum(exceptions.values()) == 1
-    assert len(exceptions) == agency.confidentiality_exceptions.count()
-    assert summary.exceptions_invoked == 1
-    assert summary.limits_explained == 3
-    assert summary.limits_explained_rate == pytest.approx(0.75)  # 2011 §6.2
-    assert summary.role_conflicts == 1  # 2011 §7.2
-    # Due on or before today; one later is not due yet.
-    assert summary.follow_ups_due == 2
+    assert summary.released is None
+    assert [t.key for t in summary.tables] == ["contacts_per_month", "contacts_per_peer_supporter"]
+    assert not hasattr(summary, "role_conflicts") and not hasattr(summary, "per_activity")
 
 
 def test_a_year_is_its_four_quarters_and_late_contacts_count_where_reported_2011_3_9(agency, team):
@@ -170,8 +149,7 @@ def test_a_year_is_its_four_quarters_and_late_contacts_count_where_reported_2011
 def test_an_empty_period_has_zeros_and_no_rate_2011_3_9(agency, team):
     summary = program.program_summary(agency=agency, period="2024-Q2", today=TODAY)
     assert summary.contacts == 0
-    assert summary.limits_explained_rate is None
-    assert {row.count for row in summary.per_activity.rows} == {0}
+    assert {row.count for row in summary.per_peer_supporter.rows} == {0}
     assert len(summary.per_month.rows) == 3
 
 
@@ -264,7 +242,7 @@ def test_the_page_shows_charts_and_the_same_numbers_in_tables_2011_3_9(coordinat
     assert "no-store" in response["Cache-Control"]
     html = response.content.decode()
     svgs = re.findall(r"<svg\b[^>]*>.*?</svg>", html, re.S)
-    assert len(svgs) == 4  # month, activity, peer supporter, referrals
+    assert len(svgs) == 2  # month, peer supporter
     for svg in svgs:
         assert 'role="img"' in svg
         title = re.search(r'<title id="([\w-]+)">([^<]+)</title>', svg)
@@ -276,8 +254,7 @@ def test_the_page_shows_charts_and_the_same_numbers_in_tables_2011_3_9(coordinat
     # The tables hold the same numbers as the charts.
     assert re.search(r'<th scope="row">First2001 Last2001</th><td class="text-right">3</td>', html)
     assert re.search(r'<th scope="row">January 2026</th><td class="text-right">2</td>', html)
-    assert re.search(r'<th scope="row">Threat to self</th><td class="text-right">1</td>', html)
-    assert "75%" in html  # limits of confidentiality explained
+    assert "Threat to self" not in html and "Shown once Q1 2026" in html
     # The Content-Security-Policy allows no inline style or script.
     assert " style=" not in html and "<script>" not in html
     assert 'name="period"' in html and 'value="2026-Q1" selected' in html
@@ -320,31 +297,17 @@ def test_the_csv_holds_the_same_tables_2011_3_9(coordinator, agency, quarter):
     found = {(table, value): int(count) for table, _, value, count in rows[1:]}
     assert len(found) == len(rows) - 1  # no row twice
     assert found[("totals", "contacts")] == 4
-    assert found[("totals", "limits_explained")] == 3
-    assert found[("totals", "referrals_made")] == 3
-    assert found[("totals", "exceptions_invoked")] == 1
-    assert found[("totals", "role_conflicts_flagged")] == 1
-    assert found[("totals", "follow_ups_due")] == 2
     assert found[("contacts_per_month", "2026-01")] == 2
-    assert found[("contacts_per_activity", "General stress")] == 2
     assert found[("contacts_per_peer_supporter", "First2001 Last2001")] == 3
     assert found[("contacts_per_peer_supporter", "First2002 Last2002")] == 0
-    assert found[("referrals_made", "Chaplain")] == 1
-    assert found[("exceptions_invoked", "Threat to self")] == 1
     assert {row[0] for row in rows[1:]} == {
         "totals",
         "contacts_per_month",
-        "contacts_per_activity",
         "contacts_per_peer_supporter",
-        "referrals_made",
-        "exceptions_invoked",
     }
-    assert {row[1] for row in rows[1:]} == {
-        "measure", "month", "activity", "peer_supporter", "referral", "exception",
-    }  # fmt: skip
     # The page and the CSV come from the same summary.
     summary = program.program_summary(agency=agency, period=quarter)
-    assert len(rows) - 1 == 7 + sum(len(table.rows) for table in summary.tables)
+    assert len(rows) - 1 == 1 + sum(len(table.rows) for table in summary.tables)
 
 
 def test_the_csv_never_starts_a_cell_with_a_formula(coordinator, agency, quarter):
