@@ -31,6 +31,10 @@ urlpatterns = [
     path("incidents/", include("peerline.incidents.urls")),
     path("page/", include("peerline.incidents.respond_urls")),
     path("notifications/", include("peerline.notifications.urls")),
+    path("program/", include("peerline.governance.urls")),
+    path("committee/", include("peerline.committee.urls")),
+    path("manual/", include("peerline.manual.urls")),
+    path("assessment/", include("peerline.assessment.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

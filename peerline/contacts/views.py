@@ -12,7 +12,7 @@ from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peerline.accounts import policy
-from peerline.governance.services import limits_statement
+from peerline.governance.selectors import active_limits, limits_statement
 
 from . import selectors, services
 from .forms import ContactForm, prompting_bands
@@ -50,7 +50,7 @@ def _add_errors(form: ContactForm, error: ValidationError) -> None:
 def _contact_form(request: policy.AgencyRequest, contact: Contact | None = None) -> HttpResponse:
     """The one-screen form, to log a contact or to correct one's own."""
     agency = request.agency
-    exceptions = list(agency.confidentiality_exceptions.all())
+    exceptions = list(active_limits(agency))
     if request.method == "POST":
         refused = _refusal(request)
         if refused is not None:
