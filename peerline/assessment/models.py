@@ -54,5 +54,3 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Self-assessment of {self.taken_at:%Y-%m-%d}"
-
-

@@ -60,9 +60,12 @@ def pdf(request: policy.AgencyRequest) -> HttpResponse:
 def attest(request: policy.AgencyRequest) -> HttpResponse:
     """A named committee member attests a clause software cannot measure."""
     data = request.POST
-    member = policy.scoped_or_404(
-        SteeringCommitteeMember.objects, request, pk=data.get("member", "0") or 0
-    )
+    member = SteeringCommitteeMember.objects.filter(
+        agency=request.agency, pk=data.get("member", "") if data.get("member", "").isdigit() else 0
+    ).first()
+    if member is None:
+        messages.error(request, "Choose the committee member who attests.")
+        return redirect("assessment:index")
     try:
         services.attest(
             agency=request.agency, by=request.user, clause=data.get("clause", ""),

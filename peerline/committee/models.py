@@ -135,5 +135,3 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.held_on}"
-
-

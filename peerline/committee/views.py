@@ -24,6 +24,10 @@ def _errors(form, error: ValidationError) -> None:  # type: ignore[no-untyped-de
         form.add_error(None, error.messages)
 
 
+def _pk(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
 @require_http_methods(["GET", "POST"])
 @policy.requires(P.COMMITTEE_MANAGE)
 def committee(request: policy.AgencyRequest) -> HttpResponse:
@@ -45,7 +49,7 @@ def committee(request: policy.AgencyRequest) -> HttpResponse:
                 return redirect("committee:index")
             if "end_member" in request.POST:
                 member = policy.scoped_or_404(
-                    SteeringCommitteeMember.objects, request, pk=request.POST["end_member"] or 0
+                    SteeringCommitteeMember.objects, request, pk=_pk(request.POST["end_member"])
                 )
                 services.member_end(member=member, by=request.user, on=today)
                 messages.success(request, f"{member.name} left the committee today.")
@@ -116,7 +120,7 @@ def oversight(request: policy.AgencyRequest) -> HttpResponse:
                 return redirect("committee:oversight")
             if "accept_scope" in request.POST:
                 scope = policy.scoped_or_404(
-                    AdvisorScope.objects, request, pk=request.POST["accept_scope"] or 0
+                    AdvisorScope.objects, request, pk=_pk(request.POST["accept_scope"])
                 )
                 services.scope_accept(scope=scope, by=request.user, roles=policy.roles(request))
                 messages.success(request, "Accepted.")

@@ -69,5 +69,3 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version.number} acknowledged"
-
-

@@ -82,3 +82,25 @@ def overall_rate(version: ManualVersion) -> Rate:
         )
     )
     return Rate("everyone", len(users & done), len(users))
+
+
+def home_reminders(agency: Agency, user, *, rates: bool) -> list[tuple[str, str, list[str]]]:  # type: ignore[no-untyped-def]
+    """For the home page: "acknowledge the manual" for anyone who has not; the acknowledgement
+    rates by role for the coordinator (`rates`). (text, URL name, details)."""
+    found = []
+    version = published(agency)
+    if version is None:
+        return found
+    if needs_acknowledging(agency, user) is not None:
+        found.append((f"Read and acknowledge the procedures manual, version {version.number} "
+                      "(2011 §3.5)", "manual:index", []))  # fmt: skip
+    if rates:
+        overall = overall_rate(version)
+        if overall.acknowledged < overall.asked:
+            found.append((
+                f"Procedures manual v{version.number}: {overall.acknowledged} of {overall.asked} "
+                f"people acknowledged ({overall.percent}%)", "manual:index",
+                [f"{r.role}: {r.acknowledged} of {r.asked} ({r.percent}%)"
+                 for r in acknowledgement_rates(version)],
+            ))  # fmt: skip
+    return found

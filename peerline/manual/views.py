@@ -4,7 +4,7 @@ committee publishes, seeing the changes against the previous version."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -43,7 +43,8 @@ def pdf(request: policy.AgencyRequest) -> HttpResponse:
     """The published manual for print (WeasyPrint), tagged for screen readers."""
     version = selectors.published(request.agency)
     if version is None:
-        raise Http404
+        messages.info(request, "No version is published yet.")
+        return redirect("manual:index")
     from weasyprint import HTML  # a heavy import, needed only for a PDF
 
     html = render_to_string("manual/pdf.html", {"version": version, "agency": request.agency})
@@ -60,7 +61,8 @@ def pdf(request: policy.AgencyRequest) -> HttpResponse:
 def acknowledge(request: policy.AgencyRequest) -> HttpResponse:
     version = selectors.published(request.agency)
     if version is None:
-        raise Http404
+        messages.info(request, "No version is published yet.")
+        return redirect("manual:index")
     services.acknowledge(version=version, user=request.user)
     messages.success(request, f"Thank you: version {version.number} acknowledged.")
     return redirect("manual:index")
