@@ -5,6 +5,7 @@ supported; the only names are the program's own roles and partner agencies.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from peerline.accounts.models import Role
 from peerline.agencies.models import Agency
@@ -62,7 +63,7 @@ def sections(agency: Agency, today: date) -> list[dict[str, str]]:
         ),
         _section(
             "Selection and deselection",
-            cite("4.1–4.3", "Selection/Deselection 1–3"),
+            cite("4.1–§4.3", "Selection/Deselection 1–3"),
             [
                 "Peer supporters are volunteers in good standing with at least "
                 f"{agency.min_service_months} months of service, recommended by superiors or peers, "
@@ -99,16 +100,16 @@ def sections(agency: Agency, today: date) -> list[dict[str, str]]:
         ),  # fmt: skip
         _section(
             "Training requirement",
-            cite("8.1–8.3", "Training 1–3"),
+            cite("8.1–§8.3", "Training 1–3"),
             [
-                f"Each peer supporter completes {agency.training_hours_per_quarter} hours of update "
+                f"Each peer supporter completes {Decimal(agency.training_hours_per_quarter).normalize():f} hours of update "
                 "training per quarter, scheduled by the coordinator; the steering committee "
                 "identifies the training. Failure to attend is a deselection criterion.",
             ],
         ),
         _section(
             "Clinical oversight",
-            cite("3.4, 5.1", "Administration 4"),
+            cite("3.4, §5.1", "Administration 4"),
             [
                 scope.text
                 if scope
