@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
 from peerline.clinical.demo import seed_clinical
+from peerline.committee.demo import seed_program
 from peerline.contacts.demo import seed_contacts
 from peerline.incidents.demo import seed_incidents
 from peerline.partners.models import PartnerAgreement
@@ -241,6 +242,8 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         # Past quarters are closed, so command staff have released reports to read (2011 §3.1).
         agency_close_due(agency=agency, today=today)
         _seed_partner(agency, seed, today)
+        # After the partner: the manual lists the agreements with it.
+        seed_program(agency=agency, seed=seed, today=today)
     return DemoResult(agency=agency, employees=len(rows), logins=logins)
 
 
