@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from peerline.agencies.models import Agency
+from peerline.training.compliance import Quarter, team_compliance
 
 from .models import AdvisorScope, Seat, SteeringCommitteeMember
 
@@ -65,3 +66,27 @@ def agreed_scope(agency: Agency) -> AdvisorScope | None:
     return AdvisorScope.objects.filter(
         agency=agency, agency_accepted_at__isnull=False, advisor_accepted_at__isnull=False
     ).first()
+
+
+@dataclass(frozen=True)
+class TrainingSummary:
+    """Counts only, for the committee that identifies training (2011 §8.1, §8.2)."""
+
+    quarter: str
+    required: int
+    compliant: int
+    reminders: int
+    flagged: int
+
+
+def training_summary(agency: Agency, today: date) -> TrainingSummary:
+    quarter = Quarter.of(today).shift(-1)
+    team = team_compliance(agency=agency, quarter=quarter, today=today)
+    rows = [r for r in team.rows if r.standing.has_requirement]
+    return TrainingSummary(
+        quarter=quarter.label,
+        required=len(rows),
+        compliant=sum(r.standing.compliant for r in rows),
+        reminders=len(team.reminders),
+        flagged=len(team.flagged),
+    )

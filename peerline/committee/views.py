@@ -62,6 +62,7 @@ def committee(request: policy.AgencyRequest) -> HttpResponse:
         {
             "members": selectors.current_members(agency, today),
             "composition": selectors.composition(agency, today),
+            "training": selectors.training_summary(agency, today),
             "decisions": CommitteeDecision.objects.filter(agency=agency)[:50],
             "member_form": member_form,
             "decision_form": decision_form,

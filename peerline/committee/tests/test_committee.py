@@ -26,6 +26,8 @@ def test_the_committee_records_members_and_shows_the_composition_2011_3_2(client
         assert response.status_code == 302
     page = client.get("/committee/").content.decode()
     assert 'class="usa-tag bg-green">met' in page and "Dr. Ruiz" in page
+    # The training compliance summary, counts only (2011 §8.1): nobody is on the team yet.
+    assert "0 of 0 peer supporters completed their hours" in page
 
 
 def test_a_decision_is_recorded_with_its_date_2011_3_2(client_for, agency):
