@@ -21,7 +21,7 @@ class Attestation(models.Model):
     clause = models.CharField(max_length=40)
     status = models.CharField(max_length=8, choices=Status.choices)
     member = models.ForeignKey(
-        "committee.SteeringCommitteeMember", on_delete=models.PROTECT, related_name="+"
+        "committee.SteeringCommitteeMember", on_delete=models.RESTRICT, related_name="+"
     )
     attested_on = models.DateField()
     evidence = models.TextField(help_text="Program-level evidence, never about a person supported.")

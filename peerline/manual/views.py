@@ -84,8 +84,13 @@ def section(request: policy.AgencyRequest, pk: int | None = None) -> HttpRespons
             error = " ".join(e.messages)
         else:
             return redirect("manual:index")
-    return render(request, "manual/section.html", {"section": found, "error": error,
-                                                   "post": request.POST})  # fmt: skip
+    values = {
+        "title": request.POST.get("title", found.title if found else ""),
+        "body": request.POST.get("body", found.body if found else ""),
+    }
+    return render(
+        request, "manual/section.html", {"section": found, "error": error, "values": values}
+    )
 
 
 @require_POST
