@@ -87,7 +87,7 @@ def overall_rate(version: ManualVersion) -> Rate:
 def home_reminders(agency: Agency, user, *, rates: bool) -> list[tuple[str, str, list[str]]]:  # type: ignore[no-untyped-def]
     """For the home page: "acknowledge the manual" for anyone who has not; the acknowledgement
     rates by role for the coordinator (`rates`). (text, URL name, details)."""
-    found = []
+    found: list[tuple[str, str, list[str]]] = []
     version = published(agency)
     if version is None:
         return found
