@@ -36,11 +36,11 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
                     ("Periods", "stats:periods", P.STATS_PROGRAM)]),
     ("Program", [("Procedures manual", "manual:index", P.MANUAL_READ),
                  ("Steering committee", "committee:index", P.COMMITTEE_MANAGE),
-                 ("Program settings", "committee:settings", P.PROGRAM_SETTINGS),
+                 ("Edition and settings", "committee:settings", P.PROGRAM_SETTINGS),
                  ("Self-assessment", "assessment:index", P.ASSESSMENT_VIEW),
                  ("Clinical oversight", "committee:oversight", P.OVERSIGHT_MANAGE)]),
     ("Agency", [("Roster", "roster", P.ROSTER_VIEW),
-                ("Agency settings", "agency", P.AGENCY_VIEW),
+                ("Program settings", "agency", P.AGENCY_VIEW),
                 ("Limits of confidentiality", "governance:limits", P.LIMITS_MANAGE),
                 ("Privilege by state", "governance:jurisdictions", P.JURISDICTIONS_VIEW)]),
 ]  # fmt: skip
