@@ -38,6 +38,10 @@ urlpatterns = [
     path("audit/", include("peerline.audit.urls")),
     path("signin/", include("peerline.signin.urls")),
     path("signin/passkeys/", include("peerline.signin.passkeys")),
+    path("program/", include("peerline.governance.urls")),
+    path("committee/", include("peerline.committee.urls")),
+    path("manual/", include("peerline.manual.urls")),
+    path("assessment/", include("peerline.assessment.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

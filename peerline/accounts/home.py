@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from peerline.clinical.selectors import licences_expiring
 from peerline.incidents import selectors as incidents
+from peerline.manual.selectors import home_reminders as manual_reminders
 from peerline.stats.periods import local_today
 from peerline.team import selectors as team
 from peerline.team.models import PeerSupporter
@@ -103,6 +104,8 @@ def waiting_for(request: policy.AgencyRequest) -> list[Task]:
     ):
         tasks.append(Task("Sign the confidentiality agreement (2011 §6.8)", "team:agreement",
                           urgent=True))  # fmt: skip
+    rates = policy.allows(request, policy.Permission.MANUAL_EDIT)
+    tasks += [Task(*row) for row in manual_reminders(agency, user, rates=rates)]
     return tasks
 
 

@@ -55,6 +55,16 @@ class Permission(StrEnum):
     ACCOUNTS_MANAGE = "accounts.manage"  # invitations, who has signed in, lifting a lockout
     ACCOUNT_SELF = "accounts.self"  # one's own password, API tokens, the fresh sign-in
     SECOND_FACTOR = "signin.second_factor"  # one's own second factors (issue 11 §3)
+    LIMITS_MANAGE = "governance.limits"  # the agency's limits and procedures (2011 §6.3)
+    JURISDICTIONS_VIEW = "governance.jurisdictions"  # what each state's law says (2011 §2.2.3)
+    PROGRAM_SETTINGS = "program.settings"  # edition and settings, each change recorded (§3.2)
+    COMMITTEE_MANAGE = "committee.manage"  # members, seats, decisions (2011 §3.2)
+    OVERSIGHT_MANAGE = "committee.oversight"  # the advisor's scope, meetings (2011 §3.4, §3.9)
+    MANUAL_READ = "manual.read"  # the procedures manual, available to all personnel (2011 §3.5)
+    MANUAL_EDIT = "manual.edit"  # the coordinator writes sections and drafts (2011 §3.5, §3.9)
+    MANUAL_APPROVE = "manual.approve"  # the steering committee publishes (2011 §3.2, §3.5)
+    ASSESSMENT_VIEW = "assessment.view"  # the live self-assessment (every clause)
+    ASSESSMENT_ATTEST = "assessment.attest"  # a named committee member attests a clause
 
 
 class AgencyRequest(HttpRequest):
@@ -105,7 +115,26 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.ACCOUNTS_MANAGE: frozenset({Role.COORDINATOR, Role.SYSTEM_ADMIN}),
     Permission.ACCOUNT_SELF: ALL_ROLES,
     Permission.SECOND_FACTOR: ALL_ROLES,
+    Permission.LIMITS_MANAGE: frozenset({Role.COORDINATOR, Role.STEERING_COMMITTEE}),
+    Permission.JURISDICTIONS_VIEW: ALL_ROLES,
+    Permission.PROGRAM_SETTINGS: frozenset({Role.COORDINATOR, Role.STEERING_COMMITTEE}),
+    Permission.COMMITTEE_MANAGE: frozenset({Role.COORDINATOR, Role.STEERING_COMMITTEE}),
+    Permission.OVERSIGHT_MANAGE: frozenset({Role.COORDINATOR, Role.CLINICAL_ADVISOR}),
+    Permission.MANUAL_READ: ALL_ROLES,
+    Permission.MANUAL_EDIT: frozenset({Role.COORDINATOR}),
+    Permission.MANUAL_APPROVE: frozenset({Role.STEERING_COMMITTEE}),
+    Permission.ASSESSMENT_VIEW: frozenset(
+        {Role.COORDINATOR, Role.STEERING_COMMITTEE, Role.CLINICAL_ADVISOR}
+    ),
+    Permission.ASSESSMENT_ATTEST: frozenset({Role.STEERING_COMMITTEE}),
 }
+
+# Management receives only anonymous statistics (2011 §3.1; 2006 Administration 1): no role that
+# command staff hold may see who was involved, supported or followed up in an incident, whatever
+# the agency lists in `activation_roles`. A user holding such a role is refused these pages even
+# if they hold another role that grants them.
+NEVER_NAMES: frozenset[Role] = frozenset({Role.COMMAND_STAFF})
+NAMES_PERMISSIONS = frozenset({Permission.INCIDENT_ACTIVATE, Permission.MUTUAL_AID})
 
 # Permissions an agency may extend to more roles, and the Agency field that lists them.
 AGENCY_GRANTS: dict[Permission, str] = {Permission.INCIDENT_ACTIVATE: "activation_roles"}
@@ -163,7 +192,10 @@ def roles(request: HttpRequest) -> frozenset[Role]:
 
 
 def allows(request: HttpRequest, permission: Permission) -> bool:
-    return bool(roles(request) & granted(permission, current_agency(request)))
+    held = roles(request)
+    if permission in NAMES_PERMISSIONS and held & NEVER_NAMES:
+        return False
+    return bool(held & granted(permission, current_agency(request)))
 
 
 def granted(permission: Permission, agency: Agency | None) -> frozenset[Role]:
@@ -171,7 +203,8 @@ def granted(permission: Permission, agency: Agency | None) -> frozenset[Role]:
     extra = AGENCY_GRANTS.get(permission)
     if extra is None or agency is None:
         return GRANTS[permission]
-    return GRANTS[permission] | {Role(role) for role in getattr(agency, extra) if role in Role}
+    added = {Role(role) for role in getattr(agency, extra) if role in Role}
+    return GRANTS[permission] | (added - NEVER_NAMES)
 
 
 def check(request: HttpRequest, permission: Permission) -> Agency:

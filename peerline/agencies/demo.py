@@ -25,6 +25,7 @@ from django.utils import timezone
 from peerline.accounts.models import Membership, Role
 from peerline.accounts.services import roster_accounts_sync
 from peerline.clinical.demo import seed_clinical
+from peerline.committee.demo import seed_program
 from peerline.contacts.demo import seed_contacts
 from peerline.incidents.demo import seed_incidents
 from peerline.partners.models import PartnerAgreement
@@ -244,6 +245,8 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         _seed_partner(agency, seed, today)
         # Everyone else on the roster gets a log-in to invite from the "Sign-in" page.
         roster_accounts_sync(agency=agency)
+        # After the partner: the manual lists the agreements with it.
+        seed_program(agency=agency, seed=seed, today=today)
     return DemoResult(agency=agency, employees=len(rows), logins=logins)
 
 

@@ -79,6 +79,17 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # 2011 §3.1: management receives only anonymous statistics, so command staff can never
+        # activate the team (the board names who was involved and who answered).
+        if "command_staff" in (self.activation_roles or []):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(
+                {"activation_roles": "Command staff cannot activate the team: management "
+                 "receives only anonymous statistics (2011 §3.1)."}
+            )  # fmt: skip
+
 
 class Division(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="divisions")

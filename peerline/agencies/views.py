@@ -58,7 +58,11 @@ def employee_detail(request: policy.AgencyRequest, pk: int) -> HttpResponse:
 @policy.requires(policy.Permission.AGENCY_VIEW)
 def agency(request: policy.AgencyRequest) -> HttpResponse:
     """The agency's program settings and its shape (2011 §3.2, §3.8.1)."""
-    activation_roles = [role for role in Role if role.value in request.agency.activation_roles]
+    activation_roles = [
+        role
+        for role in Role
+        if role.value in request.agency.activation_roles and role not in policy.NEVER_NAMES
+    ]
     return render(
         request,
         "agencies/agency.html",

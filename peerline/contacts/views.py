@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from peerline.accounts import policy
 from peerline.core import offlist
-from peerline.governance.services import limits_statement
+from peerline.governance.selectors import active_limits, limits_statement
 
 from . import selectors, services
 from .forms import ContactForm, prompting_bands
@@ -48,7 +48,7 @@ def _add_errors(form: ContactForm, error: ValidationError) -> None:
 def _contact_form(request: policy.AgencyRequest, contact: Contact | None = None) -> HttpResponse:
     """The one-screen form, to log a contact or to correct one's own."""
     agency = request.agency
-    exceptions = list(agency.confidentiality_exceptions.all())
+    exceptions = list(active_limits(agency))
     if request.method == "POST":
         refused = _refusal(request)
         if refused is not None:

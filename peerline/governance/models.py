@@ -26,6 +26,8 @@ class ConfidentialityException(models.Model):
         help_text="What the peer supporter does at once when this limit is reached."
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # Removed limits stay as rows (logged contacts point at them) but leave the card and the form.
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -35,3 +37,30 @@ class ConfidentialityException(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class LimitsVersion(models.Model):
+    """One version of an agency's limits and procedures: who changed what, when (2011 §6.3, §3.5).
+
+    `limits` is the whole list as it stood after the change (label, category, procedure), so any
+    past version can be read, and the manual can cite the one in force."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="limits_versions"
+    )
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    change = models.CharField(max_length=300)
+    limits = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "number"], name="unique_limits_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Limits v{self.number}"

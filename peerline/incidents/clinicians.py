@@ -6,8 +6,9 @@ from datetime import datetime
 
 from peerline.clinical.models import ClinicalRole, MentalHealthProfessional
 from peerline.clinical.selectors import on_call_now
+from peerline.governance import editions
 
-from .models import CriticalIncident, DeploymentRole, IncidentType
+from .models import ROLE_WORDS, CriticalIncident, DeploymentRole, IncidentType
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,13 @@ class ClinicianChoice:
 
     @property
     def role_label(self) -> str:
-        return DeploymentRole(self.role).label
+        return ROLE_WORDS[self.role]
 
 
 def clinicians_for(*, incident: CriticalIncident, now: datetime) -> list[ClinicianChoice]:
     """The MHP(s) on call now (2011 §5.1); else one active clinical advisor, "not on call".
-    For an OIS the first one holds the individual intervention (2006 Administration 3)."""
+    For an OIS in a 2006 agency the first one holds the individual intervention (2006
+    Administration 3)."""
     found = [(mhp, True) for mhp in on_call_now(agency=incident.agency, at=now)]
     if not found:
         fallback = (
@@ -36,7 +38,11 @@ def clinicians_for(*, incident: CriticalIncident, now: datetime) -> list[Clinici
         )
         if fallback is not None:
             found = [(fallback, False)]
-    ois = incident.type == IncidentType.OFFICER_INVOLVED_SHOOTING
+    # 2006 Administration 3, only where the agency's edition says so (2011 §3.3 has no such rule).
+    ois = (
+        incident.type == IncidentType.OFFICER_INVOLVED_SHOOTING
+        and editions.rules(incident.agency).shooting_rule
+    )
     return [
         ClinicianChoice(
             clinician_id=mhp.pk,

@@ -86,6 +86,15 @@ class DeploymentRole(models.TextChoices):
     CLINICAL_CONSULTATION = "clinical_consultation", "Clinician on call"
 
 
+# What a person reads. The stored choice labels above stay as migrated; "outer circles" (2006:
+# people who were NOT on the scene) is never shown to anyone paged to a scene.
+ROLE_WORDS: dict[str, str] = {
+    DeploymentRole.PEER_SUPPORT: "Peer support",
+    DeploymentRole.INDIVIDUAL_INTERVENTION: "Individual intervention (licensed MHP)",
+    DeploymentRole.CLINICAL_CONSULTATION: "Clinician on call",
+}
+
+
 class DeploymentStatus(models.TextChoices):
     PAGED = "paged", "Paged"
     ACCEPTED = "accepted", "Accepted"
@@ -139,7 +148,11 @@ class Deployment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} · round {self.round} · {self.get_status_display()}"
+        return f"{self.role_label} · round {self.round} · {self.get_status_display()}"
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_WORDS.get(self.role, self.role)
 
 
 class MutualAidStatus(models.TextChoices):

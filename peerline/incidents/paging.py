@@ -66,7 +66,7 @@ def page_text(deployment: Deployment, *, now: datetime) -> tuple[str, str]:
             f"Incident: {incident.get_type_display()}",
             f"When: {when:%a %b %-d, %H:%M} ({agency.time_zone})",
             f"Where: {incident.place}",
-            f"Your role: {deployment.get_role_display()}",
+            f"Your role: {deployment.role_label}",
             "",
             f"Accept: {links.page_url(deployment, now=now, answer='accept')}",
             f"Decline: {links.page_url(deployment, now=now, answer='decline')}",

@@ -5,9 +5,9 @@
 under a second at 50,000 employees (see bench/incident_proposal.py). It never writes.
 
 Eligible: the agency's *active* PSPs whose employee is still on the roster. Excluded, each with
-its reason: anyone involved as a principal or a witness (several states' peer-support privilege
-statutes — Colorado, Utah, Virginia — do not protect a PSP who witnessed or took part, and
-Minnesota bars them from giving the support); anyone in an involved person's own unit or in a unit
+its reason: anyone involved as a principal or a witness (too close to give the support; where the
+agency's own state's statute excludes witnesses from its privilege, the reason cites it, and only
+that statute); anyone in an involved person's own unit or in a unit
 named on the incident (too close, §3.8.2); anyone above or below an involved person in the chain
 of command (§7.2); anyone on leave (§4.4).
 
@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count
 
 from peerline.agencies.models import Agency, Category, JobFamily
+from peerline.governance import editions, jurisdictions
 from peerline.partners.selectors import mutual_aid_partners
 from peerline.team.models import PeerSupporter, Status
 
@@ -55,10 +56,14 @@ TEAM_SIZES: dict[str, int] = {
 }
 LOAD_WINDOW = timedelta(days=90)
 
+# 2006 Administration 3 only (the agency's edition decides): 2011 §3.3 has no such rule. Plain
+# words: 2006's "outer circles" are people who were NOT on the scene, so on-scene witnesses are
+# never called that.
 OIS_NOTE = (
-    "Officer-involved shooting: the individual intervention with the principals is assigned to "
-    "a licensed mental health professional only (IACP 2006, Administration 3). Peer supporters "
-    "support the outer circles: witnesses, the units involved, families."
+    "Officer-involved shooting: the confidential individual intervention with the officers "
+    "involved is for a licensed mental health professional (2006 Administration 3). Peer "
+    "supporters support the others: witnesses on the scene, the units involved, colleagues who "
+    "knew those involved, and families, and join group sessions with the clinician."
 )
 NO_CLINICIAN_NOTE = (
     "No licensed mental health professional is on call or active: add one on the clinical pages "
@@ -70,10 +75,16 @@ INVOLVED = {
     Circle.PRINCIPAL: "involved as a principal",
     Circle.WITNESS: "a witness",
 }
-PRIVILEGE = (
-    ": peer-support privilege does not cover a PSP who took part or witnessed (e.g. Colorado, "
-    "Utah, Virginia) and Minnesota bars them from giving the support"
-)
+
+
+def privilege_reason(agency: Agency) -> str:
+    """Why someone involved cannot support, citing only the agency's own state's statute."""
+    entry = jurisdictions.for_state(agency.state)
+    if entry.confirmed and any("witness" in p for p in entry.preconditions):
+        return f": {entry.name} law ({entry.citation}) gives no privilege to a peer supporter who was a witness or a party"
+    return ": too close to the incident to give the support"
+
+
 ON_LEAVE = "on leave of absence (2011 §4.4)"
 OFF_ROSTER = "no longer on the roster"
 CHAIN_ABOVE = "supervises someone involved, in the chain of command (2011 §7.2)"
@@ -226,8 +237,9 @@ def propose(*, incident: CriticalIncident, now: datetime) -> Proposal:
         .values(*PSP_FIELDS)
     )
     eligible, excluded = [], []
+    privilege = privilege_reason(agency)
     for row in rows:
-        reasons = _reasons(row, by_employee, involved, close_units, unit_names)
+        reasons = _reasons(row, by_employee, involved, close_units, unit_names, privilege)
         if reasons:
             excluded.append(Exclusion(row["employee__employee_number"], _name(row), tuple(reasons)))
         else:
@@ -241,7 +253,7 @@ def propose(*, incident: CriticalIncident, now: datetime) -> Proposal:
         excluded=excluded,
         clinicians=clinicians_for(incident=incident, now=now),
     )
-    if incident.type == IncidentType.OFFICER_INVOLVED_SHOOTING:
+    if shooting_rule_applies(incident):
         proposal.notes.append(OIS_NOTE)
     if not proposal.clinicians:
         proposal.notes.append(NO_CLINICIAN_NOTE)
@@ -280,11 +292,12 @@ def _reasons(
     involved: list[_Involved],
     close_units: set[int],
     unit_names: dict[int, str],
+    privilege: str,
 ) -> list[str]:
     reasons = []
     me = by_employee.get(row["employee_id"])
     if me is not None:
-        reasons.append(INVOLVED[Circle(me.circle)] + PRIVILEGE)
+        reasons.append(INVOLVED[Circle(me.circle)] + privilege)
     if row["employee__separated_on"] is not None:
         reasons.append(OFF_ROSTER)
     if row["status"] == Status.ON_LEAVE:
@@ -319,9 +332,17 @@ def _recent_load(agency: Agency, now: datetime) -> Counter[int]:
     )
 
 
+def shooting_rule_applies(incident: CriticalIncident) -> bool:
+    """2006 Administration 3, for agencies that follow the 2006 edition only."""
+    return (
+        incident.type == IncidentType.OFFICER_INVOLVED_SHOOTING
+        and editions.rules(incident.agency).shooting_rule
+    )
+
+
 def _ois_why(incident: CriticalIncident) -> str:
-    if incident.type == IncidentType.OFFICER_INVOLVED_SHOOTING:
-        return "outer circles only: the principals see the licensed MHP"
+    if shooting_rule_applies(incident):
+        return "supports the others: the officers involved see the licensed MHP first"
     return ""
 
 

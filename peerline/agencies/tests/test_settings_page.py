@@ -9,11 +9,12 @@ def test_the_settings_page_says_who_may_activate_and_the_coverage_target_2011_3_
     page = client_for(Role.STEERING_COMMITTEE).get("/agency/").content.decode()
     assert "one active peer supporter for every 25 employees" in page
     assert "Program coordinator <span" in page  # nobody else by default
-    agency.activation_roles = [Role.COMMAND_STAFF.value, "not-a-role"]
+    agency.activation_roles = [Role.CLINICAL_ADVISOR.value, Role.COMMAND_STAFF.value, "not-a-role"]
     agency.page_timeout_minutes = 7
     agency.save()
     page = client_for(Role.STEERING_COMMITTEE).get("/agency/").content.decode()
-    assert "Program coordinator, Command staff <span" in page
+    # Command staff never activate, whatever the setting holds (2011 §3.1).
+    assert "Program coordinator, Clinical advisor <span" in page
     assert "not-a-role" not in page
     assert "7 minutes, then the next candidates are paged" in page
 

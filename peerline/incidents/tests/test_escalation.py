@@ -129,6 +129,8 @@ def test_an_escalated_page_cannot_be_answered_late(agency, chain, team):
 def test_a_clinician_who_does_not_answer_is_replaced_2011_5_1(agency, chain, team):
     first = clinician(agency, "Dr. Ana Ruiz", on_call_at=T0)
     backup = clinician(agency, "Dr. Ben Stone")
+    agency.guideline_edition = "2006"  # the OIS rule is 2006 Administration 3
+    agency.save()
     inc = incident(agency, type=IncidentType.OFFICER_INVOLVED_SHOOTING, principals=[chain.officer])
     services.activate(incident=inc, by=None, now=T0)
     services.escalate_due(T0 + timedelta(minutes=10))

@@ -139,6 +139,8 @@ def test_a_withdrawn_page_says_so(paged, client):
 
 
 def test_the_clinician_answers_from_the_same_kind_of_link(agency, chain, client):
+    agency.guideline_edition = "2006"  # the OIS rule is 2006 Administration 3
+    agency.save()
     mhp = clinician(agency, on_call_at=timezone.now())
     inc = incident(agency, type=IncidentType.OFFICER_INVOLVED_SHOOTING, principals=[chain.officer])
     now = timezone.now()

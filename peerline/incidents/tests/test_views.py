@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from peerline.accounts.models import Role
+from peerline.accounts.models import Membership, Role
 from peerline.incidents import services
 from peerline.incidents.models import (
     CriticalIncident,
@@ -111,6 +111,8 @@ def test_opening_with_a_missing_answer_keeps_the_people(coord, chain):
 
 
 def test_the_proposal_lists_every_exclusion_and_activates(coord, agency, chain, team):
+    agency.guideline_edition = "2006"  # the OIS rule is 2006 Administration 3
+    agency.save()
     inc = incident(agency, type=IncidentType.OFFICER_INVOLVED_SHOOTING, principals=[chain.officer])
     body = coord.get(reverse("incidents:detail", args=[inc.pk])).content.decode()
     assert "Activate: page the team now" in body
@@ -230,15 +232,24 @@ def test_another_agencys_incident_is_404(client_for, agency, chain):
     assert inc.status == IncidentStatus.OPEN
 
 
-def test_activation_roles_extend_the_pages_to_command_staff(client_for, agency, chain, team):
+def test_activation_roles_extend_the_pages_but_never_to_command_staff_2011_3_1(
+    client_for, users, agency, chain, team
+):
     inc = incident(agency, principals=[chain.officer])
-    command = client_for(Role.COMMAND_STAFF)
-    assert command.get(reverse("incidents:detail", args=[inc.pk])).status_code == 403
-    agency.activation_roles = [Role.COMMAND_STAFF.value]
+    services.activate(incident=inc, by=None, now=timezone.now())
+    agency.activation_roles = [Role.CLINICAL_ADVISOR.value, Role.COMMAND_STAFF.value]
     agency.save()
-    assert command.get(reverse("incidents:detail", args=[inc.pk])).status_code == 200
-    assert command.post(reverse("incidents:activate", args=[inc.pk])).status_code == 302
-    assert command.get(reverse("incidents:mutual-aid")).status_code == 403  # coordinator only
+    advisor = client_for(Role.CLINICAL_ADVISOR)
+    assert advisor.get(reverse("incidents:detail", args=[inc.pk])).status_code == 200
+    # Command staff, and a coordinator who also holds the command staff role, see no names.
+    Membership.objects.create(user=users[Role.COORDINATOR], agency=agency, role=Role.COMMAND_STAFF)
+    for who in (Role.COMMAND_STAFF, Role.COORDINATOR):
+        client = client_for(who)
+        for name in ("incidents:detail", "incidents:board", "incidents:follow-ups"):
+            response = client.get(reverse(name, args=[inc.pk]))
+            assert response.status_code == 403, (who, name)
+            assert b"Last2001" not in response.content
+        assert client.get(reverse("incidents:list")).status_code == 403
 
 
 # -- mutual aid -----------------------------------------------------------------------------

@@ -1,0 +1,16 @@
+"""The confidentiality card's law and caution, shown wherever a recipient or a PSP reads the
+limits (2011 §2.2.3, §3.10, §6.4; 2006 Administration 10, Confidentiality 4–5)."""
+
+from django import template
+
+from peerline.agencies.models import Agency
+from peerline.governance.selectors import Card, card
+
+register = template.Library()
+
+
+@register.inclusion_tag("governance/_law_and_caution.html")
+def law_and_caution(agency: Agency, speaker: str = "psp") -> dict[str, object]:
+    """`speaker="psp"` for the read-aloud card (first person), "employee" for the find-a-peer page."""
+    found: Card = card(agency)
+    return {"card": found, "speaker": speaker}
