@@ -8,7 +8,7 @@ DEMO_EMPLOYEES ?= 600
 DEMO_SEED ?= 1
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint pytest runtime-deps system-deps clean
+.PHONY: demo test lint pytest runtime-deps system-deps e2e-deps clean
 
 $(RUNTIME): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,7 +53,15 @@ lint: $(DEV)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy peerline
 
-pytest: $(DEV) system-deps
+# axe-core for the end-to-end accessibility checks, from the npm registry (test-only).
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	npm ci --prefix tests/e2e/axe --no-audit --no-fund --silent
+	touch $@
+
+e2e-deps: system-deps $(AXE)
+
+pytest: $(DEV) e2e-deps
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test: lint pytest
