@@ -18,7 +18,6 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Browser, Page
 
-from peerline.accounts.models import Role
 from peerline.agencies.demo import DEMO_USERS, seed_demo
 
 from .conftest import PHONE, SCREENSHOTS, watch_console
