@@ -177,3 +177,12 @@ def test_every_page_of_every_role_fits_a_phone_and_passes_axe(
         context.close()
     assert len(checked) > 40, sorted(checked)  # the crawl reached the program's pages
     assert problems == [], "\n".join(problems)
+
+
+def test_the_administration_site_loads_without_a_console_error(
+    page: Page, live_server: Any, console_errors: list[str]
+) -> None:
+    """Django's admin asks for /favicon.ico unless the page names an icon; ours names Peerline's."""
+    page.goto(f"{live_server.url}/admin/login/")
+    assert page.locator("link[rel=icon]").count() == 1
+    assert console_errors == []
