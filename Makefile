@@ -10,7 +10,7 @@ DEMO_SEED ?= 1
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint pytest runtime-deps system-deps clean
+.PHONY: demo test lint pytest runtime-deps system-deps e2e-deps clean
 
 $(RUNTIME): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,14 +56,22 @@ lint: $(DEV)
 	$(BIN)/mypy peerline
 	$(BIN)/peerline makemigrations --check --dry-run
 
-# The test identity provider for the single sign-on tests (npm's oidc-provider, pinned by the
-# lock file); never part of the demo or of production.
+# Test-only packages from the npm registry, pinned by their lock files: the identity provider
+# for the single sign-on tests (oidc-provider) and axe-core for the accessibility checks. Never
+# part of the demo or of production.
 OIDC_PROVIDER := tests/oidc/node_modules/.installed
 $(OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
 	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-pytest: $(DEV) system-deps $(OIDC_PROVIDER)
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	npm ci --prefix tests/e2e/axe --no-audit --no-fund --loglevel=error
+	touch $@
+
+e2e-deps: system-deps $(OIDC_PROVIDER) $(AXE)
+
+pytest: $(DEV) e2e-deps
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint pytest

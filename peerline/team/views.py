@@ -197,11 +197,12 @@ def _deselect(psp: PeerSupporter, data: dict[str, Any], by: User) -> str:
 
 
 MEMBER_ACTIONS = [
-    Action("activate", "Activate", "Activate now", ActivateForm, frozenset({S.CANDIDATE}), _activate,
-           "Once the onboarding checklist is complete: grants the peer supporter role."),
+    # In the order they are done: training comes before activation.
     Action("training", "Record the initial training", "Record training", TrainingForm,
            frozenset({S.CANDIDATE, *SERVED}), _training, "The agency's initial training.",
            when=lambda psp: psp.status == S.CANDIDATE or psp.initial_training_on is None),
+    Action("activate", "Activate", "Activate now", ActivateForm, frozenset({S.CANDIDATE}), _activate,
+           "Once the onboarding checklist is complete: grants the peer supporter role."),
     Action("leave", "Start a leave of absence", "Start the leave", LeaveForm,
            frozenset({S.ACTIVE}), _leave,
            "PSPs are encouraged to take a leave when personal issues or obligations require it "

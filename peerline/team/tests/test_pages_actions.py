@@ -244,3 +244,19 @@ def test_a_panelist_scores_on_their_sheet_2011_4_2(chain, coordinator, agency):
     seat.refresh_from_db()
     assert seat.credibility == 4 and seat.comments == "Calm."
     assert list(selectors.panel_seats_pending_for(clinician)) == []
+
+
+def test_a_candidates_actions_come_in_the_order_they_are_done_and_the_7_4_guidance_folds(
+    chain, coord
+):
+    """Training is recorded before activation, so it is listed first; the §7.4 guidance of a
+    supervisor folds on the member page (it is shown after every action) and opens where the
+    volunteer applies (2011 §4.1, §7.4)."""
+    psp = psp_in(Status.CANDIDATE, chain.sergeant, trained=False)
+    page = coord.get(f"/team/{psp.pk}/").content.decode()
+    assert page.index("Record the initial training") < page.index(">Activate<")
+    guidance = re.search(r"<details[^>]*peerline-guidance[^>]*>", page)
+    assert guidance and " open" not in guidance.group(0)
+
+    volunteer = client_of(chain.sergeant.user).get("/team/volunteer/").content.decode()
+    assert re.search(r"<details[^>]*peerline-guidance[^>]* open>", volunteer)

@@ -142,6 +142,9 @@ def test_the_coordinator_schedules_and_edits_a_session(agency, client_for):
     assert made.hours == Decimal("2.5") and made.partners_may_attend
     bad = client.post("/training/sessions/new/", {**data, "hours": "30"})
     assert b"Nothing was saved" in bad.content and TrainingSession.objects.count() == 1
+    # The list names topics in words, with the clause as small print (not "8.3.16" alone).
+    listed = client.get("/training/sessions/").content.decode()
+    assert "HIV and AIDS" in listed and "(8.3.16)" in listed
 
 
 def test_the_steering_committee_adds_and_retires_the_agencys_own_topics_2011_8_1(
