@@ -29,6 +29,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
               ("Interviews", "team:interviews", P.TEAM_INTERVIEW)]),
     ("Training", [("Sessions", "training:sessions", P.TRAINING_MANAGE),
                   ("Compliance", "training:compliance", P.TRAINING_MANAGE),
+                  ("Hours from partners", "training:partner-credit", P.TRAINING_MANAGE),
                   ("Topics", "training:topics", P.TRAINING_CATALOGUE),
                   ("My training", "training:mine", P.TRAINING_SELF)]),
     ("Statistics", [("Utilization", "stats:program", P.STATS_PROGRAM),

@@ -42,7 +42,7 @@ from peerline.agencies.models import Agency
 from peerline.stats import periods
 from peerline.team.models import LeaveOfAbsence, PeerSupporter, Status, StatusChange
 
-from .models import Attendance, TrainingSession
+from .models import CONFIRMED, Attendance, TrainingSession
 
 LOOKBACK = 12  # quarters read back when counting a run of quarters behind (three years)
 ON_TEAM = frozenset({Status.ACTIVE, Status.ON_LEAVE})
@@ -278,12 +278,12 @@ class TeamHistory:
         self.leaves = {psp_id: _merge(spans) for psp_id, spans in leaves.items()}
         self.credits: dict[tuple[int, Quarter], Decimal] = defaultdict(lambda: ZERO)
         for psp_id, day, hours in Attendance.objects.filter(
-            peer_supporter_id__in=ids, session__date__range=(first, last)
+            CONFIRMED, peer_supporter_id__in=ids, session__date__range=(first, last)
         ).values_list("peer_supporter_id", "session__date", "hours_credited"):
             self.credits[(psp_id, Quarter.of(day))] += hours
         firsts = [
             TrainingSession.objects.filter(agency=agency).aggregate(first=Min("date"))["first"],
-            Attendance.objects.filter(peer_supporter__agency=agency).aggregate(
+            Attendance.objects.filter(CONFIRMED, peer_supporter__agency=agency).aggregate(
                 first=Min("session__date")
             )["first"],
         ]

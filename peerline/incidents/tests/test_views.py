@@ -21,7 +21,7 @@ from peerline.incidents.models import (
     MutualAidStatus,
 )
 from peerline.notifications.models import NotificationStatus
-from peerline.partners.models import PartnerAgreement
+from peerline.partners.testing import accepted_agreement
 from peerline.testing import personas as p
 
 from .helpers import clinician, incident, psp, staff
@@ -247,9 +247,7 @@ def test_activation_roles_extend_the_pages_to_command_staff(client_for, agency, 
 @pytest.fixture
 def request_to_other(agency, chain, other_agency):
     """Our agency has one eligible PSP for a team of three; the other agency helps."""
-    PartnerAgreement.objects.create(
-        agency=other_agency, partner=agency, starts_on=timezone.localdate() - timedelta(days=1)
-    )
+    accepted_agreement(other_agency, agency, starts_on=timezone.localdate() - timedelta(days=1))
     psp(staff(agency, 1)[0])
     helpers = [psp(e) for e in staff(other_agency, 3)]
     inc = incident(agency, principals=[chain.officer], team_size=3)
