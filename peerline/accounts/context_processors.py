@@ -10,6 +10,7 @@ P = policy.Permission
 NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
     ("Home", [("Home", "home", P.HOME)]),
     ("Incidents", [("Critical incidents", "incidents:list", P.INCIDENT_ACTIVATE),
+                   ("General areas", "incidents:areas", P.INCIDENT_ACTIVATE),
                    ("Mutual aid requests", "incidents:mutual-aid", P.MUTUAL_AID)]),
     ("Contacts", [("Log a contact", "contacts:log", P.CONTACT_LOG),
                   ("My contacts", "contacts:mine", P.CONTACT_LOG)]),
