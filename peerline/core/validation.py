@@ -5,7 +5,11 @@ is fine; the `check_*` forms raise `ValueError` with that message.
 """
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 # Dates: nothing the program records happened before 1900, and no plan reaches past 2100 (which
 # also keeps every date arithmetic, a quarter after or a month after, far from year 9999).
@@ -85,3 +89,42 @@ def contains_name(text: str, names: "list[tuple[str, str]]") -> bool:
         if full and re.search(rf"(?<!\w){re.escape(full)}(?!\w)", folded):
             return True
     return False
+
+
+ID_MAX = 2**63 - 1  # the largest primary key every database stores
+
+
+def id_or_none(text: str | None) -> int | None:
+    """A row id from a query string or a form: None unless it is a whole number a database can
+    hold (a 20-digit "id" would otherwise overflow SQLite's integers: a 500)."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 0 < value <= ID_MAX else None
+
+
+_NUL_MARKS = (b"\x00", b"%00", b"\\u0000")
+
+
+def refuse_nul_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Any:
+    """Refuse (400) any request whose address or body carries a NUL character, raw, percent- or
+    JSON-escaped: no text anywhere holds one, and PostgreSQL would answer a 500. Multipart bodies
+    (uploads) are left to the forms, whose text fields refuse NUL already."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "").encode("latin-1", "replace")
+        body = b""
+        if not (request.content_type or "").startswith("multipart/"):
+            body = request.body
+        if any(
+            mark in part.lower()
+            for part in (query, body, request.path.encode())
+            for mark in _NUL_MARKS
+        ):
+            message = "Remove the NUL characters: no text may contain one."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return get_response(request)
+
+    return middleware

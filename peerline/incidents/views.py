@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerline.accounts import policy
 from peerline.agencies.models import Employee
 from peerline.agencies.selectors import roster
+from peerline.core import validation
 
 from . import paging, selectors, services
 from .forms import FollowUpTimeForm, IncidentForm, TeamSizeForm, local_input
@@ -238,7 +239,7 @@ def follow_ups(request: policy.AgencyRequest, pk: int) -> HttpResponse:
     agency = request.agency
     if request.method == "POST":
         follow_up = FollowUp.objects.filter(
-            incident=incident, pk=request.POST.get("follow_up", "0") or 0
+            incident=incident, pk=validation.id_or_none(request.POST.get("follow_up")) or 0
         ).first()
         action = request.POST.get("action", "")
         if follow_up is None:

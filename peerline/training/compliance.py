@@ -39,6 +39,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from peerline.agencies.models import Agency
+from peerline.core import validation
 from peerline.stats import periods
 from peerline.team.models import LeaveOfAbsence, PeerSupporter, Status, StatusChange
 
@@ -61,15 +62,12 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> "Quarter":
-        try:
-            year, number = periods.parse(text.strip())
-        except ValueError:
-            year, number = 0, None
-        if number is None or year < 1900:
-            raise BadQuarter(
-                f"“{text[:20]}” is not a quarter: write YYYY-Qn, for example 2026-Q3 "
-                "(quarters are the agency's calendar quarters, 2011 §8.2)."
-            )
+        """YYYY-Qn between 1900 and 2100 (`core.validation.period_error`); BadQuarter if not."""
+        error = validation.period_error(text, quarter_only=True)
+        if error:
+            raise BadQuarter(f"{error} Quarters are the agency's calendar quarters (2011 §8.2).")
+        year, number = periods.parse(text.strip())
+        assert number is not None
         return cls(year, number)
 
     @classmethod
