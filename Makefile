@@ -8,7 +8,7 @@ DEMO_EMPLOYEES ?= 600
 DEMO_SEED ?= 1
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint pytest runtime-deps system-deps clean
+.PHONY: demo test lint pytest fuzz runtime-deps system-deps clean
 
 $(RUNTIME): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ pytest: $(DEV) system-deps
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test: lint pytest
+
+# Fuzzing (slow, run by CI): Hypothesis form posts, then schemathesis against the API.
+fuzz: $(DEV)
+	$(BIN)/pytest -n 0 -q -o python_files='fuzz_*.py' tests/fuzz
+	.ci/fuzz-api
 
 clean:
 	rm -rf $(VENV) var test-artifacts
