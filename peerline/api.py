@@ -41,6 +41,12 @@ class PeerlineAPI(NinjaAPI):
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
+                # Django Ninja answers a malformed request with a 422 whose detail is a list.
+                if 422 in responses:
+                    responses[422] = {
+                        "description": ERRORS[422],
+                        "content": {"application/json": {"schema": DETAIL}},
+                    }
                 for code, text in ERRORS.items():
                     if code not in responses and str(code) not in responses:
                         content = {"application/json": {"schema": DETAIL}}

@@ -41,6 +41,10 @@ class IncidentIn(Schema):
     team_size: int | None = Field(None, ge=1, le=services.MAX_TEAM_SIZE)
 
 
+class ErrorOut(Schema):
+    detail: str
+
+
 class IncidentOut(Schema):
     id: int
     type: str
@@ -206,7 +210,11 @@ def _deployment_out(d: Deployment) -> dict[str, object]:
     }
 
 
-@router.post("/incidents/{incident_id}/activate", response=list[DeploymentOut], auth=ACTIVATE)
+@router.post(
+    "/incidents/{incident_id}/activate",
+    response={200: list[DeploymentOut], 409: ErrorOut},
+    auth=ACTIVATE,
+)
 def incident_activate(request: policy.AgencyRequest, incident_id: int) -> list[dict[str, object]]:
     """Page the proposed team and clinician(s) in one transaction; 409 if already activated."""
     incident = _get(request, incident_id)
