@@ -134,3 +134,12 @@ def test_a_roster_of_50000_bad_rows_prints_a_hundred_errors_and_a_count(agency, 
     lines = err.getvalue().splitlines()
     assert len(lines) <= 101
     assert "more error(s) not shown" in lines[-1]
+
+
+def test_the_api_refuses_a_36_digit_page_with_a_422_found_by_schemathesis(client_for, agency):
+    coordinator = client_for(Role.COORDINATOR)
+    response = coordinator.get(
+        "/api/v1/employees", {"page": "640624270244468608446508241736695808"}
+    )
+    assert response.status_code == 422
+    assert coordinator.get("/api/v1/employees", {"page": "1"}).status_code == 200
