@@ -10,7 +10,7 @@ DEMO_SEED ?= 1
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint pytest runtime-deps system-deps e2e-deps clean
+.PHONY: demo test lint pytest fuzz runtime-deps system-deps e2e-deps clean
 
 $(RUNTIME): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ pytest: $(DEV) e2e-deps
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint pytest
+
+# Fuzzing (slow, run by CI): Hypothesis form posts, then schemathesis against the API.
+fuzz: $(DEV)
+	$(BIN)/pytest -n 0 -q -o python_files='fuzz_*.py' tests/fuzz
+	.ci/fuzz-api
 
 clean:
 	rm -rf $(VENV) var test-artifacts tests/oidc/node_modules

@@ -4,6 +4,8 @@ Each app contributes a router from its own `api.py`; permissions are checked in 
 `peerline.accounts.auth.api_auth`, the same rules the HTML views use.
 """
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
@@ -18,8 +20,42 @@ from peerline.incidents.api import router as incidents_router
 from peerline.stats.api import router as stats_router
 from peerline.training.api import router as training_router
 
+# The refusals every operation can answer, each with {"detail": message}: a NUL in the request
+# (400, peerline.core.validation), no identity (401), a role without the permission (403),
+# another agency's or a missing object (404), a value the validation refuses (422).
+ERRORS = {
+    400: "The request holds a NUL character or cannot be read.",
+    401: "No valid token or session.",
+    403: "The role does not grant this operation.",
+    404: "No such object in this agency.",
+    422: "A value is refused; the detail says which and why.",
+}
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {}},
+    "required": ["detail"],
+}
+
 
 class PeerlineAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The schema, with every 4xx an operation can answer documented."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                # Django Ninja answers a malformed request with a 422 whose detail is a list.
+                if 422 in responses:
+                    responses[422] = {
+                        "description": ERRORS[422],
+                        "content": {"application/json": {"schema": DETAIL}},
+                    }
+                for code, text in ERRORS.items():
+                    if code not in responses and str(code) not in responses:
+                        content = {"application/json": {"schema": DETAIL}}
+                        responses[code] = {"description": text, "content": content}
+        return schema
+
     def _get_urls(self):  # type: ignore[no-untyped-def]
         urls = super()._get_urls()
         # The API answers 401 itself; the log-in redirect of LoginRequiredMiddleware is for pages.

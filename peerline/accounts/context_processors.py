@@ -10,6 +10,7 @@ P = policy.Permission
 NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
     ("Home", [("Home", "home", P.HOME)]),
     ("Incidents", [("Critical incidents", "incidents:list", P.INCIDENT_ACTIVATE),
+                   ("General areas", "incidents:areas", P.INCIDENT_ACTIVATE),
                    ("Mutual aid requests", "incidents:mutual-aid", P.MUTUAL_AID)]),
     ("Contacts", [("Log a contact", "contacts:log", P.CONTACT_LOG),
                   ("My contacts", "contacts:mine", P.CONTACT_LOG)]),
@@ -29,6 +30,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
               ("Interviews", "team:interviews", P.TEAM_INTERVIEW)]),
     ("Training", [("Sessions", "training:sessions", P.TRAINING_MANAGE),
                   ("Compliance", "training:compliance", P.TRAINING_MANAGE),
+                  ("Hours from partners", "training:partner-credit", P.TRAINING_MANAGE),
                   ("Topics", "training:topics", P.TRAINING_CATALOGUE),
                   ("My training", "training:mine", P.TRAINING_SELF)]),
     ("Statistics", [("Utilization", "stats:program", P.STATS_PROGRAM),

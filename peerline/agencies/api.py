@@ -1,11 +1,12 @@
 from datetime import date
 
 from django.db.models import QuerySet
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from peerline.accounts import policy
 from peerline.accounts.auth import api_auth
+from peerline.core import validation
 
 from . import selectors
 from .models import Agency, Employee
@@ -56,6 +57,14 @@ class EmployeeOut(Schema):
         return obj.supervisor.employee_number if obj.supervisor else None
 
 
+class BoundedPages(PageNumberPagination):
+    """Page numbers up to `validation.PAGE_MAX`: a 36-digit page would overflow the database's
+    offset (a 500); past it the answer is a 422 with a message."""
+
+    class Input(PageNumberPagination.Input):
+        page: int = Field(1, ge=1, le=validation.PAGE_MAX)
+
+
 @router.get("/agency", response=AgencyOut, auth=api_auth(policy.Permission.AGENCY_VIEW))
 def agency_detail(request: policy.AgencyRequest) -> Agency:
     """The current agency's program settings."""
@@ -63,7 +72,7 @@ def agency_detail(request: policy.AgencyRequest) -> Agency:
 
 
 @router.get("/employees", response=list[EmployeeOut], auth=api_auth(policy.Permission.ROSTER_VIEW))
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPages, page_size=100)
 def employee_list(request: policy.AgencyRequest) -> QuerySet[Employee]:
     """The current roster, 100 a page, for the program coordinator (2011 §3.9)."""
     return selectors.roster(agency=request.agency).order_by("employee_number")

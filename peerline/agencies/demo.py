@@ -28,7 +28,8 @@ from peerline.clinical.demo import seed_clinical
 from peerline.committee.demo import seed_program
 from peerline.contacts.demo import seed_contacts
 from peerline.incidents.demo import seed_incidents
-from peerline.partners.models import PartnerAgreement
+from peerline.partners.models import AgreementStatus, PartnerAgreement
+from peerline.partners.services import OFFER_ITEMS
 from peerline.stats.releases import agency_close_due
 from peerline.team.demo import seed_team
 from peerline.training.demo import seed_training
@@ -259,10 +260,16 @@ def _seed_partner(demo: Agency, seed: int, today: date) -> None:
     people = _plan(PARTNER_EMPLOYEES, rng)
     _write_roster(partner, people, rng, today, email_domain=PARTNER_EMAIL_DOMAIN)
     seed_team(agency=partner, seed=seed + 1, today=today, username_prefix="psp-so-")
-    for giver, receiver in ((partner, demo), (demo, partner)):
-        PartnerAgreement.objects.create(
-            agency=giver, partner=receiver, starts_on=today - timedelta(days=400)
-        )
+    # Both coordinators accepted it: the demo seeds both sides (2011 §3.8.2).
+    PartnerAgreement.objects.create(
+        agency=partner,
+        partner=demo,
+        starts_on=today - timedelta(days=400),
+        status=AgreementStatus.ACCEPTED,
+        offered_at=timezone.now() - timedelta(days=401),
+        accepted_at=timezone.now() - timedelta(days=400),
+        **{field: True for field in OFFER_ITEMS},
+    )
 
 
 def delete_demo() -> None:

@@ -134,6 +134,15 @@ class RosterRejected(ValueError):
         self.errors = sorted(errors, key=lambda error: error.line)
         super().__init__(f"{len(self.errors)} error(s) in the roster; nothing was imported")
 
+    def report(self, shown: int = 100) -> list[str]:
+        """The first `shown` errors, one a line, then how many more: a file of 50,000 bad rows
+        answers in a screenful, not in 400,000 lines."""
+        lines = [str(error) for error in self.errors[:shown]]
+        rest = len(self.errors) - shown
+        if rest > 0:
+            lines.append(f"… and {rest} more error(s) not shown ({len(self.errors)} in all).")
+        return lines
+
 
 @dataclass
 class ImportResult:

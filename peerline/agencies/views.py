@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST
 
 from peerline.accounts import policy
 from peerline.accounts.models import Role
+from peerline.core import validation
 
 from . import chain, selectors
 from .models import Employee
@@ -15,10 +16,8 @@ def roster(request: policy.AgencyRequest) -> HttpResponse:
     """The HR roster as imported, by division, 50 a page (2011 §3.9 program logistics)."""
     agency = request.agency
     division_id = request.GET.get("division", "")
-    employees = selectors.roster(
-        agency=agency, division_id=int(division_id) if division_id.isdigit() else None
-    )
-    page = Paginator(employees, 50).get_page(request.GET.get("page"))
+    employees = selectors.roster(agency=agency, division_id=validation.id_or_none(division_id))
+    page = Paginator(employees, 50).get_page(validation.page_number(request.GET.get("page")))
     return render(
         request,
         "agencies/roster.html",

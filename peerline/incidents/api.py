@@ -27,11 +27,22 @@ ACTIVATE = api_auth(policy.Permission.INCIDENT_ACTIVATE)
 class IncidentIn(Schema):
     type: IncidentType
     occurred_at: datetime  # without an offset: the agency's local time
-    place: str = Field(max_length=200, description="General location; no names.")
+    area: str | None = Field(
+        None,
+        max_length=80,
+        description="A general area of the agency's list, by name (required once it has any).",
+    )
+    place: str = Field(
+        "", max_length=200, description="Optional words about the place; no names (2011 §6.7)."
+    )
     principals: list[str] = []  # employee numbers
     witnesses: list[str] = []
     units: list[str] = []  # division codes
     team_size: int | None = Field(None, ge=1, le=services.MAX_TEAM_SIZE)
+
+
+class ErrorOut(Schema):
+    detail: str
 
 
 class IncidentOut(Schema):
@@ -39,6 +50,7 @@ class IncidentOut(Schema):
     type: str
     status: str
     occurred_at: datetime
+    area: str | None
     place: str
     team_size: int
     units: list[str]
@@ -95,6 +107,7 @@ def _incident_out(incident: CriticalIncident) -> dict[str, object]:
         "type": incident.type,
         "status": incident.status,
         "occurred_at": incident.occurred_at,
+        "area": incident.area.name if incident.area else None,
         "place": incident.place,
         "team_size": incident.team_size,
         "units": sorted(incident.units.values_list("code", flat=True)),
@@ -127,6 +140,11 @@ def incident_create(request: policy.AgencyRequest, payload: IncidentIn) -> Statu
     missing = [code for code in payload.units if code not in units]
     if missing:
         raise HttpError(422, f"Unknown unit codes: {', '.join(missing)}")
+    area = None
+    if payload.area:
+        area = agency.incident_areas.filter(active=True, name__iexact=payload.area.strip()).first()
+        if area is None:
+            raise HttpError(422, "Unknown general area: choose one of the agency's list.")
     occurred_at = payload.occurred_at
     if timezone.is_naive(occurred_at):
         occurred_at = occurred_at.replace(tzinfo=ZoneInfo(agency.time_zone))
@@ -137,6 +155,7 @@ def incident_create(request: policy.AgencyRequest, payload: IncidentIn) -> Statu
             type=payload.type,
             occurred_at=occurred_at,
             place=payload.place,
+            area=area,
             principals=[found[n.strip()] for n in payload.principals if n.strip()],
             witnesses=[found[n.strip()] for n in payload.witnesses if n.strip()],
             units=list(units.values()),
@@ -191,7 +210,11 @@ def _deployment_out(d: Deployment) -> dict[str, object]:
     }
 
 
-@router.post("/incidents/{incident_id}/activate", response=list[DeploymentOut], auth=ACTIVATE)
+@router.post(
+    "/incidents/{incident_id}/activate",
+    response={200: list[DeploymentOut], 409: ErrorOut},
+    auth=ACTIVATE,
+)
 def incident_activate(request: policy.AgencyRequest, incident_id: int) -> list[dict[str, object]]:
     """Page the proposed team and clinician(s) in one transaction; 409 if already activated."""
     incident = _get(request, incident_id)

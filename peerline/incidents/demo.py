@@ -31,11 +31,21 @@ from .models import (
     DeploymentRole,
     DeploymentStatus,
     FollowUpKind,
+    IncidentArea,
     IncidentStatus,
     IncidentType,
-    Involvement,
 )
 from .proposal import propose
+from .retention import erase_incident
+
+DEMO_AREAS = (
+    "Downtown",
+    "North district",
+    "South district",
+    "East side",
+    "Interstate corridor",
+    "Airport and port",
+)
 
 
 def _quarter_start(day: date) -> date:
@@ -48,9 +58,13 @@ def seed_incidents(*, agency: Agency, seed: int, today: date) -> list[CriticalIn
     tz = ZoneInfo(agency.time_zone)
     last_quarter = _quarter_start(today) - timedelta(days=45)
     plans = [
-        (IncidentType.OFFICER_INVOLVED_SHOOTING, last_quarter, time(2, 17), 2, 3, "Parking lot off the interstate frontage road", 3),
-        (IncidentType.OFFICER_INJURED, today - timedelta(days=9), time(16, 40), 1, 2, "Traffic stop on the south arterial", 3),
+        (IncidentType.OFFICER_INVOLVED_SHOOTING, last_quarter, time(2, 17), 2, 3, "Interstate corridor", "Parking lot off the frontage road", 3),
+        (IncidentType.OFFICER_INJURED, today - timedelta(days=9), time(16, 40), 1, 2, "South district", "Traffic stop on the arterial", 3),
     ]  # fmt: skip
+    # The agency's list of general areas (2011 §6.7): an incident's place is one of them.
+    areas = {
+        name: IncidentArea.objects.get_or_create(agency=agency, name=name)[0] for name in DEMO_AREAS
+    }
     patrol = list(
         Employee.objects.current()
         .filter(
@@ -62,7 +76,7 @@ def seed_incidents(*, agency: Agency, seed: int, today: date) -> list[CriticalIn
         .order_by("employee_number")
     )
     made = []
-    for kind, day, clock, principals, witnesses, place, closed_after in plans:
+    for kind, day, clock, principals, witnesses, area, place, closed_after in plans:
         occurred = datetime.combine(day, clock, tzinfo=tz)
         unit = rng.choice(sorted({e.division_id for e in patrol}))
         pool = [e for e in patrol if e.division_id == unit]
@@ -72,6 +86,7 @@ def seed_incidents(*, agency: Agency, seed: int, today: date) -> list[CriticalIn
             by=None,
             type=kind,
             occurred_at=occurred,
+            area=areas[area],
             place=place,
             principals=people[:principals],
             witnesses=people[principals:],
@@ -90,8 +105,7 @@ def seed_incidents(*, agency: Agency, seed: int, today: date) -> list[CriticalIn
         )
         erase_at = closed + timedelta(days=agency.incident_retention_days)
         if erase_at.date() < today:
-            Involvement.objects.filter(incident=incident).delete()
-            CriticalIncident.objects.filter(pk=incident.pk).update(erased_at=erase_at)
+            erase_incident(incident, now=erase_at)
         incident.refresh_from_db()
         made.append(incident)
     return made

@@ -1,18 +1,32 @@
 """Forms of the incident pages. Times are typed in the agency's own time zone."""
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from peerline.agencies.models import Agency, Division
+from peerline.core.validation import PLAN_DATE_MAX, date_error
 
-from .models import IncidentType
-from .services import MAX_TEAM_SIZE
+from .models import IncidentArea, IncidentType
+from .services import MAX_TEAM_SIZE, check_occurred_at, check_place
 
+T = TypeVar("T")
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
-FUTURE_SLACK = timedelta(minutes=10)
+
+
+def _refused_as_form_error(check: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """A service check's refusal as this field's error."""
+    try:
+        return check(*args, **kwargs)
+    except ValidationError as error:
+        raise forms.ValidationError(
+            [m for messages in error.message_dict.values() for m in messages]
+        ) from None
 
 
 def parse_local(value: str, agency: Agency) -> datetime:
@@ -37,7 +51,18 @@ class IncidentForm(forms.Form):
 
     type = forms.ChoiceField(label="What happened", choices=IncidentType.choices)
     occurred_at = forms.CharField(label="When", max_length=32)
-    place = forms.CharField(label="Where (general location, no names)", max_length=200, strip=True)
+    area = forms.ModelChoiceField(
+        label="General area",
+        queryset=IncidentArea.objects.none(),
+        required=False,
+        empty_label="Choose the general area",
+    )
+    place = forms.CharField(
+        label="More about the place (optional, no names)",
+        max_length=200,
+        strip=True,
+        required=False,
+    )
     units = forms.ModelMultipleChoiceField(
         label="Units involved", queryset=Division.objects.none(), required=False
     )
@@ -53,12 +78,16 @@ class IncidentForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.agency = agency
         self.fields["units"].queryset = agency.divisions.order_by("name")  # type: ignore[attr-defined]
+        areas = agency.incident_areas.filter(active=True)  # type: ignore[attr-defined]
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["area"].required = areas.exists()
 
     def clean_occurred_at(self) -> datetime:
         moment = parse_local(self.cleaned_data["occurred_at"], self.agency)
-        if moment > timezone.now() + FUTURE_SLACK:
-            raise forms.ValidationError("The time is in the future.")
-        return moment
+        return _refused_as_form_error(check_occurred_at, moment, now=timezone.now())
+
+    def clean_place(self) -> str:
+        return _refused_as_form_error(check_place, self.agency, self.cleaned_data["place"])
 
 
 class FollowUpTimeForm(forms.Form):
@@ -69,7 +98,11 @@ class FollowUpTimeForm(forms.Form):
         self.agency = agency
 
     def clean_due_at(self) -> datetime:
-        return parse_local(self.cleaned_data["due_at"], self.agency)
+        moment = parse_local(self.cleaned_data["due_at"], self.agency)
+        error = date_error(moment, latest=PLAN_DATE_MAX)
+        if error:
+            raise forms.ValidationError(error)
+        return moment
 
 
 class TeamSizeForm(forms.Form):

@@ -25,13 +25,38 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class IncidentArea(models.Model):
+    """A general area of the agency's jurisdiction ("North district", "Highway 9"), from a list
+    the coordinator keeps: where an incident happened, without a name or an address (2011 §6.7)."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="incident_areas"
+    )
+    name = models.CharField(max_length=80)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="unique_incident_area")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CriticalIncident(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.CASCADE, related_name="incidents"
     )
     type = models.CharField(max_length=20, choices=IncidentType.choices)
     occurred_at = models.DateTimeField()
-    place = models.CharField(max_length=200, help_text="General location; no names.")
+    area = models.ForeignKey(
+        IncidentArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Optional words about the place, refused when they hold a roster name; erased with the
+    # involvements after the retention window.
+    place = models.CharField(max_length=200, blank=True, help_text="General location; no names.")
     units = models.ManyToManyField("agencies.Division", blank=True, related_name="+")
     team_size = models.PositiveSmallIntegerField(help_text="How many PSPs to send.")
     status = models.CharField(
@@ -53,6 +78,12 @@ class CriticalIncident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} ({self.occurred_at:%Y-%m-%d})"
+
+    @property
+    def where(self) -> str:
+        """The general area, then the free text if any."""
+        parts = [self.area.name if self.area_id and self.area else "", self.place]
+        return ", ".join(part for part in parts if part) or "Area not given"
 
 
 class Circle(models.TextChoices):
@@ -153,6 +184,25 @@ class Deployment(models.Model):
     @property
     def role_label(self) -> str:
         return ROLE_WORDS.get(self.role, self.role)
+
+
+class DeploymentTally(models.Model):
+    """What is kept of an erased incident's deployments: how many were paged and how many
+    accepted, by role; never who (2011 §6.7)."""
+
+    incident = models.ForeignKey(CriticalIncident, on_delete=models.CASCADE, related_name="tallies")
+    role = models.CharField(max_length=24, choices=DeploymentRole.choices)
+    paged = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "role"], name="unique_tally_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.accepted}/{self.paged}"
 
 
 class MutualAidStatus(models.TextChoices):

@@ -20,7 +20,7 @@ from peerline.agencies.models import Agency
 from peerline.clinical.models import ClinicalRole, MentalHealthProfessional
 from peerline.clinical.selectors import on_call_now
 from peerline.notifications.outbox import enqueue
-from peerline.partners.selectors import mutual_aid_partners
+from peerline.partners.selectors import answers_aid_for, mutual_aid_partners
 from peerline.team.models import PeerSupporter
 
 from . import links
@@ -65,7 +65,8 @@ def page_text(deployment: Deployment, *, now: datetime) -> tuple[str, str]:
             "",
             f"Incident: {incident.get_type_display()}",
             f"When: {when:%a %b %-d, %H:%M} ({agency.time_zone})",
-            f"Where: {incident.place}",
+            # A partner's PSP reads only the general area (2011 §3.8.2, §6.7).
+            f"Where: {where_for(deployment)}",
             f"Your role: {deployment.role_label}",
             "",
             f"Accept: {links.page_url(deployment, now=now, answer='accept')}",
@@ -153,9 +154,12 @@ def fill(incident: CriticalIncident, *, now: datetime) -> list[Deployment]:
     chosen = [c for c in proposal.ranked if c.peer_supporter_id not in asked][:needed]
     involved = None
     accepted = incident.mutual_aid_requests.filter(status=MutualAidStatus.ACCEPTED)
+    today = local(now, incident.agency).date()
     for request in accepted.select_related("partner").order_by("answered_at", "pk"):
         if len(chosen) >= needed:
             break
+        if not answers_aid_for(request.partner, incident.agency_id, today):
+            continue  # the agreement ended since: nothing crosses any more
         live_from_partner = psp_deployments.filter(
             status__in=LIVE, peer_supporter__agency=request.partner
         ).count()
@@ -216,10 +220,8 @@ def request_mutual_aid(
     agency = incident.agency
     today = local(now, agency).date()
     already = set(incident.mutual_aid_requests.values_list("partner_id", flat=True))
-    reason = (
-        f"{agency.name} has {needed} peer supporter(s) too few who are not involved, not in the "
-        "units involved and not in the chain of command of those involved"
-    )
+    # The minimum, never a name (2011 §3.8.2, §6.7): why help is needed in general terms.
+    reason = "Too few peer supporters who are not involved or close to those involved"
     created = []
     for partner in mutual_aid_partners(agency, today):
         if partner.pk in already:
@@ -238,7 +240,6 @@ def request_mutual_aid(
 
 def _notify_partner(request: MutualAidRequest, *, now: datetime) -> None:
     incident = request.incident
-    when = local(incident.occurred_at, incident.agency)
     answer_at = settings.BASE_URL.rstrip("/") + reverse("incidents:mutual-aid")
     subject = f"Mutual aid requested by {incident.agency.name}"
     body = "\n".join(
@@ -247,9 +248,8 @@ def _notify_partner(request: MutualAidRequest, *, now: datetime) -> None:
             f"{request.psps_requested} peer supporter(s) (2011 §3.8.2).",
             "",
             f"Incident: {incident.get_type_display()}",
-            f"When: {when:%a %b %-d, %H:%M} ({incident.agency.time_zone})",
-            f"Where: {incident.place}",
-            f"Why: {request.reason}",
+            f"When: {coarse_time(incident)}",
+            f"Where: {general_area(incident)}",
             "",
             f"Accept or decline (log in as the coordinator): {answer_at}",
         ]
@@ -269,3 +269,22 @@ def _notify_partner(request: MutualAidRequest, *, now: datetime) -> None:
 def overdue(deployment: Deployment, now: datetime) -> bool:
     minutes = deployment.incident.agency.page_timeout_minutes
     return deployment.paged_at + timedelta(minutes=minutes) <= now
+
+
+def coarse_time(incident: CriticalIncident) -> str:
+    """The incident's time as a partner agency reads it: the day and the part of the day."""
+    when = local(incident.occurred_at, incident.agency)
+    part = ("night", "morning", "afternoon", "evening")[when.hour // 6]
+    return f"{when:%a %b %-d}, {part}"
+
+
+def general_area(incident: CriticalIncident) -> str:
+    """The general area from the agency's list; never the free text, which stays at home."""
+    return incident.area.name if incident.area else "Area not given"
+
+
+def where_for(deployment: Deployment) -> str:
+    """Where, as the person paged reads it: a partner's PSP reads only the general area."""
+    psp, incident = deployment.peer_supporter, deployment.incident
+    own = psp is None or psp.agency_id == incident.agency_id
+    return incident.where if own else general_area(incident)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from peerline.accounts import policy, throttle
 
-from . import links, services
+from . import links, paging, services
 from .models import Deployment, DeploymentStatus, IncidentStatus
 
 
@@ -25,6 +25,7 @@ def _context(deployment: Deployment, **extra: object) -> dict[str, object]:
         "incident": incident,
         "Status": DeploymentStatus,
         "closed": incident.status == IncidentStatus.CLOSED,
+        "where": paging.where_for(deployment),
         **extra,
     }
 

@@ -1,13 +1,16 @@
 """Reads of critical incidents for the pages: the list, the live board, mutual aid."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from peerline.agencies.models import Agency
 from peerline.notifications.models import Notification, NotificationStatus
+from peerline.partners.selectors import receivers_ids
 
 from .models import (
     CriticalIncident,
@@ -48,8 +51,10 @@ def open_incidents(*, agency: Agency) -> QuerySet[CriticalIncident]:
 
 def mutual_aid_waiting(*, agency: Agency) -> QuerySet[MutualAidRequest]:
     """Requests partners sent to `agency` that wait for an answer: for the home page."""
+    today = timezone.localdate(timezone=ZoneInfo(agency.time_zone))
     return MutualAidRequest.objects.filter(
         partner=agency,
+        incident__agency__in=aid_receivers(agency, today),
         status=MutualAidStatus.REQUESTED,
         incident__status=IncidentStatus.ACTIVATED,
     )
@@ -144,10 +149,13 @@ def board(incident: CriticalIncident) -> Board:
 
 def requests_to(*, agency: Agency, now: datetime) -> QuerySet[MutualAidRequest]:
     """Mutual-aid requests partners sent to `agency`: waiting ones first, then the last 90 days."""
+    today = now.astimezone(ZoneInfo(agency.time_zone)).date()
     return (
-        MutualAidRequest.objects.filter(partner=agency)
+        MutualAidRequest.objects.filter(
+            partner=agency, incident__agency__in=aid_receivers(agency, today)
+        )
         .filter(Q(status=MutualAidStatus.REQUESTED) | Q(requested_at__gte=now - RECENT))
-        .select_related("incident__agency")
+        .select_related("incident__agency", "incident__area")
         .annotate(
             sent=Count(
                 "incident__deployments",
@@ -163,3 +171,9 @@ def requests_to(*, agency: Agency, now: datetime) -> QuerySet[MutualAidRequest]:
         )
         .order_by("-requested_at", "-pk")
     )
+
+
+def aid_receivers(agency: Agency, today: date) -> Any:
+    """Agencies whose requests `agency` answers today: only under an agreement in force (2011
+    §3.8.2); a request of an agreement since ended is no longer shown or answered."""
+    return receivers_ids(agency.pk, today, "aid")

@@ -12,12 +12,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from peerline.accounts.models import User
 from peerline.agencies.models import Agency, Division, Employee
 from peerline.audit.services import record
 from peerline.clinical.models import MentalHealthProfessional
+from peerline.core import validation
 from peerline.notifications import outbox
+from peerline.partners.selectors import answers_aid_for
 
 from . import paging
 from .models import (
@@ -27,6 +30,7 @@ from .models import (
     DeploymentStatus,
     FollowUp,
     FollowUpKind,
+    IncidentArea,
     IncidentStatus,
     IncidentType,
     Involvement,
@@ -94,10 +98,21 @@ def incident_open(
     witnesses: list[Employee],
     units: list[Division],
     team_size: int | None = None,
+    area: IncidentArea | None = None,
+    now: datetime | None = None,
 ) -> CriticalIncident:
-    """Record a reported incident (status OPEN): nobody is paged until `activate`."""
+    """Record a reported incident (status OPEN): nobody is paged until `activate`.
+
+    Where: a general area from the agency's list (required once the list has any), and optional
+    free text that must hold no roster name (2011 §6.7)."""
     if type not in IncidentType.values:
         raise ValidationError("Unknown incident type.")
+    check_occurred_at(occurred_at, now=now or timezone.now())
+    place = check_place(agency, place)
+    if area is not None and (area.agency_id != agency.pk or not area.active):
+        raise ValidationError({"area": "Choose one of the agency's general areas."})
+    if area is None and agency.incident_areas.filter(active=True).exists():
+        raise ValidationError({"area": "Choose the general area."})
     team_size = team_size or default_team_size(type)
     _check_team_size(team_size)
     people = [*principals, *witnesses]
@@ -115,7 +130,8 @@ def incident_open(
             agency=agency,
             type=type,
             occurred_at=occurred_at,
-            place=place.strip(),
+            area=area,
+            place=place,
             team_size=team_size,
             opened_by=by,
             principals_count=len(principals),
@@ -130,6 +146,37 @@ def incident_open(
             + [Involvement(incident=incident, employee=e, circle=Circle.WITNESS) for e in witnesses]
         )
     return incident
+
+
+FUTURE_SLACK = timedelta(minutes=10)
+
+
+def check_occurred_at(moment: datetime, *, now: datetime) -> datetime:
+    """When an incident happened: not in the future (a few minutes' slack for clocks), not before
+    1900."""
+    error = validation.date_error(moment, latest=(now + FUTURE_SLACK).date())
+    if error is None and moment > now + FUTURE_SLACK:
+        error = "The time is in the future."
+    if error:
+        raise ValidationError({"occurred_at": error})
+    return moment
+
+
+def check_place(agency: Agency, place: str) -> str:
+    """The optional free text about the place: no control characters, at most 200 characters,
+    and no first and last name of anyone on the agency's roster (2011 §6.7)."""
+    place = place.strip()
+    error = validation.text_error(place, max_length=200)
+    if error:
+        raise ValidationError({"place": error})
+    names = list(Employee.objects.filter(agency=agency).values_list("first_name", "last_name"))
+    if place and validation.contains_name(place, names):
+        raise ValidationError(
+            {
+                "place": "Remove the name: the place is a general location, never a person (2011 §6.7)."
+            }
+        )
+    return place
 
 
 def team_size_set(*, incident: CriticalIncident, team_size: int, now: datetime) -> None:
@@ -274,22 +321,10 @@ def close(*, incident: CriticalIncident, by: User | None, now: datetime) -> None
 
 
 def erase_expired(now: datetime) -> int:
-    """The worker's tick: erase who was involved in incidents closed more than the agency's
-    `incident_retention_days` ago; the counts on the incident stay. Returns how many."""
-    candidates = CriticalIncident.objects.filter(
-        status=IncidentStatus.CLOSED, erased_at__isnull=True, closed_at__isnull=False
-    ).select_related("agency")
-    erased = 0
-    for incident in candidates:
-        assert incident.closed_at is not None
-        if incident.closed_at + timedelta(days=incident.agency.incident_retention_days) > now:
-            continue
-        with transaction.atomic():
-            Involvement.objects.filter(incident=incident).delete()
-            incident.erased_at = now
-            incident.save(update_fields=["erased_at"])
-        erased += 1
-    return erased
+    """The worker's tick: erase incidents past the agency's retention window (`retention`)."""
+    from .retention import erase_expired as erase
+
+    return erase(now)
 
 
 def follow_up_update(
@@ -324,6 +359,9 @@ def mutual_aid_answer(
             raise ValidationError("This request was already answered.")
         if incident.status == IncidentStatus.CLOSED:
             raise ValidationError("The incident is closed: no help is needed any more.")
+        today = paging.local(now, request.partner).date()
+        if not answers_aid_for(request.partner, incident.agency_id, today):
+            raise ValidationError("No agreement in force provides mutual aid to this agency.")
         request.status = MutualAidStatus.ACCEPTED if accept else MutualAidStatus.DECLINED
         request.answered_at, request.answered_by = now, by
         request.save(update_fields=["status", "answered_at", "answered_by"])

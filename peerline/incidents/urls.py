@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import areas, views
 
 app_name = "incidents"
 urlpatterns = [
     path("", views.incident_list, name="list"),
     path("new/", views.incident_new, name="new"),
+    path("areas/", areas.areas, name="areas"),
     path("<int:pk>/", views.incident_detail, name="detail"),
     path("<int:pk>/board/", views.incident_board, name="board"),
     path("<int:pk>/activate/", views.incident_activate, name="activate"),

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerline.accounts import policy
 from peerline.agencies.models import Employee
 from peerline.agencies.selectors import roster
+from peerline.core import validation
 
-from . import selectors, services
+from . import paging, selectors, services
 from .forms import FollowUpTimeForm, IncidentForm, TeamSizeForm, local_input
 from .models import (
     Circle,
@@ -96,6 +97,7 @@ def incident_new(request: policy.AgencyRequest) -> HttpResponse:
                     type=form.cleaned_data["type"],
                     occurred_at=form.cleaned_data["occurred_at"],
                     place=form.cleaned_data["place"],
+                    area=form.cleaned_data["area"],
                     principals=principals,
                     witnesses=witnesses,
                     units=list(form.cleaned_data["units"]),
@@ -237,7 +239,7 @@ def follow_ups(request: policy.AgencyRequest, pk: int) -> HttpResponse:
     agency = request.agency
     if request.method == "POST":
         follow_up = FollowUp.objects.filter(
-            incident=incident, pk=request.POST.get("follow_up", "0") or 0
+            incident=incident, pk=validation.id_or_none(request.POST.get("follow_up")) or 0
         ).first()
         action = request.POST.get("action", "")
         if follow_up is None:
@@ -271,7 +273,11 @@ def follow_ups(request: policy.AgencyRequest, pk: int) -> HttpResponse:
 @policy.requires(P.MUTUAL_AID)
 def mutual_aid(request: policy.AgencyRequest) -> HttpResponse:
     """Requests partner agencies sent to this agency (2011 §3.8.2)."""
-    requests = selectors.requests_to(agency=request.agency, now=timezone.now())
+    # The minimum, never a name or the free text (2011 §3.8.2, §6.7).
+    requests = [
+        (aid, paging.coarse_time(aid.incident), paging.general_area(aid.incident))
+        for aid in selectors.requests_to(agency=request.agency, now=timezone.now())
+    ]
     return render(request, "incidents/mutual_aid.html", {"requests": requests})
 
 

@@ -13,7 +13,7 @@ from peerline.committee.models import Seat
 from peerline.committee.selectors import agreed_scope, current_members
 from peerline.governance import editions, jurisdictions
 from peerline.governance.selectors import active_limits
-from peerline.partners.selectors import agreements_given
+from peerline.partners.selectors import agreements_of
 from peerline.team.models import DeselectionCriterion
 
 from .models import ManualSection
@@ -44,7 +44,7 @@ def sections(agency: Agency, today: date) -> list[dict[str, str]]:
         Role(r).label for r in agency.activation_roles if r in Role and r != Role.COMMAND_STAFF
     ]
     scope = agreed_scope(agency)
-    partners = agreements_given(agency, today)
+    partners = [row for row in agreements_of(agency, today) if not row.ended]
     members = list(current_members(agency, today))
     out = [
         _section(
@@ -130,7 +130,11 @@ def sections(agency: Agency, today: date) -> list[dict[str, str]]:
             "Interagency agreements",
             cite("3.8.2", "Administration 8.2"),
             [
-                *(f"{row.other.name}: {row.state}" for row in partners),
+                *(
+                    f"{row.other.name}: {row.state}; we share: {', '.join(row.we_give) or 'nothing'}; "
+                    f"they share: {', '.join(row.they_give) or 'nothing'}."
+                    for row in partners
+                ),
             ]
             or ["No agreements with partner agencies."],
         ),

@@ -1,8 +1,9 @@
-"""Reads of partner agreements (2011 §3.8.2), shared by the directory, mutual aid and pages.
+"""Reads of partner agreements (2011 §3.8.2), shared by the directory, training, mutual aid and
+pages. Every reader of agreements goes through `givers` or `receivers`: they count only an
+agreement both coordinators accepted, not ended, and in force on the day asked about.
 
-An agreement is one-way: `agency` shares with `partner`. It is in force on a day when it has
-started and has not ended (`ends_on` is the last day it is in force). Each "partners" reader
-answers one question for the agency that *receives*: whose PSPs, training or help it may use.
+An agreement binds two agencies; each item (directory, training, aid) is shared by one side with
+the other, as both chose it (see `models`).
 """
 
 from dataclasses import dataclass
@@ -13,23 +14,42 @@ from django.db.models import Q, QuerySet
 
 from peerline.agencies.models import Agency
 
-from .models import PartnerAgreement
+from .models import AgreementStatus, PartnerAgreement
+
+_FIELD = {"directory": "shares_directory", "training": "shares_training", "aid": "mutual_aid"}
 
 
 def in_force_q(today: date, prefix: str = "") -> Q:
-    """Agreements in force on `today`: started, and not ended before it."""
-    return Q(**{f"{prefix}starts_on__lte": today}) & (
-        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today})
+    """Agreements in force on `today`: accepted by both, not ended, started, and not past their
+    last day."""
+    return (
+        Q(**{f"{prefix}status": AgreementStatus.ACCEPTED})
+        & Q(**{f"{prefix}starts_on__lte": today})
+        & (Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today}))
     )
 
 
-def _givers(agency: Agency, today: date, **shares: bool) -> QuerySet[PartnerAgreement]:
-    return PartnerAgreement.objects.filter(in_force_q(today), partner=agency, **shares)
+def givers_ids(receiver_id: int, today: date, item: str) -> QuerySet[Agency, Any]:
+    """The ids of agencies that share `item` with `receiver_id` on `today`, as a subquery."""
+    field = _FIELD[item]
+    live = PartnerAgreement.objects.filter(in_force_q(today))
+    offered = live.filter(partner_id=receiver_id, **{field: True}).values("agency_id")
+    asked = live.filter(agency_id=receiver_id, **{f"partner_{field}": True}).values("partner_id")
+    return Agency.objects.filter(Q(pk__in=offered) | Q(pk__in=asked)).values("pk")
 
 
-def directory_givers_ids(agency: Agency, today: date) -> QuerySet[PartnerAgreement, Any]:
+def receivers_ids(giver_id: int, today: date, item: str) -> QuerySet[Agency, Any]:
+    """The ids of agencies `giver_id` shares `item` with on `today`, as a subquery."""
+    field = _FIELD[item]
+    live = PartnerAgreement.objects.filter(in_force_q(today))
+    offered = live.filter(agency_id=giver_id, **{field: True}).values("partner_id")
+    asked = live.filter(partner_id=giver_id, **{f"partner_{field}": True}).values("agency_id")
+    return Agency.objects.filter(Q(pk__in=offered) | Q(pk__in=asked)).values("pk")
+
+
+def directory_givers_ids(agency: Agency, today: date) -> QuerySet[Agency, Any]:
     """The ids of agencies whose PSPs are in `agency`'s directory today, as a subquery."""
-    return _givers(agency, today, shares_directory=True).values("agency_id")
+    return givers_ids(agency.pk, today, "directory")
 
 
 def partners_sharing_directory_with(agency: Agency, today: date) -> QuerySet[Agency]:
@@ -39,24 +59,36 @@ def partners_sharing_directory_with(agency: Agency, today: date) -> QuerySet[Age
 
 def partners_sharing_training_with(agency: Agency, today: date) -> QuerySet[Agency]:
     """Agencies whose training `agency`'s PSPs may attend today (2011 §3.8.2, §8)."""
-    givers = _givers(agency, today, shares_training=True).values("agency_id")
-    return Agency.objects.filter(pk__in=givers).order_by("name")
+    return Agency.objects.filter(pk__in=givers_ids(agency.pk, today, "training")).order_by("name")
+
+
+def training_guests(host: Agency | int, day: date) -> QuerySet[Agency]:
+    """Agencies whose PSPs may attend `host`'s training on `day` (2011 §3.8.2, §8)."""
+    host_id = host if isinstance(host, int) else host.pk
+    return Agency.objects.filter(pk__in=receivers_ids(host_id, day, "training")).order_by("name")
 
 
 def mutual_aid_partners(agency: Agency, today: date) -> QuerySet[Agency]:
     """Agencies that answer `agency`'s mutual-aid requests today (2011 §3.8.2: critical
     incident support, and help when the agency's own PSPs are close to the incident)."""
-    givers = _givers(agency, today, mutual_aid=True).values("agency_id")
-    return Agency.objects.filter(pk__in=givers).order_by("name")
+    return Agency.objects.filter(pk__in=givers_ids(agency.pk, today, "aid")).order_by("name")
+
+
+def answers_aid_for(helper: Agency, asker_id: int, today: date) -> bool:
+    """Whether `helper` answers `asker_id`'s mutual-aid requests today."""
+    return givers_ids(asker_id, today, "aid").filter(pk=helper.pk).exists()
 
 
 @dataclass(frozen=True)
 class AgreementRow:
-    """An agreement as the coordinator's page shows it, with its state on `today`."""
+    """An agreement as one side's coordinator sees it, with its state on `today`."""
 
     agreement: PartnerAgreement
-    other: Agency  # the partner of a given agreement, the giver of a received one
-    state: str  # "in force", "starts later" or "ended"
+    other: Agency
+    we_offered: bool
+    state: str  # "waiting for them", "waiting for us", "in force", "starts later", "ended", ...
+    we_give: tuple[str, ...]
+    they_give: tuple[str, ...]
 
     @property
     def in_force(self) -> bool:
@@ -64,12 +96,37 @@ class AgreementRow:
 
     @property
     def ended(self) -> bool:
-        return self.state == "ended"
+        return self.state in ("ended", "declined")
+
+    @property
+    def waiting_for_us(self) -> bool:
+        return self.state == "waiting for us"
+
+    @property
+    def answer_items(self) -> list[tuple[str, str]]:
+        """The offered items the answering side keeps or drops, as (form field, label)."""
+        return [
+            (f"{side}_{item}", f"{'We share' if side == 'we' else 'They share'}: {LABELS[item]}")
+            for side, giver in (
+                ("we", self.agreement.partner_id),
+                ("they", self.agreement.agency_id),
+            )
+            for item in _FIELD
+            if self.agreement.gives(giver, item)
+        ]
 
 
-def agreement_state(agreement: PartnerAgreement, today: date) -> str:
+LABELS = {"directory": "Find-a-peer directory", "training": "Training", "aid": "Mutual aid"}
+
+
+def agreement_state(agreement: PartnerAgreement, today: date, viewer_id: int | None = None) -> str:
+    if agreement.status == AgreementStatus.DECLINED:
+        return "declined"
+    if agreement.status == AgreementStatus.ENDED:
+        return "ended"
+    if agreement.status == AgreementStatus.OFFERED:
+        return "waiting for them" if viewer_id == agreement.agency_id else "waiting for us"
     ends_on = agreement.ends_on
-    # Ended before it started: cancelled, never in force.
     if ends_on is not None and (ends_on < today or ends_on < agreement.starts_on):
         return "ended"
     if agreement.starts_on > today:
@@ -77,22 +134,31 @@ def agreement_state(agreement: PartnerAgreement, today: date) -> str:
     return "in force"
 
 
-def agreements_given(agency: Agency, today: date) -> list[AgreementRow]:
-    """What `agency` shares with its partners: in force first, then by partner name."""
-    rows = [
-        AgreementRow(a, a.partner, agreement_state(a, today))
-        for a in PartnerAgreement.objects.filter(agency=agency).select_related("partner")
-    ]
-    return sorted(rows, key=lambda row: (row.ended, row.other.name))
+def _row(agreement: PartnerAgreement, agency: Agency, today: date) -> AgreementRow:
+    ours = agreement.agency_id == agency.pk
+    other_id = agreement.partner_id if ours else agreement.agency_id
+    return AgreementRow(
+        agreement=agreement,
+        other=agreement.partner if ours else agreement.agency,
+        we_offered=ours,
+        state=agreement_state(agreement, today, agency.pk),
+        we_give=tuple(LABELS[i] for i in _FIELD if agreement.gives(agency.pk, i)),
+        they_give=tuple(LABELS[i] for i in _FIELD if agreement.gives(other_id, i)),
+    )
 
 
-def agreements_received(agency: Agency, today: date) -> list[AgreementRow]:
-    """What partners share with `agency`."""
-    rows = [
-        AgreementRow(a, a.agency, agreement_state(a, today))
-        for a in PartnerAgreement.objects.filter(partner=agency).select_related("agency")
-    ]
-    return sorted(rows, key=lambda row: (row.ended, row.other.name))
+def agreements_of(agency: Agency, today: date) -> list[AgreementRow]:
+    """Every agreement `agency` is a side of: waiting for us first, then live, then the past."""
+    found = PartnerAgreement.objects.filter(Q(agency=agency) | Q(partner=agency)).select_related(
+        "agency", "partner"
+    )
+    rows = [_row(a, agency, today) for a in found]
+    return sorted(rows, key=lambda r: (not r.waiting_for_us, r.ended, r.other.name, r.agreement.pk))
+
+
+def agreements_scope(agency: Agency) -> QuerySet[PartnerAgreement]:
+    """The agreements `agency` is a side of: either side may read, accept or end its own."""
+    return PartnerAgreement.objects.filter(Q(agency=agency) | Q(partner=agency))
 
 
 def partner_choices(agency: Agency) -> QuerySet[Agency]:

@@ -1,9 +1,10 @@
-"""The coordinator's partner agreements page (2011 §3.8.2): what this agency shares with
-partners, what it receives, a form for a new agreement, and a button to end one."""
+"""The coordinator's partner agreements page (2011 §3.8.2): every agreement this agency is a side
+of, the offers waiting for its answer (accept, keeping or dropping each item, or decline), a form
+for a new offer, and a button to end one at any time."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,7 +12,7 @@ from peerline.accounts import policy
 from peerline.agencies.importer import agency_today
 
 from . import selectors, services
-from .forms import AgreementForm
+from .forms import AgreementForm, ItemsForm
 from .models import PartnerAgreement
 
 
@@ -23,46 +24,98 @@ def _add_errors(form: AgreementForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _ours_or_404(request: policy.AgencyRequest, pk: int) -> PartnerAgreement:
+    """An agreement this agency is a side of; any other answers 404 like a missing one."""
+    found = selectors.agreements_scope(request.agency).select_related("agency", "partner")
+    agreement = found.filter(pk=pk).first()
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
 @require_http_methods(["GET", "POST"])
 @policy.requires(policy.Permission.PARTNERS_MANAGE)
 def agreement_list(request: policy.AgencyRequest) -> HttpResponse:
-    """Agreements given and received, and the form to make one (POST)."""
+    """Agreements of this agency, and the form to offer one (POST)."""
     agency = request.agency
     today = agency_today(agency)
     form = AgreementForm(request.POST or None, agency=agency, today=today)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_create(agency=agency, today=today, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, f"Agreement with {agreement.partner.name} saved.")
-            return redirect("partners:list")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                agreement = services.agreement_offer(
+                    agency=agency,
+                    partner=data["partner"],
+                    items=form.items(),
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Agreement offered to {agreement.partner.name}: nothing is shared until "
+                    "their coordinator accepts it.",
+                )
+                return redirect("partners:list")
+        status = 400
     return render(
         request,
         "partners/list.html",
-        {
-            "form": form,
-            "given": selectors.agreements_given(agency, today),
-            "received": selectors.agreements_received(agency, today),
-            "today": today,
-        },
+        {"form": form, "rows": selectors.agreements_of(agency, today), "today": today},
+        status=status,
     )
 
 
 @require_POST
 @policy.requires(policy.Permission.PARTNERS_MANAGE)
-def agreement_end(request: policy.AgencyRequest, pk: int) -> HttpResponse:
-    """End one of this agency's own agreements; another agency's answers 404."""
-    agreement = policy.scoped_or_404(
-        PartnerAgreement.objects.select_related("partner"), request, pk=pk
-    )
+def agreement_accept(request: policy.AgencyRequest, pk: int) -> HttpResponse:
+    """Accept an offer made to this agency, with the items it keeps."""
+    agreement = _ours_or_404(request, pk)
+    form = ItemsForm(request.POST)
+    form.is_valid()  # booleans only: always valid
     try:
-        services.agreement_end(agreement=agreement, today=agency_today(request.agency))
+        services.agreement_accept(
+            agreement=agreement, agency=request.agency, items=form.items(), by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request, f"The agreement with {agreement.partner.name} ends today, its last day."
+        messages.success(request, f"The agreement with {agreement.agency.name} is accepted.")
+    return redirect("partners:list")
+
+
+@require_POST
+@policy.requires(policy.Permission.PARTNERS_MANAGE)
+def agreement_decline(request: policy.AgencyRequest, pk: int) -> HttpResponse:
+    agreement = _ours_or_404(request, pk)
+    try:
+        services.agreement_decline(agreement=agreement, agency=request.agency, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The offer from {agreement.agency.name} is declined.")
+    return redirect("partners:list")
+
+
+@require_POST
+@policy.requires(policy.Permission.PARTNERS_MANAGE)
+def agreement_end(request: policy.AgencyRequest, pk: int) -> HttpResponse:
+    """End an agreement this agency is a side of, whichever side offered it; others answer 404."""
+    agreement = _ours_or_404(request, pk)
+    try:
+        services.agreement_end(
+            agreement=agreement,
+            agency=request.agency,
+            today=agency_today(request.agency),
+            by=request.user,
         )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The agreement has ended: nothing is shared any more.")
     return redirect("partners:list")

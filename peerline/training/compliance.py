@@ -39,10 +39,11 @@ from django.db.models import Min
 from django.utils import timezone
 
 from peerline.agencies.models import Agency
+from peerline.core import validation
 from peerline.stats import periods
 from peerline.team.models import LeaveOfAbsence, PeerSupporter, Status, StatusChange
 
-from .models import Attendance, TrainingSession
+from .models import CONFIRMED, Attendance, TrainingSession
 
 LOOKBACK = 12  # quarters read back when counting a run of quarters behind (three years)
 ON_TEAM = frozenset({Status.ACTIVE, Status.ON_LEAVE})
@@ -61,15 +62,12 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> "Quarter":
-        try:
-            year, number = periods.parse(text.strip())
-        except ValueError:
-            year, number = 0, None
-        if number is None or year < 1900:
-            raise BadQuarter(
-                f"“{text[:20]}” is not a quarter: write YYYY-Qn, for example 2026-Q3 "
-                "(quarters are the agency's calendar quarters, 2011 §8.2)."
-            )
+        """YYYY-Qn between 1900 and 2100 (`core.validation.period_error`); BadQuarter if not."""
+        error = validation.period_error(text, quarter_only=True)
+        if error:
+            raise BadQuarter(f"{error} Quarters are the agency's calendar quarters (2011 §8.2).")
+        year, number = periods.parse(text.strip())
+        assert number is not None
         return cls(year, number)
 
     @classmethod
@@ -278,12 +276,12 @@ class TeamHistory:
         self.leaves = {psp_id: _merge(spans) for psp_id, spans in leaves.items()}
         self.credits: dict[tuple[int, Quarter], Decimal] = defaultdict(lambda: ZERO)
         for psp_id, day, hours in Attendance.objects.filter(
-            peer_supporter_id__in=ids, session__date__range=(first, last)
+            CONFIRMED, peer_supporter_id__in=ids, session__date__range=(first, last)
         ).values_list("peer_supporter_id", "session__date", "hours_credited"):
             self.credits[(psp_id, Quarter.of(day))] += hours
         firsts = [
             TrainingSession.objects.filter(agency=agency).aggregate(first=Min("date"))["first"],
-            Attendance.objects.filter(peer_supporter__agency=agency).aggregate(
+            Attendance.objects.filter(CONFIRMED, peer_supporter__agency=agency).aggregate(
                 first=Min("session__date")
             )["first"],
         ]

@@ -120,6 +120,8 @@ def seed_training(*, agency: Agency, seed: int, today: date) -> SeededTraining:
                         hours_credited=hours,
                         recorded_by=coordinator,
                         recorded_at=datetime.combine(session.date, time(17), tzinfo=tz),
+                        confirmed_by=coordinator,
+                        confirmed_at=datetime.combine(session.date, time(17), tzinfo=tz),
                     )
                 )
     Attendance.objects.bulk_create(rows)

@@ -14,6 +14,7 @@ Nothing here is about anyone a PSP supported (2011 §6.7).
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -118,6 +119,10 @@ class TrainingSession(models.Model):
         return f"{self.title} ({self.date:%Y-%m-%d})"
 
 
+# Attendances that count: the host's own PSPs at once, a partner's PSPs once confirmed.
+CONFIRMED = models.Q(confirmed_at__isnull=False)
+
+
 class Attendance(models.Model):
     """Hours credited to one PSP for one session: the session's hours, or fewer for part of it."""
 
@@ -134,6 +139,12 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField()
+    # Hours from a partner agency's session count only once the PSP's own coordinator confirms
+    # them (2011 §3.8.2): another agency never changes this agency's compliance on its own.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["session__date", "pk"]
@@ -148,3 +159,14 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hours_credited} h at {self.session}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The host's own PSPs' hours count as recorded; only a partner's wait (2011 §3.8.2).
+        if self._state.adding and self.confirmed_at is None and self.is_own_agency():
+            self.confirmed_at, self.confirmed_by_id = self.recorded_at, self.recorded_by_id
+        super().save(*args, **kwargs)
+
+    def is_own_agency(self) -> bool:
+        return TrainingSession.objects.filter(
+            pk=self.session_id, agency__peer_supporters__pk=self.peer_supporter_id
+        ).exists()

@@ -9,11 +9,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from peerline.accounts.models import User
 from peerline.agencies.models import Agency
-from peerline.partners.models import PartnerAgreement
-from peerline.partners.selectors import in_force_q
+from peerline.partners.selectors import training_guests
 from peerline.team.models import PeerSupporter, Status
 
-from .models import Attendance, Edition, TrainingSession, TrainingTopic
+from .models import CONFIRMED, Attendance, Edition, TrainingSession, TrainingTopic
 
 ROSTER_STATUSES = (Status.ACTIVE, Status.ON_LEAVE)
 
@@ -108,18 +107,19 @@ def partner_agencies_for(session: TrainingSession) -> QuerySet[Agency]:
     training with them by an agreement in force on the session's date (2011 §3.8.2)."""
     if not session.partners_may_attend:
         return Agency.objects.none()
-    partners = PartnerAgreement.objects.filter(
-        in_force_q(session.date), agency_id=session.agency_id, shares_training=True
-    ).values("partner_id")
-    return Agency.objects.filter(pk__in=partners).order_by("name")
+    return training_guests(session.agency_id, session.date)
 
 
 def eligible_attendees(session: TrainingSession) -> QuerySet[PeerSupporter]:
     """The session's roster: the host's active PSPs and those on leave, partner agencies' active
-    PSPs when the session is open to them, and anyone already recorded as attending."""
+    PSPs when the session is open to them, and anyone already recorded as attending, a partner's
+    PSP only while the agreement sharing training stands (nothing crosses after its end)."""
+    guests = partner_agencies_for(session)
     own = Q(agency_id=session.agency_id, status__in=ROSTER_STATUSES)
-    partners = Q(agency__in=partner_agencies_for(session), status=Status.ACTIVE)
-    recorded = Q(training_attendances__session=session)
+    partners = Q(agency__in=guests, status=Status.ACTIVE)
+    recorded = Q(training_attendances__session=session) & (
+        Q(agency_id=session.agency_id) | Q(agency__in=guests)
+    )
     return (
         PeerSupporter.objects.filter(own | partners | recorded)
         .distinct()
@@ -144,7 +144,7 @@ def attendances_of(
     peer_supporter: PeerSupporter, until: date | None = None
 ) -> QuerySet[Attendance]:
     """Everything the PSP attended, wherever it was held, oldest first."""
-    found = Attendance.objects.filter(peer_supporter=peer_supporter)
+    found = Attendance.objects.filter(CONFIRMED, peer_supporter=peer_supporter)
     if until is not None:
         found = found.filter(session__date__lte=until)
     return (
@@ -156,7 +156,7 @@ def attendances_of(
 
 def total_hours(peer_supporter: PeerSupporter) -> float:
     return float(
-        Attendance.objects.filter(peer_supporter=peer_supporter).aggregate(
+        Attendance.objects.filter(CONFIRMED, peer_supporter=peer_supporter).aggregate(
             total=Sum("hours_credited")
         )["total"]
         or 0
@@ -184,7 +184,7 @@ def _covered(
     """For each PSP, the catalogue topics they have covered by `until`; each topic's last date."""
     counts_as = equivalence(topics)
     rows = Attendance.objects.filter(
-        peer_supporter_id__in=psp_ids, session__date__lte=until
+        CONFIRMED, peer_supporter_id__in=psp_ids, session__date__lte=until
     ).values_list("peer_supporter_id", "session__date", "session__topics")
     by_psp: dict[int, set[int]] = defaultdict(set)
     last: dict[int, date] = {}

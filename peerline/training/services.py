@@ -10,11 +10,13 @@ from datetime import date, time
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from peerline.accounts.models import User
 from peerline.agencies.models import Agency
+from peerline.audit.services import record
+from peerline.team.models import PeerSupporter
 
 from . import selectors
 from .models import Attendance, Edition, TrainingSession, TrainingTopic
@@ -118,8 +120,18 @@ def attendance_record(
         )
         for psp_id, value in attendees.items()
     }
-    existing = {row.peer_supporter_id: row for row in session.attendances.all()}
+    # Rows of PSPs off the roster (a partner whose agreement ended) are not this POST's to change.
+    existing = {
+        row.peer_supporter_id: row
+        for row in session.attendances.filter(peer_supporter_id__in=eligible)
+    }
+    own = set(
+        PeerSupporter.objects.filter(pk__in=hours, agency_id=session.agency_id).values_list(
+            "pk", flat=True
+        )
+    )
     now = timezone.now()
+    # A partner's PSP's hours wait for their own coordinator's confirmation (2011 §3.8.2).
     new = [
         Attendance(
             session=session,
@@ -127,6 +139,8 @@ def attendance_record(
             hours_credited=value,
             recorded_by=by,
             recorded_at=now,
+            confirmed_at=now if psp_id in own else None,
+            confirmed_by=by if psp_id in own else None,
         )
         for psp_id, value in hours.items()
         if psp_id not in existing
@@ -136,10 +150,14 @@ def attendance_record(
         row = existing.get(psp_id)
         if row is not None and row.hours_credited != value:
             row.hours_credited, row.recorded_by, row.recorded_at = value, by, now
+            if psp_id not in own:
+                row.confirmed_at, row.confirmed_by = None, None
             changed.append(row)
     gone = [row.pk for psp_id, row in existing.items() if psp_id not in hours]
     Attendance.objects.bulk_create(new)
-    Attendance.objects.bulk_update(changed, ["hours_credited", "recorded_by", "recorded_at"])
+    Attendance.objects.bulk_update(
+        changed, ["hours_credited", "recorded_by", "recorded_at", "confirmed_at", "confirmed_by"]
+    )
     Attendance.objects.filter(pk__in=gone).delete()
     return AttendanceResult(
         created=len(new),
@@ -190,3 +208,39 @@ def topic_retire(*, agency: Agency, topic: TrainingTopic, on: date) -> TrainingT
 
 def topics_by_ids(agency: Agency, ids: Iterable[int]) -> list[TrainingTopic]:
     return list(selectors.session_topic_choices(agency).filter(pk__in=list(ids)))
+
+
+# -- credit from partner agencies' sessions (2011 §3.8.2, §8.2) -----------------------------------
+
+
+def pending_partner_credit(agency: Agency) -> QuerySet[Attendance]:
+    """Hours other agencies recorded for this agency's PSPs, waiting for its coordinator."""
+    return (
+        Attendance.objects.filter(peer_supporter__agency=agency, confirmed_at__isnull=True)
+        .exclude(session__agency=agency)
+        .select_related("session__agency", "peer_supporter__employee")
+        .order_by("session__date", "pk")
+    )
+
+
+@transaction.atomic
+def partner_credit_answer(
+    *, agency: Agency, attendance_ids: list[int], confirm: bool, by: User | None
+) -> int:
+    """The PSPs' own coordinator confirms hours from partners' sessions (they count from then on)
+    or refuses them (the rows go). Only this agency's own PSPs' pending rows; returns how many."""
+    rows = pending_partner_credit(agency).filter(pk__in=attendance_ids)
+    count = rows.count()
+    if confirm:
+        Attendance.objects.filter(pk__in=rows.values("pk")).update(
+            confirmed_at=timezone.now(), confirmed_by=by
+        )
+    else:
+        Attendance.objects.filter(pk__in=list(rows.values_list("pk", flat=True))).delete()
+    record(
+        "training.partner_credit_confirmed" if confirm else "training.partner_credit_refused",
+        by=by,
+        agency=agency,
+        detail={"attendances": count},
+    )
+    return count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_self
+from . import views, views_partners, views_self
 
 app_name = "training"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_edit, name="session"),
     path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("compliance/", views.compliance_view, name="compliance"),
+    path("partner-credit/", views_partners.partner_credit, name="partner-credit"),
     path("report.csv", views.report_csv, name="report-csv"),
     path("transcripts/<int:pk>/", views.transcript, name="transcript"),
     path("transcripts/<int:pk>.pdf", views.transcript_pdf, name="transcript-pdf"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from peerline.accounts import policy
 from peerline.accounts.sessions import fresh_sign_in
 from peerline.audit.exports import audited_export
+from peerline.core import validation
 from peerline.stats.charts import Item, bar_chart
 from peerline.team.models import PeerSupporter
 
@@ -53,7 +54,9 @@ def quarter_choices(agency_quarter: Quarter, asked: Quarter) -> list[tuple[str, 
 @policy.requires(P.TRAINING_MANAGE)
 def session_list(request: policy.AgencyRequest) -> HttpResponse:
     """Every session of the agency, newest first."""
-    page = Paginator(selectors.sessions(request.agency), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.sessions(request.agency), 25).get_page(
+        validation.page_number(request.GET.get("page"))
+    )
     today = compliance.local_date(request.agency)
     return render(request, "training/sessions.html", {"page": page, "today": today})
 

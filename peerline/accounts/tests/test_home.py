@@ -11,6 +11,7 @@ from peerline.incidents.models import (
     IncidentType,
     MutualAidRequest,
 )
+from peerline.partners.testing import accepted_agreement
 from peerline.stats.periods import local_today
 from peerline.team import services
 from peerline.team.models import PanelRole, RecommenderRelation, Status
@@ -130,6 +131,7 @@ def test_an_open_incident_and_a_partners_request_for_aid_wait_for_the_coordinato
         status=IncidentStatus.ACTIVATED,
     )
     assert _tasks(client_for(Role.COORDINATOR)) == []
+    accepted_agreement(agency, other_agency)  # we answer their requests (2011 §3.8.2)
     MutualAidRequest.objects.create(
         incident=incident,
         partner=agency,

@@ -4,6 +4,7 @@ from datetime import date
 
 from peerline.agencies.models import Employee
 from peerline.partners.models import PartnerAgreement
+from peerline.partners.testing import accepted_agreement
 from peerline.team.models import PeerSupporter, Status
 
 LONG_AGO = date(2020, 1, 1)
@@ -22,6 +23,6 @@ def make_psp(employee: Employee, status: str = Status.ACTIVE, **fields: object) 
 
 def share_directory(giver, receiver, **fields: object) -> PartnerAgreement:
     """`giver` lists its PSPs in `receiver`'s directory (2011 §3.8.2)."""
-    return PartnerAgreement.objects.create(
-        agency=giver, partner=receiver, starts_on=fields.pop("starts_on", LONG_AGO), **fields
+    return accepted_agreement(
+        giver, receiver, starts_on=fields.pop("starts_on", LONG_AGO), **fields
     )

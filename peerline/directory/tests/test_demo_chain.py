@@ -85,9 +85,11 @@ def test_the_directorys_chain_of_command_exclusion_for_every_demo_employee_2011_
     make_psp(partner_chain.sergeant, available=False)
     share_directory(partner, agency)
     givers = [
-        a.agency_id
-        for a in PartnerAgreement.objects.filter(partner=agency)
-        if a.shares_directory and a.starts_on <= TODAY and (a.ends_on is None or a.ends_on >= TODAY)
+        a.agency_id if a.partner_id == agency.pk else a.partner_id
+        for a in PartnerAgreement.objects.filter(status="accepted")
+        if (a.partner_id == agency.pk and a.shares_directory)
+        or (a.agency_id == agency.pk and a.partner_shares_directory)
+        if a.starts_on <= TODAY and (a.ends_on is None or a.ends_on >= TODAY)
     ]
     partner_psps = {
         psp.pk

@@ -97,6 +97,7 @@ def incident(
         type=type,
         occurred_at=occurred_at,
         place="East side, near the river",
+        area=agency.incident_areas.filter(active=True).first(),
         principals=list(principals),
         witnesses=list(witnesses),
         units=list(units),

@@ -25,7 +25,7 @@ def team(agency, chain):
 def body(**fields):
     return {
         "type": "ois",
-        "occurred_at": (timezone.now() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
+        "occurred_at": (timezone.now() - timedelta(minutes=20)).isoformat(timespec="minutes"),
         "place": "Warehouse district",
         "principals": ["2001"],
         "witnesses": ["2002"],
@@ -41,7 +41,7 @@ def test_create_answers_201_with_the_incident(client_for, chain, team):
     assert response.status_code == 201, response.content
     data = response.json()
     assert set(data) == {
-        "id", "type", "status", "occurred_at", "place", "team_size", "units",
+        "id", "type", "status", "occurred_at", "area", "place", "team_size", "units",
         "principals_count", "witnesses_count", "activated_at", "closed_at",
     }  # fmt: skip
     assert data["type"] == "ois" and data["status"] == "open" and data["team_size"] == 4

@@ -17,7 +17,7 @@ from peerline.incidents.models import (
     MutualAidRequest,
 )
 from peerline.notifications.models import Notification, NotificationStatus
-from peerline.partners.models import PartnerAgreement
+from peerline.partners.testing import accepted_agreement
 from peerline.testing import personas as p
 
 from .helpers import T0, clinician, incident, psp, staff
@@ -147,7 +147,7 @@ def test_a_larger_team_size_after_activation_pages_more_at_once(agency, chain, t
 
 
 def test_running_out_of_candidates_asks_partners_2011_3_8_2(agency, chain, team, other_agency):
-    PartnerAgreement.objects.create(agency=other_agency, partner=agency, starts_on=T0.date())
+    accepted_agreement(other_agency, agency, starts_on=T0.date())
     partner_coordinator = p.make_user("partner-coord", other_agency, p.Role.COORDINATOR)
     partner_coordinator.email = "coord@other.example"
     partner_coordinator.save()

@@ -161,3 +161,30 @@ def test_the_links_in_the_page_open_it(paged, client):
     assert link.endswith("?answer=accept")
     response = client.get(link)
     assert response.status_code == 200 and b'id="accept"' in response.content
+
+
+def test_a_csrf_failure_logs_no_token_2011_6_7(paged, caplog):
+    """A POST without the CSRF cookie is refused and logged by `django.security.csrf`; the log
+    line names the path with the token redacted by the console handler's filter."""
+    import logging as std_logging
+
+    from django.test import Client
+
+    from peerline.incidents.logfilter import RedactTokens
+
+    _, token = paged
+    client = Client(enforce_csrf_checks=True)
+    with caplog.at_level(std_logging.WARNING, logger="django.security.csrf"):
+        response = client.post(url(token), {"answer": "accept"})
+    assert response.status_code == 403
+    records = [r for r in caplog.records if r.name == "django.security.csrf"]
+    assert records, "Django logs the refusal with the path"
+    assert all(token not in r.getMessage() for r in records)
+    assert "/page/…/" in records[0].getMessage()
+    assert token not in caplog.text
+    # The filter itself, on a record as Django writes it.
+    record = std_logging.LogRecord(
+        "django.security.csrf", 30, __file__, 1, "Forbidden (%s): %s", ("x", url(token)), None
+    )
+    RedactTokens().filter(record)
+    assert token not in record.getMessage()

@@ -21,7 +21,7 @@ from peerline.incidents.models import (
     MutualAidStatus,
 )
 from peerline.notifications.models import NotificationStatus
-from peerline.partners.models import PartnerAgreement
+from peerline.partners.testing import accepted_agreement
 from peerline.testing import personas as p
 
 from .helpers import clinician, incident, psp, staff
@@ -258,9 +258,7 @@ def test_activation_roles_extend_the_pages_but_never_to_command_staff_2011_3_1(
 @pytest.fixture
 def request_to_other(agency, chain, other_agency):
     """Our agency has one eligible PSP for a team of three; the other agency helps."""
-    PartnerAgreement.objects.create(
-        agency=other_agency, partner=agency, starts_on=timezone.localdate() - timedelta(days=1)
-    )
+    accepted_agreement(other_agency, agency, starts_on=timezone.localdate() - timedelta(days=1))
     psp(staff(agency, 1)[0])
     helpers = [psp(e) for e in staff(other_agency, 3)]
     inc = incident(agency, principals=[chain.officer], team_size=3)

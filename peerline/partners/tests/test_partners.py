@@ -1,4 +1,5 @@
-"""Partner agreements between agencies of one deployment (2011 §3.8.2)."""
+"""Partner agreements between agencies of one deployment (2011 §3.8.2): offered by one
+coordinator, in force only once the other accepts, ended by either at any time."""
 
 from datetime import date, timedelta
 
@@ -7,40 +8,46 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from peerline.accounts.models import Role
-from peerline.agencies.importer import agency_today
+from peerline.audit.models import AuditEvent
 from peerline.partners import selectors, services
-from peerline.partners.models import PartnerAgreement
+from peerline.partners.models import AgreementStatus, PartnerAgreement
+from peerline.partners.services import Items
 from peerline.testing import personas as p
 
 TODAY = date(2026, 6, 15)
 LIST = "/partners/"
+ALL = Items(True, True, True, True, True, True)
 
 
-def agree(agency, partner, **fields):
-    defaults = {
-        "shares_directory": True,
-        "shares_training": True,
-        "mutual_aid": True,
-        "starts_on": TODAY - timedelta(days=30),
-        "ends_on": None,
-        "today": TODAY,
-    }
-    return services.agreement_create(agency=agency, partner=partner, **{**defaults, **fields})
+def offer(agency, partner, items=ALL, **fields):
+    defaults = {"starts_on": TODAY - timedelta(days=30), "ends_on": None, "by": None}
+    return services.agreement_offer(
+        agency=agency, partner=partner, items=items, **{**defaults, **fields}
+    )
+
+
+def agree(agency, partner, items=ALL, accepted_items=ALL, **fields):
+    agreement = offer(agency, partner, items, **fields)
+    return services.agreement_accept(
+        agreement=agreement, agency=partner, items=accepted_items, by=None
+    )
 
 
 # -- selectors -----------------------------------------------------------------------------------
 
 
-def test_each_partner_list_reads_its_own_share_2011_3_8_2(agency, other_agency):
+def test_each_partner_list_reads_its_own_share_both_ways_2011_3_8_2(agency, other_agency):
     third = p.make_agency(code="THIRD", name="Third Town Police")
-    agree(other_agency, agency, shares_training=False, mutual_aid=False)
-    agree(third, agency, shares_directory=False)
+    agree(other_agency, agency, Items(we_directory=True, they_aid=True))
+    agree(agency, third, Items(we_aid=True, they_training=True))
     assert list(selectors.partners_sharing_directory_with(agency, TODAY)) == [other_agency]
     assert list(selectors.partners_sharing_training_with(agency, TODAY)) == [third]
-    assert list(selectors.mutual_aid_partners(agency, TODAY)) == [third]
-    # One way only: the givers share nothing of what they receive.
+    assert list(selectors.mutual_aid_partners(other_agency, TODAY)) == [agency]
+    assert list(selectors.mutual_aid_partners(third, TODAY)) == [agency]
+    # Each item goes one way only: what is not chosen does not cross.
     assert list(selectors.partners_sharing_directory_with(other_agency, TODAY)) == []
-    assert list(selectors.mutual_aid_partners(third, TODAY)) == []
+    assert list(selectors.mutual_aid_partners(agency, TODAY)) == []
+    assert list(selectors.training_guests(agency, TODAY)) == []
 
 
 @pytest.mark.parametrize(
@@ -50,15 +57,14 @@ def test_each_partner_list_reads_its_own_share_2011_3_8_2(agency, other_agency):
         (0, 0, "in force"),
         (1, None, "starts later"),
         (-10, -1, "ended"),
-        (5, 0, "ended"),  # cancelled before it started
     ],
 )
-def test_an_agreement_is_in_force_from_its_first_to_its_last_day(
+def test_an_accepted_agreement_is_in_force_from_its_first_to_its_last_day(
     agency, other_agency, starts, ends, state
 ):
-    agreement = PartnerAgreement.objects.create(
-        agency=other_agency,
-        partner=agency,
+    agreement = agree(
+        other_agency,
+        agency,
         starts_on=TODAY + timedelta(days=starts),
         ends_on=None if ends is None else TODAY + timedelta(days=ends),
     )
@@ -70,54 +76,96 @@ def test_an_agreement_is_in_force_from_its_first_to_its_last_day(
 # -- services ------------------------------------------------------------------------------------
 
 
+def test_an_offer_shares_nothing_until_the_partner_accepts_2011_3_8_2(agency, other_agency):
+    agreement = offer(other_agency, agency)
+    assert agreement.status == AgreementStatus.OFFERED
+    for item in ("directory", "training", "aid"):
+        assert not selectors.givers_ids(agency.pk, TODAY, item).exists()
+        assert not selectors.givers_ids(other_agency.pk, TODAY, item).exists()
+    services.agreement_accept(agreement=agreement, agency=agency, items=ALL, by=None)
+    assert list(selectors.partners_sharing_directory_with(agency, TODAY)) == [other_agency]
+    assert list(selectors.partners_sharing_directory_with(other_agency, TODAY)) == [agency]
+
+
+def test_only_the_agency_asked_accepts_or_declines(agency, other_agency):
+    agreement = offer(agency, other_agency)
+    with pytest.raises(ValidationError, match="offered to"):
+        services.agreement_accept(agreement=agreement, agency=agency, items=ALL, by=None)
+    with pytest.raises(ValidationError, match="offered to"):
+        services.agreement_decline(agreement=agreement, agency=agency, by=None)
+    services.agreement_decline(agreement=agreement, agency=other_agency, by=None)
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.DECLINED and agreement.declined_at is not None
+    with pytest.raises(ValidationError, match="no longer waiting"):
+        services.agreement_accept(agreement=agreement, agency=other_agency, items=ALL, by=None)
+    assert not selectors.partners_sharing_directory_with(other_agency, TODAY).exists()
+
+
+def test_the_partner_keeps_or_drops_each_item_but_never_adds_one(agency, other_agency):
+    agreement = offer(agency, other_agency, Items(we_directory=True, we_aid=True, they_aid=True))
+    # From the partner's side: "we" is the partner. It drops our directory, keeps the rest, and
+    # ticks an item nobody offered (their training), which does not appear.
+    kept = Items(we_aid=True, we_training=True, they_aid=True)
+    agreement = services.agreement_accept(
+        agreement=agreement, agency=other_agency, items=kept, by=None
+    )
+    assert not agreement.shares_directory and agreement.mutual_aid
+    assert agreement.partner_mutual_aid and not agreement.partner_shares_training
+    with pytest.raises(ValidationError, match="at least one"):
+        services.agreement_accept(
+            agreement=offer(agency, p.make_agency("T", "T"), Items(we_aid=True)),
+            agency=PartnerAgreement.objects.last().partner,
+            items=Items(),
+            by=None,
+        )
+
+
 def test_an_agency_cannot_partner_with_itself(agency):
     with pytest.raises(ValidationError) as refusal:
-        agree(agency, agency)
+        offer(agency, agency)
     assert "itself" in str(refusal.value.message_dict["partner"])
     assert not PartnerAgreement.objects.exists()
 
 
 def test_an_agreement_ends_on_or_after_it_starts(agency, other_agency):
     with pytest.raises(ValidationError) as refusal:
-        agree(agency, other_agency, starts_on=TODAY, ends_on=TODAY - timedelta(days=1))
+        offer(agency, other_agency, starts_on=TODAY, ends_on=TODAY - timedelta(days=1))
     assert "ends_on" in refusal.value.message_dict
 
 
 def test_an_agreement_shares_something(agency, other_agency):
     with pytest.raises(ValidationError, match="at least one"):
-        agree(agency, other_agency, shares_directory=False, shares_training=False, mutual_aid=False)
+        offer(agency, other_agency, Items())
 
 
-def test_one_agreement_at_a_time_per_partner(agency, other_agency):
-    agree(agency, other_agency)
+def test_one_live_agreement_at_a_time_per_pair(agency, other_agency):
+    offer(agency, other_agency)
     with pytest.raises(ValidationError, match="end it first"):
-        agree(agency, other_agency)
+        offer(other_agency, agency)
     assert PartnerAgreement.objects.count() == 1
 
 
-def test_ending_makes_today_the_last_day_and_an_ended_agreement_can_be_renewed(
-    agency, other_agency
-):
+def test_either_side_ends_it_at_once_and_each_step_is_recorded(agency, other_agency):
+    coordinator = p.make_user("coord-other", other_agency, Role.COORDINATOR)
     agreement = agree(agency, other_agency)
-    services.agreement_end(agreement=agreement, today=TODAY)
+    services.agreement_end(agreement=agreement, agency=other_agency, today=TODAY, by=coordinator)
     agreement.refresh_from_db()
-    assert agreement.ends_on == TODAY
-    tomorrow = TODAY + timedelta(days=1)
-    assert list(selectors.partners_sharing_directory_with(other_agency, TODAY)) == [agency]
-    assert list(selectors.partners_sharing_directory_with(other_agency, tomorrow)) == []
+    assert agreement.status == AgreementStatus.ENDED and agreement.ended_by == coordinator
+    assert agreement.ended_by_agency == other_agency and agreement.ended_at is not None
+    # At once: not even the rest of today.
+    assert not selectors.partners_sharing_directory_with(other_agency, TODAY).exists()
     with pytest.raises(ValidationError, match="already ended"):
-        services.agreement_end(agreement=agreement, today=tomorrow)
-    renewed = agree(agency, other_agency, starts_on=tomorrow, shares_training=False, today=tomorrow)
-    assert renewed.pk == agreement.pk and renewed.ends_on is None and not renewed.shares_training
-    assert list(selectors.partners_sharing_directory_with(other_agency, tomorrow)) == [agency]
+        services.agreement_end(agreement=agreement, agency=agency, today=TODAY)
+    actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
+    assert actions[-3:] == ["partners.offered", "partners.accepted", "partners.ended"]
+    renewed = agree(agency, other_agency, Items(we_training=True))
+    assert renewed.pk != agreement.pk and renewed.shares_training and not renewed.shares_directory
 
 
-def test_ending_an_agreement_that_has_not_started_cancels_it(agency, other_agency):
-    agreement = agree(agency, other_agency, starts_on=TODAY + timedelta(days=10))
-    services.agreement_end(agreement=agreement, today=TODAY)
-    agreement.refresh_from_db()
-    assert selectors.agreement_state(agreement, TODAY + timedelta(days=20)) == "ended"
-    assert list(selectors.mutual_aid_partners(other_agency, TODAY + timedelta(days=20))) == []
+def test_a_third_agency_cannot_end_an_agreement(agency, other_agency):
+    agreement = agree(agency, other_agency)
+    with pytest.raises(ValidationError, match="side"):
+        services.agreement_end(agreement=agreement, agency=p.make_agency("T", "T"), today=TODAY)
 
 
 # -- pages ---------------------------------------------------------------------------------------
@@ -128,95 +176,97 @@ def coordinator(client_for):
     return client_for(Role.COORDINATOR)
 
 
+@pytest.fixture
+def their_coordinator(other_agency):
+    client = Client()
+    client.force_login(p.make_user("their-coordinator", other_agency, Role.COORDINATOR))
+    return client
+
+
 def form(partner, **extra):
     return {
         "partner": partner.pk,
-        "shares_directory": "on",
-        "mutual_aid": "on",
+        "we_directory": "on",
+        "they_aid": "on",
         "starts_on": "2026-01-01",
         "ends_on": "",
         **extra,
     }
 
 
-def test_the_coordinator_makes_an_agreement(coordinator, agency, other_agency):
-    page = coordinator.get(LIST)
-    assert page.status_code == 200
-    assert other_agency.name in page.content.decode(), "another agency to choose"
-    assert f'value="{agency_today(agency).isoformat()}"' in page.content.decode(), "starts today"
+def test_the_coordinator_offers_and_the_partner_accepts(
+    coordinator, their_coordinator, agency, other_agency
+):
     response = coordinator.post(LIST, form(other_agency))
     assert response.status_code == 302 and response["Location"] == LIST
     agreement = PartnerAgreement.objects.get()
-    assert (agreement.agency, agreement.partner) == (agency, other_agency)
-    assert (agreement.shares_directory, agreement.shares_training, agreement.mutual_aid) == (
-        True,
-        False,
-        True,
+    assert (agreement.agency, agreement.partner, agreement.status) == (
+        agency,
+        other_agency,
+        "offered",
     )
-    assert agreement.starts_on == date(2026, 1, 1) and agreement.ends_on is None
-    body = coordinator.get(LIST).content.decode()
-    assert "Agreement with Other County Sheriff saved." in body
-    assert "in force" in body and "Find-a-peer directory" in body
+    assert agreement.shares_directory and agreement.partner_mutual_aid
+    assert not (agreement.shares_training or agreement.mutual_aid)
+    assert "waiting for them" in coordinator.get(LIST).content.decode()
+    page = their_coordinator.get(LIST).content.decode()
+    assert "waiting for us" in page and f"/partners/{agreement.pk}/accept/" in page
+    # The partner keeps our directory and drops its mutual aid.
+    accepted = their_coordinator.post(f"/partners/{agreement.pk}/accept/", {"they_directory": "on"})
+    assert accepted.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == "accepted" and agreement.shares_directory
+    assert not agreement.partner_mutual_aid
+    assert "in force" in coordinator.get(LIST).content.decode()
+
+
+def test_the_offerer_cannot_accept_its_own_offer(coordinator, agency, other_agency):
+    coordinator.post(LIST, form(other_agency))
+    agreement = PartnerAgreement.objects.get()
+    coordinator.post(f"/partners/{agreement.pk}/accept/", {"we_directory": "on"})
+    agreement.refresh_from_db()
+    assert agreement.status == "offered"
 
 
 def test_the_form_refuses_the_agency_itself_and_keeps_the_answers(coordinator, agency):
     response = coordinator.post(LIST, form(agency, ends_on="2025-01-01"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert "Nothing was saved" in body and 'id="partner-error"' in body
     assert 'value="2026-01-01"' in body
     assert not PartnerAgreement.objects.exists()
 
 
-def test_the_form_shows_service_errors_next_to_the_field(coordinator, other_agency):
-    coordinator.post(LIST, form(other_agency))
-    response = coordinator.post(LIST, form(other_agency))
-    body = response.content.decode()
-    assert 'id="partner-error"' in body and "end it first" in body
-    response = coordinator.post(
-        LIST, form(other_agency, starts_on="2026-02-01", ends_on="2026-01-01")
-    )
-    assert 'id="ends_on-error"' in response.content.decode()
+def test_the_form_refuses_dates_past_2100(coordinator, other_agency):
+    response = coordinator.post(LIST, form(other_agency, ends_on="9999-12-31"))
+    assert response.status_code == 400 and "2100" in response.content.decode()
 
 
-def test_the_page_lists_agreements_given_and_received(coordinator, agency, other_agency):
-    third = p.make_agency(code="THIRD", name="Third Town Police")
-    agree(agency, other_agency)
-    agree(third, agency)
-    PartnerAgreement.objects.create(agency=other_agency, partner=third, starts_on=TODAY)
-    response = coordinator.get(LIST)
-    given = [row.other for row in response.context["given"]]
-    received = [row.other for row in response.context["received"]]
-    assert given == [other_agency] and received == [third]
-
-
-def test_the_coordinator_ends_an_agreement(coordinator, agency, other_agency):
+def test_either_coordinator_ends_the_agreement(
+    coordinator, their_coordinator, agency, other_agency
+):
     agreement = agree(agency, other_agency)
-    response = coordinator.post(f"/partners/{agreement.pk}/end/")
+    response = their_coordinator.post(f"/partners/{agreement.pk}/end/")
     assert response.status_code == 302
     agreement.refresh_from_db()
-    assert agreement.ends_on == agency_today(agency)
-    assert "ends today" in coordinator.get(LIST).content.decode()
+    assert agreement.status == "ended"
+    assert "ended" in coordinator.get(LIST).content.decode()
 
 
-def test_another_agencys_agreement_is_404(coordinator, agency, other_agency):
-    theirs = agree(other_agency, agency)  # given by the other agency: not ours to end
-    assert coordinator.post(f"/partners/{theirs.pk}/end/").status_code == 404
-    theirs.refresh_from_db()
-    assert theirs.ends_on is None
+def test_a_third_agencys_coordinator_gets_404(agency, other_agency):
+    agreement = agree(agency, other_agency)
     outsider = Client()
-    outsider.force_login(
-        p.make_user("their-coordinator", p.make_agency("X", "X"), Role.COORDINATOR)
-    )
-    ours = agree(agency, other_agency)
-    assert outsider.post(f"/partners/{ours.pk}/end/").status_code == 404
+    outsider.force_login(p.make_user("x-coordinator", p.make_agency("X", "X"), Role.COORDINATOR))
+    for step in ("accept", "decline", "end"):
+        assert outsider.post(f"/partners/{agreement.pk}/{step}/").status_code == 404
+    agreement.refresh_from_db()
+    assert agreement.status == "accepted"
 
 
 def test_ending_is_a_post(coordinator, agency, other_agency):
     agreement = agree(agency, other_agency)
     assert coordinator.get(f"/partners/{agreement.pk}/end/").status_code == 405
     agreement.refresh_from_db()
-    assert agreement.ends_on is None
+    assert agreement.status == "accepted"
 
 
 @pytest.mark.parametrize(
@@ -232,10 +282,11 @@ def test_ending_is_a_post(coordinator, agency, other_agency):
     ],
 )
 def test_partners_are_the_coordinators_alone(client_for, agency, other_agency, role):
-    agreement = agree(agency, other_agency)
+    agreement = offer(other_agency, agency)
     client = client_for(role)
     assert client.get(LIST).status_code == 403
     assert client.post(LIST, form(other_agency)).status_code == 403
-    assert client.post(f"/partners/{agreement.pk}/end/").status_code == 403
+    for step in ("accept", "decline", "end"):
+        assert client.post(f"/partners/{agreement.pk}/{step}/").status_code == 403
     agreement.refresh_from_db()
-    assert agreement.ends_on is None and PartnerAgreement.objects.count() == 1
+    assert agreement.status == "offered" and PartnerAgreement.objects.count() == 1

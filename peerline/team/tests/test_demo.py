@@ -157,14 +157,14 @@ def test_the_same_seed_gives_the_same_team(db, seeded):
 def test_a_partner_agency_shares_its_team_both_ways_2011_3_8_2(db, seeded):
     partner = Agency.objects.get(code=agency_demo.PARTNER_CODE)
     assert team(partner).filter(status=Status.ACTIVE).exists()
-    agreements = PartnerAgreement.objects.filter(agency__in=[seeded, partner])
-    assert {(a.agency_id, a.partner_id) for a in agreements} == {
-        (seeded.pk, partner.pk),
-        (partner.pk, seeded.pk),
-    }
-    assert all(
-        a.shares_directory and a.starts_on <= TODAY and a.ends_on is None for a in agreements
-    )
+    # One agreement, accepted by both coordinators, sharing every item both ways.
+    (agreement,) = PartnerAgreement.objects.filter(agency__in=[seeded, partner])
+    assert {agreement.agency_id, agreement.partner_id} == {seeded.pk, partner.pk}
+    assert agreement.status == "accepted" and agreement.accepted_at is not None
+    assert agreement.shares_directory and agreement.partner_shares_directory
+    assert agreement.shares_training and agreement.partner_shares_training
+    assert agreement.mutual_aid and agreement.partner_mutual_aid
+    assert agreement.starts_on <= TODAY and agreement.ends_on is None
     # Its accounts cannot collide with the demo agency's.
     usernames = team(partner).values_list("employee__user__username", flat=True)
     assert all(name.startswith("psp-so-") for name in usernames)

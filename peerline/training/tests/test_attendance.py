@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from peerline.partners.models import PartnerAgreement
+from peerline.partners.testing import accepted_agreement
 from peerline.team.models import Status
 from peerline.testing.personas import make_agency
 from peerline.training import compliance, selectors, services
@@ -78,8 +79,8 @@ def test_the_roster_is_the_agencys_active_psps_and_those_on_leave(agency, team):
 
 
 def _partner(host, partner, **fields):
-    return PartnerAgreement.objects.create(
-        agency=host, partner=partner, starts_on=fields.pop("starts_on", date(2025, 1, 1)), **fields
+    return accepted_agreement(
+        host, partner, starts_on=fields.pop("starts_on", date(2025, 1, 1)), **fields
     )
 
 
@@ -92,8 +93,18 @@ def test_partner_psps_attend_only_sessions_open_to_them_2011_3_8_2(agency, other
     open_ = session(agency, DAY, "3", partners_may_attend=True)
     assert guest in selectors.eligible_attendees(open_)
     services.attendance_record(session=open_, attendees={guest.pk: None, team[0].pk: None}, by=None)
-    # The hours count in the guest's own agency (§3.8.2, §8.2).
+    # The hours count in the guest's own agency (§3.8.2, §8.2), once its coordinator confirms.
     q = compliance.Quarter.of(DAY)
+    theirs = compliance.team_compliance(agency=other_agency, quarter=q, today=date(2026, 7, 2))
+    assert [(r.peer_supporter, r.standing.hours_credited) for r in theirs.rows] == [
+        (guest, Decimal("0.0"))
+    ]
+    pending = list(services.pending_partner_credit(other_agency))
+    assert [row.peer_supporter for row in pending] == [guest]
+    assert not services.pending_partner_credit(agency).exists()
+    services.partner_credit_answer(
+        agency=other_agency, attendance_ids=[row.pk for row in pending], confirm=True, by=None
+    )
     theirs = compliance.team_compliance(agency=other_agency, quarter=q, today=date(2026, 7, 2))
     assert [(r.peer_supporter, r.standing.hours_credited) for r in theirs.rows] == [
         (guest, Decimal("3.0"))

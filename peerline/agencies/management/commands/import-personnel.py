@@ -39,8 +39,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         except RosterRejected as rejected:
-            for line_error in rejected.errors:
-                self.stderr.write(str(line_error))
+            for line in rejected.report():
+                self.stderr.write(line)
             raise CommandError(
                 f"{path}: {len(rejected.errors)} error(s); nothing was imported."
             ) from None
