@@ -250,8 +250,9 @@ def unlock(request: policy.AgencyRequest) -> HttpResponse:
         if pk.isdigit()
         else None
     )
-    if user is None:
-        return HttpResponse(status=404)
+    if user is None:  # nobody, or nobody of this agency: the same answer
+        messages.error(request, "Choose someone of this agency to unlock.")
+        return redirect("accounts:people")
     services.unlock(username=user.get_username(), by=request.user, agency=request.agency)
     messages.success(request, f"{user.get_full_name() or user.get_username()} can sign in again.")
     return redirect("accounts:people")
