@@ -101,8 +101,12 @@ def test_an_administrator_unlocks_a_locked_account(coordinator, agency, client_f
 
 
 def test_another_agency_cannot_unlock_our_people(coordinator, client_for):
-    response = client_for("outsider").post("/accounts/people/unlock/", {"user": coordinator.pk})
-    assert response.status_code == 404
+    """Someone of another agency answers as nobody does: back to the page, nothing lifted."""
+    client = client_for("outsider")
+    response = client.post("/accounts/people/unlock/", {"user": coordinator.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/people/"
+    assert b"Choose someone of this agency to unlock." in response.content
+    assert not AuditEvent.objects.filter(action="lockout.lifted").exists()
 
 
 # -- Sessions -----------------------------------------------------------------------------------
