@@ -13,7 +13,9 @@ from peerline.accounts import keys
 from peerline.accounts.models import ApiToken, Role, User
 from peerline.accounts.tests.test_policy import _url, page_endpoints
 from peerline.audit.models import AuditEvent
+from peerline.signin.demo import DEMO_TOTP_SECRET
 from peerline.testing import personas as p
+from peerline.testing.second_factor import give_totp, totp_code
 
 PASSWORD = "a long enough passphrase 42"
 
@@ -258,9 +260,12 @@ def test_the_tokens_page_creates_once_lists_and_revokes_ones_own(coordinator, ag
 
 def test_a_password_change_ends_other_sessions_and_revokes_tokens(coordinator):
     key = ApiToken.issue(coordinator)
+    give_totp(coordinator, DEMO_TOTP_SECRET)
     elsewhere = _signed_in(coordinator)
     here = Client()
     assert log_in(here, "coord", PASSWORD).status_code == 302
+    # A coordinator shows a second factor after the password (peerline/signin).
+    assert here.post("/signin/verify/", {"code": totp_code(DEMO_TOTP_SECRET)}).status_code == 302
     new = "another long passphrase 99"
     response = here.post(
         "/accounts/password/",
