@@ -29,6 +29,7 @@
      (WCAG 2.2 SC 2.4.11): scroll it clear. A visually hidden radio or checkbox shows as its
      label, so the label is what must be clear. */
   function keepFocusClear(event) {
+    if (!keyboard) return;  // a tap or click already shows what it touched; never move it away
     var target = event.target;
     var box = target.getBoundingClientRect();
     if ((box.width <= 1 || box.right < 0) && target.labels && target.labels.length) {
@@ -41,6 +42,9 @@
     });
   }
 
+  var keyboard = false;
+  document.addEventListener("keydown", function () { keyboard = true; }, true);
+  document.addEventListener("pointerdown", function () { keyboard = false; }, true);
   document.addEventListener("focusin", keepFocusClear);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", frameWideTables);
