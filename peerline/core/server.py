@@ -15,8 +15,13 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
 # The segment after these prefixes is a bearer secret (a page's one-tap token, a calendar feed
-# key). The test walks the URL conf for every `<token>`/`<key>` parameter and checks it is hidden.
-SECRET_PREFIXES = re.compile(r"^(/page/|/clinical/calendar/)[^/]+")
+# key, an invitation or reset link). The test walks the URL conf for every `<token>`/`<key>` parameter and checks it is hidden.
+# An invitation or password-reset link carries the account and a single-use token after its
+# prefix: both go.
+SECRET_PREFIXES = re.compile(
+    r"^(/page/|/clinical/calendar/)[^/]+"
+    r"|^(/accounts/(?:reset|invitation)/)(?!sent/)[^/]+/(?!set-password/)[^/]+"
+)
 # Any other long token-like segment is hidden too (no dot: hashed static names stay readable).
 TOKEN_LIKE = re.compile(r"(?<=/)[A-Za-z0-9_:=-]{24,}(?=/|$)")
 
@@ -24,7 +29,7 @@ TOKEN_LIKE = re.compile(r"(?<=/)[A-Za-z0-9_:=-]{24,}(?=/|$)")
 def redact_path(path: str) -> str:
     """The request path fit for a log: no query string, no token, no feed key."""
     path = path.split("?", 1)[0]
-    path = SECRET_PREFIXES.sub(r"\1<redacted>", path)
+    path = SECRET_PREFIXES.sub(lambda m: (m.group(1) or m.group(2)) + "<redacted>", path)
     return TOKEN_LIKE.sub("<redacted>", path)
 
 
