@@ -50,7 +50,7 @@ def period_error(text: str, *, quarter_only: bool = False) -> str | None:
     if not match or (quarter_only and not match["quarter"]):
         return f"“{text[:20]}” is not a period: write {shape}."
     if not PERIOD_YEAR_MIN <= int(match["year"]) <= PERIOD_YEAR_MAX:
-        return f"Give a period between {PERIOD_YEAR_MIN} and {PERIOD_YEAR_MAX}."
+        return f"Give a period between {PERIOD_YEAR_MIN} and {PERIOD_YEAR_MAX}, written {shape}."
     return None
 
 
