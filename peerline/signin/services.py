@@ -107,18 +107,11 @@ def _sync_roles(user: User, agency: Agency, claims: Mapping[str, Any]) -> None:
     asserted = {Role(role) for group, role in mapping.items() if group in groups}
     held = set(Membership.objects.filter(user=user, agency=agency).values_list("role", flat=True))
     wanted = (asserted | {Role.EMPLOYEE}) if Role.EMPLOYEE not in managed else asserted
+    # Each grant and removal is recorded once, by the audit trail's Membership signals.
     for role in sorted(wanted - held):
         Membership.objects.create(user=user, agency=agency, role=role)
-        record(
-            "role.granted", agency=agency, target=user.username,
-            detail={"role": role.value, "source": "identity provider"},
-        )  # fmt: skip
     for role in sorted((managed - asserted) & held):
         Membership.objects.filter(user=user, agency=agency, role=role).delete()
-        record(
-            "role.removed", agency=agency, target=user.username,
-            detail={"role": role, "source": "identity provider"},
-        )  # fmt: skip
 
 
 def _agency_of(user: User) -> Agency | None:

@@ -82,14 +82,16 @@ def test_no_spelling_of_a_published_period_is_released_again_after_k_is_lowered_
         assert page.status_code == 200 and b"&lt;" not in page.content
         for other in spellings(period):
             response = command.get(URL, {"period": other})
-            assert response.status_code == 422, repr(other)
+            # A NUL is refused before any view reads the request (400, peerline.core.validation).
+            assert response.status_code == (400 if "\x00" in other else 422), repr(other)
             assert command.get(reverse("stats:released"), {"period": other}).status_code == 400
         # The same spellings percent-encoded into the URL path of the PDF and the CSV.
         for other in spellings(period):
             for name in ("stats:released-pdf", "stats:released-csv"):
                 path = reverse(name, args=["PERIOD"]).replace("PERIOD", quote(other, safe=""))
                 response = command.get(path)
-                assert response.status_code in (302, 404), (name, repr(other))
+                refused = (400,) if "\x00" in other else (302, 404)
+                assert response.status_code in refused, (name, repr(other))
     # Nothing was stored by any of it, and what is stored is what was first published.
     assert ClosedPeriod.objects.filter(agency=agency).count() == len(published)
     for closed in published:
