@@ -113,7 +113,7 @@ def test_shooting_reported_to_an_acknowledged_team(
     assert_accessible_basics(page)
 
     page.locator('label[for="type-ois"]').click()
-    page.get_by_label("Where (general location, no names)").fill("Warehouse district")
+    page.get_by_label("More about the place (optional, no names)").fill("Warehouse district")
     page.get_by_label("Find by last name, first name or employee number").fill("Okafor")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("button", name="Principal: Aisha Okafor").click()
@@ -128,7 +128,8 @@ def test_shooting_reported_to_an_acknowledged_team(
     expect(page.locator("#proposed-table tbody tr")).to_have_count(3)
     expect(page.locator("#excluded-table")).to_contain_text("Tom Kowalski")  # her sergeant
     expect(page.locator("#excluded-table")).to_contain_text("chain of command")
-    expect(page.locator("#clinicians")).to_contain_text("Individual intervention (licensed MHP)")
+    # A 2011 agency: the 2006 rule (a licensed MHP for the individual intervention) does not apply.
+    expect(page.locator("#clinicians")).to_contain_text("Clinician on call")
     assert_accessible_basics(page)
     screenshot(page, "incidents-proposal")
     page.get_by_role("button", name="Activate: page the team now").click()
