@@ -86,7 +86,13 @@ def erase_incident(incident: CriticalIncident, *, now: datetime) -> None:
     CriticalIncident.objects.filter(pk=incident.pk).update(
         opened_at=month_of(incident.opened_at, tz)
     )
-    record("incident.erased", agency=incident.agency, target=str(incident.pk))
+    # Named as every incident event is: its number and type, nothing about who was involved.
+    record(
+        "incident.erased",
+        agency=incident.agency,
+        target=f"incident:{incident.pk}",
+        detail={"type": incident.type},
+    )
 
 
 def erase_expired(now: datetime) -> int:
