@@ -190,7 +190,7 @@ def test_a_setting_changed_in_the_admin_is_recorded(client, agency):
         .form
     )
     data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update({"employees_per_psp": 30, "activation_roles": '["command_staff"]'})
+    data.update({"employees_per_psp": 30, "activation_roles": '["steering_committee"]'})
     data.update(
         {
             f"{prefix}-{key}": 0
