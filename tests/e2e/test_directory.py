@@ -232,7 +232,8 @@ def test_a_psp_edits_their_card_and_a_colleague_sees_it(
 def test_a_coordinator_shares_the_directory_with_a_partner_2011_3_8_2(
     browser, live_server, people, team, employee, log_in_as: Callable[..., None]
 ):
-    """The coordinator makes an agreement; the partner's employees then see our PSPs."""
+    """The coordinator offers an agreement, the partner's coordinator accepts it; the partner's
+    employees then see our PSPs, and nothing crosses before the acceptance."""
     partner = p.make_agency(code="SO", name="County Sheriff's Office")
     deputy = p.make_employee(partner, "S100", division=partner.divisions.first())
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -242,17 +243,32 @@ def test_a_coordinator_shares_the_directory_with_a_partner_2011_3_8_2(
     page.goto(f"{live_server.url}/partners/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Partner agencies")
     page.get_by_label("Partner agency").select_option(label="County Sheriff's Office")
-    page.locator("label", has_text="Their peer supporters may attend our training").click()
-    expect(page.get_by_label("Their peer supporters may attend our training")).not_to_be_checked()
+    page.locator(
+        "label", has_text="Our peer supporters appear in their find-a-peer directory"
+    ).click()
+    expect(
+        page.get_by_label("Our peer supporters appear in their find-a-peer directory")
+    ).to_be_checked()
     page.get_by_label("Starts on").fill("2024-01-01")
-    page.get_by_role("button", name="Make the agreement").click()
-    expect(page.get_by_text("Agreement with County Sheriff's Office saved.")).to_be_visible()
-    given = page.get_by_role("table", name="Agreements this agency gives")
-    expect(given).to_contain_text("County Sheriff's Office")
-    expect(given).to_contain_text("in force")
+    page.get_by_role("button", name="Offer the agreement").click()
+    sides = page.get_by_role("table", name="Agreements this agency is a side of")
+    expect(sides).to_contain_text("County Sheriff's Office")
+    expect(sides).to_contain_text("waiting for them")
     assert_accessible_basics(page)
     screenshot(page, "partners")
     assert errors == []
+    context.close()
+
+    # The partner's coordinator accepts, keeping the item offered.
+    theirs = p.make_user("so-coordinator", partner, Role.COORDINATOR)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log_in_as(context, theirs)
+    page.goto(f"{live_server.url}/partners/")
+    page.get_by_role("button", name="Accept").click()
+    expect(page.get_by_role("table", name="Agreements this agency is a side of")).to_contain_text(
+        "in force"
+    )
     context.close()
 
     # A deputy of the partner agency now finds our PSPs, each marked with our agency's name.
