@@ -205,10 +205,11 @@ SECURE_SSL_REDIRECT = envbool("PEERLINE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("PEERLINE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = envbool("PEERLINE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if not SECURE_HSTS_PRELOAD:
     # Joining the browsers' preload list is the domain owner's decision, made once for every
     # subdomain; Peerline does not take it for them.
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -322,7 +323,7 @@ AXES_FAILURE_LIMIT = int(env("PEERLINE_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("PEERLINE_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username"]  # one account, from any address (CJIS AC-7)
 # axes.W006 suggests counting by address too; the rule here is per account, whatever the address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS.append("axes.W006")
 AXES_USERNAME_CALLABLE = "peerline.accounts.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "peerline.accounts.account_views.locked_out"
 AXES_RESET_ON_SUCCESS = True
