@@ -133,8 +133,16 @@ def test_an_invitation_expires(agency, settings):
     ana = User.objects.get(username="ana.ruiz@agency.example")
     link = services.invitation_link(ana)
     path = link.split("127.0.0.1:8000", 1)[1] if "127.0.0.1:8000" in link else link
-    settings.PEERLINE_INVITATION_DAYS = 0
-    response = Client().get(path, follow=True)
+    # Eight days later, past the seven an invitation lasts (a fixed clock: no race with the
+    # second the link was made in).
+    from datetime import datetime, timedelta
+    from unittest import mock
+
+    from peerline.accounts.invitations import InvitationTokenGenerator
+
+    later = datetime.now() + timedelta(days=settings.PEERLINE_INVITATION_DAYS + 1)  # noqa: DTZ005
+    with mock.patch.object(InvitationTokenGenerator, "_now", return_value=later):
+        response = Client().get(path, follow=True)
     assert b"This link no longer works" in response.content
 
 
