@@ -206,7 +206,8 @@ def test_every_role_has_a_user_who_can_log_in(db, seeded):
     assert employee_of["employee"]["rank"] == "Telecommunicator"
     assert employee_of["command"]["rank"] == "Commander"
     assert employee_of["steering"]["rank"] == "Lieutenant"
-    assert {u for u in employee_of if not u.startswith("psp-")} == {
+    # Everyone else on the roster has an inactive account named by their work e-mail (issue 11).
+    assert {u for u in employee_of if not u.startswith("psp-") and "@" not in u} == {
         "coordinator",
         "peer",
         "employee",
@@ -216,6 +217,32 @@ def test_every_role_has_a_user_who_can_log_in(db, seeded):
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
     assert admin.password.startswith("argon2")
+
+
+def named_logins(agency):
+    """The demo's one log-in per role: not the PSPs' nor the roster's own accounts."""
+    return (
+        Membership.objects.filter(agency=agency)
+        .exclude(user__username__startswith="psp-")
+        .exclude(user__username__contains="@")
+    )
+
+
+def assert_one_log_in_per_role(agency):
+    # Those linked to the roster also hold the employee role (issue 11): seven people, each role.
+    logins = named_logins(agency)
+    assert {m.role for m in logins} == set(Role)
+    assert logins.values("user").distinct().count() == len(Role)
+
+
+def test_the_roster_has_inactive_accounts_by_work_email(db, seeded):
+    employees = Employee.objects.filter(agency=seeded.agency).exclude(email="")
+    unlinked = employees.filter(user__isnull=True)
+    assert not unlinked.exists()
+    roster_only = employees.filter(user__username__contains="@")
+    assert roster_only.count() > 500
+    assert not roster_only.filter(user__is_active=True).exists()
+    assert all(e.user.username == e.email.casefold() for e in roster_only[:50])
 
 
 def test_the_same_seed_gives_the_same_agency(db, fast_hashing):
@@ -244,10 +271,7 @@ def test_a_rerun_replaces_the_demo_agency_and_nothing_else(db, fast_hashing, cha
     assert get_user_model().objects.filter(username__in=["peer", "admin"]).count() == 2
     assert get_user_model().objects.filter(pk=shared.pk).exists()
     assert not Membership.objects.filter(user=shared, agency=result.agency).exists()
-    demo_logins = Membership.objects.filter(agency=result.agency).exclude(
-        user__username__startswith="psp-"
-    )
-    assert demo_logins.count() == len(Role)
+    assert_one_log_in_per_role(result.agency)
     assert {code: roster(Agency.objects.get(code=code)) for code in before} == before
     assert other.employees.count() == 0
 
@@ -276,7 +300,4 @@ def test_it_changes_nothing_when_a_demo_username_belongs_to_someone_else(
     with pytest.raises(demo.DemoError, match="usernames admin belong to accounts outside"):
         demo.seed_demo(employees=50, seed=1, today=TODAY)
     assert Employee.objects.filter(agency=seeded.agency).count() == 600
-    demo_logins = Membership.objects.filter(agency=seeded.agency).exclude(
-        user__username__startswith="psp-"
-    )
-    assert demo_logins.count() == len(Role)
+    assert_one_log_in_per_role(seeded.agency)
