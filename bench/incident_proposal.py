@@ -40,7 +40,7 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from peerline.agencies import demo
+    from peerline.web import demo
     from peerline.agencies.models import Category, Employee, JobFamily
     from peerline.clinical.models import LicenceType, MentalHealthProfessional, OnCallShift
     from peerline.coverage.tests.builders import random_team

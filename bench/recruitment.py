@@ -35,7 +35,7 @@ def main() -> None:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from peerline.agencies import demo
+    from peerline.web import demo
     from peerline.coverage.forecast import forecast
     from peerline.coverage.matrix import coverage_matrix
     from peerline.coverage.recruitment import recruitment_plan

@@ -54,7 +54,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from peerline.agencies import demo
+    from peerline.web import demo
     from peerline.agencies.models import Employee
 
     phases: dict[str, float] = defaultdict(float)

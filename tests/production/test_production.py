@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from peerline.agencies import demo
+from peerline.web import demo
 from peerline.signin.demo import DEMO_TOTP_SECRET
 from peerline.testing.second_factor import VERIFY_PATH, fresh_code
 

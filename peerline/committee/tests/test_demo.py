@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from peerline.accounts.models import Membership
-from peerline.agencies import demo as agency_demo
+from peerline.web import demo as agency_demo
 from peerline.agencies.models import Agency
 from peerline.assessment.models import Snapshot
 from peerline.assessment.selectors import assessment

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
 from peerline.accounts.models import Membership, Role
-from peerline.agencies import demo as agency_demo
+from peerline.web import demo as agency_demo
 from peerline.agencies.models import Agency, Employee, JobFamily
 from peerline.contacts import demo
 from peerline.contacts.models import Activity, Contact, FollowUpReminder, Referral

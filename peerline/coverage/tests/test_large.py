@@ -15,7 +15,7 @@ from django.db import transaction
 from django.test import override_settings
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from peerline.agencies import demo
+from peerline.web import demo
 from peerline.agencies.models import Employee
 from peerline.coverage.forecast import forecast
 from peerline.coverage.matrix import coverage_matrix

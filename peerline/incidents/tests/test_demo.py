@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from peerline.agencies import demo as agency_demo
+from peerline.web import demo as agency_demo
 from peerline.incidents.models import (
     CriticalIncident,
     DeploymentStatus,

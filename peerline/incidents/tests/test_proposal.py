@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from peerline.agencies import demo
+from peerline.web import demo
 from peerline.agencies.models import Category, Employee, JobFamily
 from peerline.clinical.selectors import on_call_now
 from peerline.incidents import proposal as prop

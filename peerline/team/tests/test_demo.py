@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from peerline.accounts.models import Membership, Role
-from peerline.agencies import demo as agency_demo
+from peerline.web import demo as agency_demo
 from peerline.agencies.models import Agency, Employee
 from peerline.partners.models import PartnerAgreement
 from peerline.team import demo

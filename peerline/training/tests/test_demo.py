@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from peerline.agencies import demo as agencies_demo
+from peerline.web import demo as agencies_demo
 from peerline.agencies.models import Agency
 from peerline.team.models import LeaveOfAbsence, Status
 from peerline.training import compliance

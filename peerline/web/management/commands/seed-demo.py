@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from peerline.agencies import demo
+from peerline.web import demo
 from peerline.signin.demo import DEMO_TOTP_SECRET, seed_second_factors
 
 

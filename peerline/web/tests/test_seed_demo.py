@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from peerline.accounts.models import Membership, Role
-from peerline.agencies import chain, demo
+from peerline.agencies import chain
+from peerline.web import demo
 from peerline.agencies.models import Agency, Category, Employee, JobFamily, SeparationKind
 from peerline.testing import personas as p
 
