@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "peerline.audit",
     "peerline.accounts",
     "peerline.agencies",
+    "peerline.roster",
     "peerline.governance",
     "peerline.committee",
     "peerline.manual",

@@ -36,10 +36,11 @@ from django.db.models import Min
 from django.template.loader import render_to_string
 
 from peerline.accounts.models import User
+from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
 from peerline.contacts.models import Contact, RecipientGroup
 
-from . import disclosure, periods, tables
+from . import disclosure, tables
 from .models import ClosedPeriod, ThresholdChange
 
 logger = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ def _store(
         period=period,
         threshold=threshold,
         release_json=to_bytes(data),
-        release_pdf=render_pdf(agency=agency, data=data, closed_on=periods.local_today(agency)),
+        release_pdf=render_pdf(agency=agency, data=data, closed_on=clock.local_today(agency)),
         cell_counts=counts,
         closed_by=acting_user,
     )
@@ -355,7 +356,7 @@ def periods_close_due(*, today: date | None = None) -> list[ClosedPeriod]:
 
 def agency_close_due(*, agency: Agency, today: date | None = None) -> None:
     """`periods_close_due` for one agency (the demo seed uses it too)."""
-    for period in _due_quarters(agency, today or periods.local_today(agency)):
+    for period in _due_quarters(agency, today or clock.local_today(agency)):
         period_close(agency=agency, period=period, acting_user=None)
     done = set(ClosedPeriod.objects.filter(agency=agency).values_list("period", flat=True))
     for year in sorted({p[:4] for p in done if "-Q" in p} - done):

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role, User
 from peerline.agencies import chain
+from peerline.agencies.clock import local_today
 from peerline.agencies.models import Employee
 from peerline.audit.services import record
-from peerline.stats.periods import local_today
 
 from .models import (
     CONSIDERATIONS,

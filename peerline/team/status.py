@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from peerline.accounts.models import Membership, Role, User
+from peerline.agencies.clock import local_today
 from peerline.agencies.models import Agency
 from peerline.audit.services import record
-from peerline.stats.periods import local_today
 
 from .models import PeerSupporter, Status, StatusChange
 

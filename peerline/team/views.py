@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from peerline.accounts import policy
 from peerline.accounts.models import User
 from peerline.accounts.sessions import ask_again
-from peerline.stats.periods import local_today
+from peerline.agencies.clock import local_today
 
 from . import selectors, services
 from .forms import (

@@ -38,9 +38,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import Min
 from django.utils import timezone
 
+from peerline.agencies import periods
 from peerline.agencies.models import Agency
 from peerline.core import validation
-from peerline.stats import periods
 from peerline.team.models import LeaveOfAbsence, PeerSupporter, Status, StatusChange
 
 from .models import CONFIRMED, Attendance, TrainingSession

@@ -35,7 +35,6 @@ from peerline.agencies.models import (
     Shift,
 )
 from peerline.clinical.demo import seed_clinical
-from peerline.committee.demo import seed_program
 from peerline.contacts.demo import seed_contacts
 from peerline.incidents.demo import seed_incidents
 from peerline.partners.models import AgreementStatus, PartnerAgreement
@@ -44,6 +43,7 @@ from peerline.stats.releases import agency_close_due
 from peerline.team.demo import seed_team
 from peerline.training.demo import seed_training
 
+from .program_demo import seed_program
 
 DEMO_CODE = "DEMO"
 DEMO_NAME = "Demo City Police Department"

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.test import override_settings
 
 from peerline.agencies import chain
-from peerline.web import demo
 from peerline.agencies.models import Agency, Employee
 from peerline.testing import personas as p
+from peerline.web import demo
 
 
 @dataclass
