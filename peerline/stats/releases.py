@@ -28,7 +28,6 @@ import json
 import logging
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -450,7 +449,7 @@ def pdf_for(closed: ClosedPeriod) -> bytes:
         pdf = render_pdf(
             agency=closed.agency,
             data=data,
-            closed_on=closed.closed_at.astimezone(ZoneInfo(closed.agency.time_zone)).date(),
+            closed_on=clock.local_today(closed.agency, closed.closed_at),
         )
         ClosedPeriod.objects.filter(pk=closed.pk, release_pdf=b"").update(release_pdf=pdf)
     return pdf
