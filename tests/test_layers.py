@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,21 @@ def test_a_copy_without_the_offending_module_passes(copy_of_tree):
     """The failures above come from the added module, not from copying the tree."""
     result = lint_imports(copy_of_tree)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_picture_in_docs_architecture_shows_the_contract():
+    """docs/architecture.md lists the contract's layers, top first, with the same apps."""
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (layers,) = [c["layers"] for c in contract["contracts"] if c["type"] == "layers"]
+    expected = [
+        sorted(name.strip().removeprefix("peerline.") for name in layer.split("|"))
+        for layer in layers
+    ]
+    doc = (ROOT / "docs" / "architecture.md").read_text()
+    picture = doc.split("```text", 1)[1].split("```", 1)[0]
+    drawn = [
+        sorted(name.strip() for name in row.split("│")[1].split("·"))
+        for row in picture.splitlines()
+        if row.count("│") == 2
+    ]
+    assert drawn == expected
