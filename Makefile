@@ -54,6 +54,7 @@ lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy peerline
+	$(BIN)/lint-imports --no-cache  # one direction of dependency (docs/architecture.md)
 	$(BIN)/peerline makemigrations --check --dry-run
 
 # Test-only packages from the npm registry, pinned by their lock files: the identity provider

@@ -66,7 +66,7 @@ def roster(size: int, seed: int = 1) -> list[list[str]]:
 
 def as_csv(rows: list[list[str]]) -> str:
     """The rows under the importer's own header (called once Django is set up)."""
-    from peerline.agencies.importer import COLUMNS
+    from peerline.roster.importer import COLUMNS
 
     out = io.StringIO()
     writer = csv.writer(out)
@@ -100,8 +100,8 @@ def main() -> None:
         call_command("migrate", verbosity=0)
 
     from peerline.agencies import chain
-    from peerline.agencies.importer import import_personnel
     from peerline.agencies.models import Employee
+    from peerline.roster.importer import import_personnel
     from peerline.testing.personas import make_agency
 
     try:

@@ -40,14 +40,14 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from peerline.agencies import demo
+    from peerline.agencies.clock import local_today
     from peerline.agencies.models import Category, Employee, JobFamily
     from peerline.clinical.models import LicenceType, MentalHealthProfessional, OnCallShift
     from peerline.coverage.tests.builders import random_team
     from peerline.incidents import services
     from peerline.incidents.models import IncidentType
     from peerline.incidents.proposal import propose
-    from peerline.stats.periods import local_today
+    from peerline.web import demo
 
     where = connection.settings_dict["NAME"]
     try:

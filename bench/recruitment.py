@@ -35,12 +35,12 @@ def main() -> None:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from peerline.agencies import demo
+    from peerline.agencies.clock import local_today
     from peerline.coverage.forecast import forecast
     from peerline.coverage.matrix import coverage_matrix
     from peerline.coverage.recruitment import recruitment_plan
     from peerline.coverage.tests.builders import random_team
-    from peerline.stats.periods import local_today
+    from peerline.web import demo
 
     where = connection.settings_dict["NAME"]
     try:

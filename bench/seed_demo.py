@@ -54,8 +54,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from peerline.agencies import demo
     from peerline.agencies.models import Employee
+    from peerline.web import demo
 
     phases: dict[str, float] = defaultdict(float)
 

@@ -11,12 +11,12 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from peerline.accounts.api import router as accounts_router
-from peerline.agencies.api import router as agencies_router
 from peerline.clinical.api import router as clinical_router
 from peerline.contacts.api import router as contacts_router
 from peerline.core import offlist
 from peerline.coverage.api import router as coverage_router
 from peerline.incidents.api import router as incidents_router
+from peerline.roster.api import router as agencies_router
 from peerline.stats.api import router as stats_router
 from peerline.training.api import router as training_router
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "peerline.audit",
     "peerline.accounts",
     "peerline.agencies",
+    "peerline.roster",
     "peerline.governance",
     "peerline.committee",
     "peerline.manual",
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "peerline.clinical",
     "peerline.incidents",
     "peerline.notifications",
+    "peerline.web",
     # Two factors (django-otp: apps, recovery codes; django-otp-webauthn: passkeys) and single
     # sign-on (mozilla-django-oidc), issue 11.
     "django_otp",

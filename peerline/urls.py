@@ -3,8 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from peerline.accounts import views as account_views
-from peerline.agencies import views as agency_views
-from peerline.core import views as core_views
+from peerline.roster import views as agency_views
+from peerline.web import health_views as core_views
+from peerline.web import views as web_views
 
 from . import __version__
 from .api import api
@@ -12,7 +13,7 @@ from .api import api
 admin.site.site_header = f"Peerline {__version__} administration"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", web_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/agency/", account_views.switch_agency, name="switch-agency"),
@@ -35,7 +36,7 @@ urlpatterns = [
     path("incidents/", include("peerline.incidents.urls")),
     path("page/", include("peerline.incidents.respond_urls")),
     path("notifications/", include("peerline.notifications.urls")),
-    path("audit/", include("peerline.audit.urls")),
+    path("audit/", include("peerline.web.audit_urls")),
     path("signin/", include("peerline.signin.urls")),
     path("signin/passkeys/", include("peerline.signin.passkeys")),
     path("program/", include("peerline.governance.urls")),

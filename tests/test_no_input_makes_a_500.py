@@ -11,11 +11,11 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from peerline.accounts.models import Role
-from peerline.agencies import importer
 from peerline.core import validation
 from peerline.incidents import services
 from peerline.incidents.models import CriticalIncident, FollowUp
 from peerline.incidents.tests.helpers import T0, incident
+from peerline.roster import importer
 
 pytestmark = pytest.mark.django_db
 

@@ -1,37 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from peerline.agencies.selectors import headcounts
-from peerline.core.health import paging_banner
-
 from . import policy
-from .home import waiting_for
-from .models import Role
 
 
 @method_decorator(policy.public, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-
-@policy.requires(policy.Permission.HOME)
-def home(request: policy.AgencyRequest) -> HttpResponse:
-    """The role-aware start page: each role sees what the guidelines give it to do."""
-    my_roles = policy.roles(request)
-    context = {
-        "my_roles": [role for role in Role if role in my_roles],
-        "can": {perm.name: policy.allows(request, perm) for perm in policy.Permission},
-        "employee": getattr(request.user, "employee", None),
-        "tasks": waiting_for(request),
-        "paging_problems": paging_banner(request),
-    }
-    if policy.allows(request, policy.Permission.ROSTER_VIEW):
-        context["shape"] = headcounts(agency=request.agency)
-    return render(request, "accounts/home.html", context)
 
 
 @require_POST

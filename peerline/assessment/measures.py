@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from peerline.agencies import clock
 from peerline.agencies.models import Agency
 from peerline.clinical.selectors import holes
 from peerline.committee.selectors import composition, current_scope
@@ -16,7 +17,7 @@ from peerline.manual import selectors as manual
 from peerline.team.models import PeerSupporter
 from peerline.team.models import Status as TeamStatus
 from peerline.team.selectors import current_agreement, unsigned_current
-from peerline.training.compliance import Quarter, local_date, team_compliance
+from peerline.training.compliance import Quarter, team_compliance
 
 from .models import Status
 
@@ -34,7 +35,7 @@ def _share(part: int, whole: int) -> str:
 def training(agency: Agency, now: datetime) -> Measured:
     """2011 §8.2 / 2006 Training 2: the share of PSPs with a requirement last quarter who
     completed their (pro-rated) hours."""
-    today = local_date(agency, now)
+    today = clock.local_today(agency, now)
     quarter = Quarter.today(agency, now).shift(-1)
     rows = [r for r in team_compliance(agency=agency, quarter=quarter, today=today).rows
             if r.standing.has_requirement]  # fmt: skip
@@ -64,7 +65,7 @@ def on_call(agency: Agency, now: datetime) -> Measured:
 def coverage(agency: Agency, now: datetime) -> Measured:
     """2011 §3.8.1 / 2006 Administration 8.1: every shift × division × sworn/civilian cell at the
     agency's target of one active PSP per so many employees."""
-    matrix = coverage_matrix(agency=agency, on=local_date(agency, now))
+    matrix = coverage_matrix(agency=agency, on=clock.local_today(agency, now))
     cells = [c for c in matrix.cells if c.headcount]
     short = [c for c in cells if c.gap > 0]
     evidence = (f"{len(short)} of {len(cells)} cells short of one peer supporter per "
@@ -103,7 +104,7 @@ def manual_acknowledged(agency: Agency, now: datetime) -> Measured:
 
 def committee_composition(agency: Agency, now: datetime) -> Measured:
     """2011 §3.2 / 2006 Administration 2: the committee's seats."""
-    found = composition(agency, local_date(agency, now))
+    found = composition(agency, clock.local_today(agency, now))
     missing = [r.text.lower() for r in found.requirements if not r.met]
     evidence = f"{found.met_count} of {len(found.requirements)} requirements met" + (
         f"; missing: {', '.join(missing)}." if missing else "."

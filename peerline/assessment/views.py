@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from peerline.accounts import policy
+from peerline.agencies.clock import local_today
 from peerline.committee.models import SteeringCommitteeMember
 from peerline.committee.selectors import current_members
-from peerline.stats.periods import local_today
 
 from . import selectors, services
 from .models import Snapshot, Status

@@ -11,9 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.utils.dateformat import format as date_format
 
+from peerline.agencies.clock import zone
 from peerline.agencies.models import Agency
 
-from .selectors import coverage, local_midnight, merge, zone
+from .selectors import coverage, local_midnight, merge
 
 LABEL = 96.0  # the day's name, left of its strip
 PLOT = 600.0

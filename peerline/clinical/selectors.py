@@ -13,15 +13,12 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
+from peerline.agencies.clock import zone
 from peerline.agencies.models import Agency
 
 from .models import Consultation, MentalHealthProfessional, OnCallShift
 
 LICENCE_WARNING_DAYS = 60  # warn this many days before a licence expires
-
-
-def zone(agency: Agency) -> ZoneInfo:
-    return ZoneInfo(agency.time_zone)
 
 
 def local_midnight(day: date, tz: ZoneInfo) -> datetime:

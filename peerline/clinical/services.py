@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from peerline.agencies.clock import zone
 from peerline.agencies.models import Agency
 from peerline.core import offlist
 
@@ -19,7 +20,7 @@ from .models import (
     Resource,
     Urgency,
 )
-from .selectors import licence_end, zone
+from .selectors import licence_end
 
 CLAUSE = offlist.CLAUSE
 MAX_SHIFT = timedelta(days=7)  # a longer shift repeated weekly would overlap itself

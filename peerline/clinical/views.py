@@ -4,9 +4,7 @@ who is on call now, each clinician's calendar feed (2011 §3.4, §5.1). Consulta
 `selectors`; every page runs in the agency's time zone.
 """
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peerline.accounts import policy
+from peerline.agencies import clock
 
 from . import ical, schedule, selectors, services
 from .forms import LOCAL_DATETIME, ClinicianForm, ShiftForm
@@ -29,17 +28,6 @@ from .models import MentalHealthProfessional, OnCallShift, Resource, ResourceCat
 
 P = policy.Permission
 DAYS = 30  # the schedule the coordinator watches (issue 6: every hole in the next 30 days)
-
-
-def agency_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Read and show every date and time in the agency's own time zone."""
-
-    @wraps(view)
-    def wrapped(request: policy.AgencyRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with timezone.override(selectors.zone(request.agency)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def add_errors(form: BaseForm, error: ValidationError) -> None:
@@ -50,19 +38,15 @@ def add_errors(form: BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _today(request: policy.AgencyRequest) -> Any:
-    return timezone.localdate(timezone=selectors.zone(request.agency))
-
-
 # -- clinicians ----------------------------------------------------------------------------------
 
 
 @require_safe
 @policy.requires(P.CLINICAL_MANAGE)
-@agency_time
+@clock.in_agency_zone
 def clinicians(request: policy.AgencyRequest) -> HttpResponse:
     """Every clinician with their licence, and a banner for licences expiring or expired."""
-    today = _today(request)
+    today = clock.local_today(request.agency)
     on_call = {c.pk for c in selectors.on_call_now(agency=request.agency, at=timezone.now())}
     rows = [
         (clinician, selectors.licence_alert(clinician, today), clinician.pk in on_call)
@@ -83,14 +67,14 @@ def clinicians(request: policy.AgencyRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @policy.requires(P.CLINICAL_MANAGE)
-@agency_time
+@clock.in_agency_zone
 def clinician_new(request: policy.AgencyRequest) -> HttpResponse:
     return _clinician_form(request, MentalHealthProfessional(agency=request.agency))
 
 
 @require_http_methods(["GET", "POST"])
 @policy.requires(P.CLINICAL_MANAGE)
-@agency_time
+@clock.in_agency_zone
 def clinician(request: policy.AgencyRequest, pk: int) -> HttpResponse:
     """A clinician's record, licence state, calendar feed and next shifts; another agency's 404."""
     return _clinician_form(
@@ -117,7 +101,7 @@ def _clinician_form(
         saved = MentalHealthProfessional.objects.get(pk=clinician.pk)  # not the unsaved edits
         context.update(
             clinician=saved,
-            alert=selectors.licence_alert(saved, _today(request)),
+            alert=selectors.licence_alert(saved, clock.local_today(request.agency)),
             feed_url=settings.BASE_URL.rstrip("/")
             + reverse("clinical:ical", args=[ical.token_for(saved)]),
             shifts=saved.on_call_shifts.filter(
@@ -139,12 +123,12 @@ def _parse_local(value: str, tz: Any) -> datetime | None:
 
 @require_http_methods(["GET", "POST"])
 @policy.requires(P.CLINICAL_MANAGE)
-@agency_time
+@clock.in_agency_zone
 def on_call(request: policy.AgencyRequest) -> HttpResponse:
     """The next 30 days as a picture, every hole listed, and the form to add shifts (§5.1)."""
     agency = request.agency
-    tz = selectors.zone(agency)
-    now, today = timezone.now(), _today(request)
+    tz = clock.zone(agency)
+    now, today = timezone.now(), clock.local_today(request.agency)
     form = ShiftForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -215,7 +199,7 @@ def on_call(request: policy.AgencyRequest) -> HttpResponse:
 
 @require_POST
 @policy.requires(P.CLINICAL_MANAGE)
-@agency_time
+@clock.in_agency_zone
 def shift_delete(request: policy.AgencyRequest, pk: int) -> HttpResponse:
     shift = policy.scoped_or_404(OnCallShift.objects.select_related("clinician"), request, pk=pk)
     services.shift_delete(shift=shift)
@@ -229,12 +213,12 @@ def shift_delete(request: policy.AgencyRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @policy.requires(P.ON_CALL_VIEW)
-@agency_time
+@clock.in_agency_zone
 @never_cache
 def who_is_on_call(request: policy.AgencyRequest) -> HttpResponse:
     """Who is on call now, one tap away for every PSP: call, text, until when, who is next."""
     on_now, upcoming = selectors.on_call_board(agency=request.agency, at=timezone.now())
-    today = _today(request)
+    today = clock.local_today(request.agency)
     crisis = Resource.objects.filter(
         agency=request.agency, category=ResourceCategory.CRISIS_LINE, always_open=True
     ).order_by("name")[:3]

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerline.accounts import policy
-from peerline.stats.periods import local_today
+from peerline.agencies.clock import local_today
 
 from . import selectors, services
 from .forms import DecisionForm, MeetingForm, MemberForm, ScopeForm, SettingsForm

@@ -29,9 +29,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from peerline.accounts.models import Membership, Role
+from peerline.agencies import periods
 from peerline.agencies.models import Agency, Category, Employee, JobFamily
 from peerline.governance.models import ConfidentialityException, ExceptionCategory
-from peerline.stats import periods
 
 from .models import (
     Activity,

@@ -3,16 +3,15 @@
 from django.db.models import QuerySet
 
 from peerline.accounts.models import User
+from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
-from peerline.stats import periods
-from peerline.stats.models import ClosedPeriod
 
 from .models import Contact, FollowUpReminder
 
 
 def contacts_own_open(*, agency: Agency, fetched_by: User) -> QuerySet[Contact]:
     """The caller's own contacts in periods not yet closed: the ones they may still correct."""
-    closed = ClosedPeriod.objects.filter(agency=agency).values("period")
+    closed = periods.closed(agency).values("period")
     return (
         Contact.objects.filter(agency=agency, peer_supporter=fetched_by)
         .exclude(period__in=closed)
@@ -23,7 +22,7 @@ def contacts_own_open(*, agency: Agency, fetched_by: User) -> QuerySet[Contact]:
 
 def follow_ups_due(*, agency: Agency, fetched_by: User) -> QuerySet[FollowUpReminder]:
     """The caller's own follow-up reminders due this week or before (never tied to a contact)."""
-    today = periods.local_today(agency)
+    today = clock.local_today(agency)
     return FollowUpReminder.objects.filter(
         agency=agency, peer_supporter=fetched_by, due_week__lte=today
     ).order_by("due_week", "pk")

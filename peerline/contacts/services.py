@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from peerline.accounts.models import User
+from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
 from peerline.core import offlist
 from peerline.governance.models import ConfidentialityException
-from peerline.stats import periods
 
 from .models import PRIOR_CONTACTS_FLOOR, Contact, FollowUpReminder, PriorContacts, Referral
 
@@ -67,12 +67,12 @@ def guidance_for(contact: Contact, agency: Agency) -> Guidance:
 
 def month_choices(agency: Agency) -> list[date]:
     """The months a contact may be logged for, newest first: this month and the 12 before it."""
-    return offlist.recent_months(periods.local_today(agency), MONTHS_BACK)
+    return offlist.recent_months(clock.local_today(agency), MONTHS_BACK)
 
 
 def due_week(agency: Agency, days: int) -> date:
     """The Monday of the week `days` from today: a reminder is due in a week, never on a day."""
-    day = periods.local_today(agency) + timedelta(days=days)
+    day = clock.local_today(agency) + timedelta(days=days)
     return day - timedelta(days=day.weekday())
 
 
@@ -175,7 +175,7 @@ def reminder_done(*, agency: Agency, peer_supporter: User, pk: int) -> bool:
 def reminders_expire(*, agency: Agency, today: date | None = None) -> int:
     """Delete the agency's reminders whose week has passed: a reminder is kept no longer than it
     is useful (2011 §6.7). Run by the scheduled job; returns how many went."""
-    today = today or periods.local_today(agency)
+    today = today or clock.local_today(agency)
     this_week = today - timedelta(days=today.weekday())
     deleted, _ = FollowUpReminder.objects.filter(agency=agency, due_week__lt=this_week).delete()
     return deleted

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
@@ -112,10 +113,10 @@ def restore(path: Path) -> None:
 
 def retention_days() -> int:
     """How long a backup may be kept: the shortest incident retention of any agency."""
-    from peerline.agencies.models import Agency
-
+    # Looked up by name: the agencies are a higher layer than core.
     shortest = (
-        Agency.objects.order_by("incident_retention_days")
+        apps.get_model("agencies", "Agency")
+        .objects.order_by("incident_retention_days")
         .values_list("incident_retention_days", flat=True)
         .first()
     )

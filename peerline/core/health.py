@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import socket
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -91,15 +90,3 @@ def readiness_problems(now: datetime) -> list[str]:
 
 
 _migrated = False
-
-
-def paging_banner(request: Any) -> list[str]:
-    """For the home page of whoever activates the team (2011 §3.3, §3.9): why pages are not being
-    sent, or nothing. Other roles see nothing (the worker is not theirs to fix)."""
-    from django.utils import timezone
-
-    from peerline.accounts import policy
-
-    if not policy.allows(request, policy.Permission.INCIDENT_ACTIVATE):
-        return []
-    return paging_problems(timezone.now(), agency_id=request.agency.pk)

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 
 from peerline.accounts import policy
 from peerline.accounts.auth import api_auth
-from peerline.stats.periods import local_today
+from peerline.agencies.clock import local_today
 
 from .matrix import coverage_matrix
 

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
 from peerline.accounts import policy
-from peerline.stats.periods import local_today
+from peerline.agencies.clock import local_today
 
 from . import charts
 from .forecast import forecast as build_forecast

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from peerline.accounts import policy
-from peerline.agencies.importer import agency_today
+from peerline.agencies.clock import local_today
 from peerline.governance.services import limits_statement
 from peerline.partners.selectors import partners_sharing_directory_with
 from peerline.team.models import Status
@@ -31,7 +31,7 @@ from .forms import CardForm, DirectoryFilterForm
 def index(request: policy.AgencyRequest) -> HttpResponse:
     """The PSPs the user may choose from, filtered as they ask, ordered by name."""
     agency = request.agency
-    today = agency_today(agency)
+    today = local_today(agency)
     partners = list(partners_sharing_directory_with(agency, today))
     viewer = selectors.viewer_of(user_id=request.user.pk)
     form = DirectoryFilterForm(

@@ -6,7 +6,6 @@ by name. Another agency's incident answers 404, like a missing one.
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -15,6 +14,7 @@ from ninja.errors import HttpError
 
 from peerline.accounts import policy
 from peerline.accounts.auth import api_auth
+from peerline.agencies import clock
 
 from . import services
 from .models import CriticalIncident, Deployment, IncidentType
@@ -147,7 +147,7 @@ def incident_create(request: policy.AgencyRequest, payload: IncidentIn) -> Statu
             raise HttpError(422, "Unknown general area: choose one of the agency's list.")
     occurred_at = payload.occurred_at
     if timezone.is_naive(occurred_at):
-        occurred_at = occurred_at.replace(tzinfo=ZoneInfo(agency.time_zone))
+        occurred_at = occurred_at.replace(tzinfo=clock.zone(agency))
     try:
         incident = services.incident_open(
             agency=agency,

@@ -3,12 +3,12 @@
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from peerline.agencies import clock
 from peerline.agencies.models import Agency, Division
 from peerline.core.validation import PLAN_DATE_MAX, date_error
 
@@ -36,13 +36,13 @@ def parse_local(value: str, agency: Agency) -> datetime:
             naive = datetime.strptime(value.strip(), fmt)  # noqa: DTZ007 (made aware below)
         except ValueError:
             continue
-        return naive.replace(tzinfo=ZoneInfo(agency.time_zone))
+        return naive.replace(tzinfo=clock.zone(agency))
     raise forms.ValidationError("Enter a date and time, e.g. 2026-03-16 14:05.")
 
 
 def local_input(moment: datetime, agency: Agency) -> str:
     """The value of a datetime-local input for `moment`, in the agency's time zone."""
-    return moment.astimezone(ZoneInfo(agency.time_zone)).strftime("%Y-%m-%dT%H:%M")
+    return clock.local_now(agency, moment).strftime("%Y-%m-%dT%H:%M")
 
 
 class IncidentForm(forms.Form):

@@ -9,13 +9,13 @@ the incident type, the time, the general place, the person's role and the one-ta
 """
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse
 
 from peerline.accounts.models import Role, User
+from peerline.agencies import clock
 from peerline.agencies.models import Agency
 from peerline.clinical.models import ClinicalRole, MentalHealthProfessional
 from peerline.clinical.selectors import on_call_now
@@ -48,15 +48,11 @@ def next_round(incident: CriticalIncident) -> int:
     return (latest or 0) + 1
 
 
-def local(moment: datetime, agency: Agency) -> datetime:
-    return moment.astimezone(ZoneInfo(agency.time_zone))
-
-
 def page_text(deployment: Deployment, *, now: datetime) -> tuple[str, str]:
     """Subject and body of a page. No names of involved people: pages cross e-mail and SMS."""
     incident = deployment.incident
     agency = incident.agency
-    when = local(incident.occurred_at, agency)
+    when = clock.local_now(agency, incident.occurred_at)
     minutes = agency.page_timeout_minutes
     subject = f"Peer support activation: {incident.get_type_display()}"
     body = "\n".join(
@@ -154,7 +150,7 @@ def fill(incident: CriticalIncident, *, now: datetime) -> list[Deployment]:
     chosen = [c for c in proposal.ranked if c.peer_supporter_id not in asked][:needed]
     involved = None
     accepted = incident.mutual_aid_requests.filter(status=MutualAidStatus.ACCEPTED)
-    today = local(now, incident.agency).date()
+    today = clock.local_now(incident.agency, now).date()
     for request in accepted.select_related("partner").order_by("answered_at", "pk"):
         if len(chosen) >= needed:
             break
@@ -218,7 +214,7 @@ def request_mutual_aid(
     """Ask each partner agency whose agreement in force gives mutual aid, and not asked yet for
     this incident, for `needed` PSPs; their coordinators are notified (2011 §3.8.2)."""
     agency = incident.agency
-    today = local(now, agency).date()
+    today = clock.local_now(agency, now).date()
     already = set(incident.mutual_aid_requests.values_list("partner_id", flat=True))
     # The minimum, never a name (2011 §3.8.2, §6.7): why help is needed in general terms.
     reason = "Too few peer supporters who are not involved or close to those involved"
@@ -273,7 +269,7 @@ def overdue(deployment: Deployment, now: datetime) -> bool:
 
 def coarse_time(incident: CriticalIncident) -> str:
     """The incident's time as a partner agency reads it: the day and the part of the day."""
-    when = local(incident.occurred_at, incident.agency)
+    when = clock.local_now(incident.agency, incident.occurred_at)
     part = ("night", "morning", "afternoon", "evening")[when.hour // 6]
     return f"{when:%a %b %-d}, {part}"
 

@@ -25,10 +25,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 
+from peerline.agencies import clock
 from peerline.agencies.models import Agency, Category, JobFamily
 from peerline.governance import editions, jurisdictions
 from peerline.partners.selectors import mutual_aid_partners
@@ -258,7 +258,7 @@ def propose(*, incident: CriticalIncident, now: datetime) -> Proposal:
     if not proposal.clinicians:
         proposal.notes.append(NO_CLINICIAN_NOTE)
     if proposal.short_by:
-        today = now.astimezone(ZoneInfo(agency.time_zone)).date()
+        today = clock.local_today(agency, now)
         proposal.partners = [
             PartnerOffer(partner, partner_candidates(partner=partner, involved=involved, now=now))
             for partner in mutual_aid_partners(agency, today)

@@ -6,8 +6,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
+from peerline.agencies import clock
 from peerline.agencies.models import Agency
 from peerline.notifications.models import Notification, NotificationStatus
 from peerline.partners.selectors import receivers_ids
@@ -51,7 +51,7 @@ def open_incidents(*, agency: Agency) -> QuerySet[CriticalIncident]:
 
 def mutual_aid_waiting(*, agency: Agency) -> QuerySet[MutualAidRequest]:
     """Requests partners sent to `agency` that wait for an answer: for the home page."""
-    today = timezone.localdate(timezone=ZoneInfo(agency.time_zone))
+    today = clock.local_today(agency)
     return MutualAidRequest.objects.filter(
         partner=agency,
         incident__agency__in=aid_receivers(agency, today),
@@ -114,7 +114,7 @@ def board(incident: CriticalIncident) -> Board:
             "peer_supporter__employee", "peer_supporter__agency", "clinician"
         ).prefetch_related(Prefetch("notifications", queryset=Notification.objects.order_by("pk")))
     )
-    zone = ZoneInfo(incident.agency.time_zone)
+    zone = clock.zone(incident.agency)
     rows = []
     for d in deployments:
         if d.peer_supporter is not None:
@@ -149,7 +149,7 @@ def board(incident: CriticalIncident) -> Board:
 
 def requests_to(*, agency: Agency, now: datetime) -> QuerySet[MutualAidRequest]:
     """Mutual-aid requests partners sent to `agency`: waiting ones first, then the last 90 days."""
-    today = now.astimezone(ZoneInfo(agency.time_zone)).date()
+    today = clock.local_today(agency, now)
     return (
         MutualAidRequest.objects.filter(
             partner=agency, incident__agency__in=aid_receivers(agency, today)

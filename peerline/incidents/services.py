@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peerline.accounts.models import User
+from peerline.agencies import clock
 from peerline.agencies.models import Agency, Division, Employee
 from peerline.audit.services import record
 from peerline.clinical.models import MentalHealthProfessional
@@ -238,7 +239,7 @@ def schedule_follow_ups(incident: CriticalIncident, *, now: datetime) -> list[Fo
 
 
 def _a_year_on(moment: datetime, agency: Agency) -> datetime:
-    local = paging.local(moment, agency)
+    local = clock.local_now(agency, moment)
     try:
         return local.replace(year=local.year + 1)
     except ValueError:  # 29 February
@@ -359,7 +360,7 @@ def mutual_aid_answer(
             raise ValidationError("This request was already answered.")
         if incident.status == IncidentStatus.CLOSED:
             raise ValidationError("The incident is closed: no help is needed any more.")
-        today = paging.local(now, request.partner).date()
+        today = clock.local_now(request.partner, now).date()
         if not answers_aid_for(request.partner, incident.agency_id, today):
             raise ValidationError("No agreement in force provides mutual aid to this agency.")
         request.status = MutualAidStatus.ACCEPTED if accept else MutualAidStatus.DECLINED

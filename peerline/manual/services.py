@@ -5,9 +5,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from peerline.agencies.clock import local_today
 from peerline.agencies.models import Agency
 from peerline.audit.services import record
-from peerline.stats.periods import local_today
 
 from . import generate
 from .models import Acknowledgement, ManualSection, ManualVersion

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerline.accounts import policy
-from peerline.agencies.importer import agency_today
+from peerline.agencies.clock import local_today
 
 from . import selectors, services
 from .forms import AgreementForm, ItemsForm
@@ -38,7 +38,7 @@ def _ours_or_404(request: policy.AgencyRequest, pk: int) -> PartnerAgreement:
 def agreement_list(request: policy.AgencyRequest) -> HttpResponse:
     """Agreements of this agency, and the form to offer one (POST)."""
     agency = request.agency
-    today = agency_today(agency)
+    today = local_today(agency)
     form = AgreementForm(request.POST or None, agency=agency, today=today)
     status = 200
     if request.method == "POST":
@@ -111,7 +111,7 @@ def agreement_end(request: policy.AgencyRequest, pk: int) -> HttpResponse:
         services.agreement_end(
             agreement=agreement,
             agency=request.agency,
-            today=agency_today(request.agency),
+            today=local_today(request.agency),
             by=request.user,
         )
     except ValidationError as error:

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 from django.db.models import Min
 
+from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
 from peerline.contacts.models import Contact
 
-from . import disclosure, periods, tables
+from . import disclosure, tables
 from .models import ClosedPeriod
 from .releases import (
     GRACE_DAYS,
@@ -79,7 +80,7 @@ class QuarterStatus:
 def quarter_overview(agency: Agency) -> list[QuarterStatus]:
     """Every quarter from the agency's first contact (or first closed quarter) to now, newest
     first, with its state: open, ended (may be closed), or closed. For the coordinator."""
-    current = periods.quarter_of(periods.local_today(agency))
+    current = periods.quarter_of(clock.local_today(agency))
     closed = {
         c.period: c for c in ClosedPeriod.objects.filter(agency=agency).select_related("closed_by")
     }

@@ -25,10 +25,11 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from peerline.accounts.models import Membership, Role
+from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
 from peerline.contacts.models import Contact
 
-from . import periods, releases
+from . import releases
 from .models import ClosedPeriod
 
 MONTH_NAMES = (
@@ -136,7 +137,7 @@ def program_summary(*, agency: Agency, period: str, today: date | None = None) -
     local date by default, decides which months have come.
     """
     quarters = periods.quarters_of(period)
-    today = today or periods.local_today(agency)
+    today = today or clock.local_today(agency)
     contacts = Contact.objects.filter(agency=agency, period__in=quarters).order_by()
     per_month = _per_month(contacts, period, today)
     closed = ClosedPeriod.objects.filter(agency=agency, period=period).first()

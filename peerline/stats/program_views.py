@@ -15,10 +15,11 @@ from django.views.decorators.cache import never_cache
 
 from peerline.accounts import policy
 from peerline.accounts.sessions import fresh_sign_in
+from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
 from peerline.audit.exports import audited_export
 
-from . import charts, periods
+from . import charts
 from .program import (
     ProgramSummary,
     Row,
@@ -67,7 +68,7 @@ def _period(request: policy.AgencyRequest, agency: Agency, choices: list[str]) -
         except ValueError:
             raise Http404("A period is a quarter (2026-Q1) or a year (2026).") from None
         return asked
-    return choices[0] if choices else periods.quarter_of(periods.local_today(agency))
+    return choices[0] if choices else periods.quarter_of(clock.local_today(agency))
 
 
 def _sections(summary: ProgramSummary) -> list[Section]:

@@ -28,7 +28,6 @@ import json
 import logging
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -36,10 +35,11 @@ from django.db.models import Min
 from django.template.loader import render_to_string
 
 from peerline.accounts.models import User
+from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
 from peerline.contacts.models import Contact, RecipientGroup
 
-from . import disclosure, periods, tables
+from . import disclosure, tables
 from .models import ClosedPeriod, ThresholdChange
 
 logger = logging.getLogger(__name__)
@@ -171,7 +171,7 @@ def _store(
         period=period,
         threshold=threshold,
         release_json=to_bytes(data),
-        release_pdf=render_pdf(agency=agency, data=data, closed_on=periods.local_today(agency)),
+        release_pdf=render_pdf(agency=agency, data=data, closed_on=clock.local_today(agency)),
         cell_counts=counts,
         closed_by=acting_user,
     )
@@ -355,7 +355,7 @@ def periods_close_due(*, today: date | None = None) -> list[ClosedPeriod]:
 
 def agency_close_due(*, agency: Agency, today: date | None = None) -> None:
     """`periods_close_due` for one agency (the demo seed uses it too)."""
-    for period in _due_quarters(agency, today or periods.local_today(agency)):
+    for period in _due_quarters(agency, today or clock.local_today(agency)):
         period_close(agency=agency, period=period, acting_user=None)
     done = set(ClosedPeriod.objects.filter(agency=agency).values_list("period", flat=True))
     for year in sorted({p[:4] for p in done if "-Q" in p} - done):
@@ -449,7 +449,7 @@ def pdf_for(closed: ClosedPeriod) -> bytes:
         pdf = render_pdf(
             agency=closed.agency,
             data=data,
-            closed_on=closed.closed_at.astimezone(ZoneInfo(closed.agency.time_zone)).date(),
+            closed_on=clock.local_today(closed.agency, closed.closed_at),
         )
         ClosedPeriod.objects.filter(pk=closed.pk, release_pdf=b"").update(release_pdf=pdf)
     return pdf

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from peerline.agencies import periods
 from peerline.agencies.models import Agency, Category, Employee
 from peerline.contacts.models import (
     Activity,
@@ -38,7 +39,6 @@ from peerline.contacts.models import (
 )
 from peerline.governance.models import ExceptionCategory
 
-from . import periods
 from .disclosure import Table
 
 EMPLOYEE = "employee"  # sworn and civilian merged by the population rule

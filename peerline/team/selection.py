@@ -8,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role, User
-from peerline.agencies import chain
+from peerline.agencies import chain, clock
+from peerline.agencies.clock import local_today
 from peerline.agencies.models import Employee
 from peerline.audit.services import record
-from peerline.stats.periods import local_today
 
 from .models import (
     CONSIDERATIONS,
@@ -26,7 +26,7 @@ from .models import (
     RecommenderRelation,
     Recommends,
 )
-from .status import ON_THE_TEAM, S, TeamError, display_name, local_date, lock, write_change
+from .status import ON_THE_TEAM, S, TeamError, display_name, lock, write_change
 
 
 @transaction.atomic
@@ -56,14 +56,14 @@ def volunteer(*, employee: Employee, statement: str, by: User | None, now: datet
         peer_supporter = PeerSupporter(
             agency=employee.agency,
             employee=employee,
-            status_since=local_date(employee.agency, now),
+            status_since=clock.local_today(employee.agency, now),
         )
     write_change(
         peer_supporter=peer_supporter,
         to=S.CANDIDATE,
         reason="Volunteered",
         by=by,
-        on=local_date(employee.agency, now),
+        on=clock.local_today(employee.agency, now),
     )
     return Application.objects.create(
         peer_supporter=peer_supporter, submitted_at=now, statement=statement

@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from peerline.accounts.models import User
+from peerline.agencies.clock import local_today
 from peerline.agencies.models import Agency
 from peerline.audit.services import record
-from peerline.stats.periods import local_today
 
 from . import selectors
 from .models import (

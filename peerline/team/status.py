@@ -6,15 +6,13 @@ and of `StatusChange`; it also keeps the peer_supporter role in step with the st
 `services` (which re-exports what is public here), never this module's helpers directly.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from django.db import transaction
 
 from peerline.accounts.models import Membership, Role, User
-from peerline.agencies.models import Agency
+from peerline.agencies.clock import local_today
 from peerline.audit.services import record
-from peerline.stats.periods import local_today
 
 from .models import PeerSupporter, Status, StatusChange
 
@@ -135,10 +133,6 @@ def change_status(
     if via:
         raise TeamError(f"This change is made by {via}: it needs more than a reason.")
     return write_change(peer_supporter=peer_supporter, to=to, reason=reason, by=by, on=on)
-
-
-def local_date(agency: Agency, moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(agency.time_zone)).date()
 
 
 def has_served(peer_supporter: PeerSupporter) -> bool:

@@ -7,21 +7,19 @@ The pages of one's own part in the team (volunteering, signing, recommending, sc
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from peerline.accounts import policy
 from peerline.accounts.models import User
 from peerline.accounts.sessions import ask_again
-from peerline.stats.periods import local_today
+from peerline.agencies import clock
+from peerline.agencies.clock import local_today
 
 from . import selectors, services
 from .forms import (
@@ -42,17 +40,6 @@ from .models import Application, PeerSupporter, Status
 
 S = Status
 V = Callable[..., HttpResponse]
-
-
-def in_agency_time(view: V) -> V:
-    """Dates and times shown and read in the agency's own time zone."""
-
-    @wraps(view)
-    def wrapped(request: policy.AgencyRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with timezone.override(ZoneInfo(request.agency.time_zone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 @dataclass(frozen=True)
@@ -122,7 +109,7 @@ def _forms(
 
 @require_safe
 @policy.requires(policy.Permission.TEAM_MANAGE)
-@in_agency_time
+@clock.in_agency_zone
 def roster(request: policy.AgencyRequest) -> HttpResponse:
     """The team by status, who is due back from leave, and selection in progress (2011 §3.9)."""
     agency = request.agency
@@ -224,7 +211,7 @@ MEMBER_ACTIONS = [
 
 @require_http_methods(["GET", "POST"])
 @policy.requires(policy.Permission.TEAM_MANAGE)
-@in_agency_time
+@clock.in_agency_zone
 def member(request: policy.AgencyRequest, pk: int) -> HttpResponse:
     """One PSP: status, dated history, onboarding, signatures, leaves, deselections, and what the
     coordinator can do next (2011 §4.1–§4.4, §6.8, §7.4)."""
@@ -314,7 +301,7 @@ APPLICATION_ACTIONS = [
 
 @require_http_methods(["GET", "POST"])
 @policy.requires(policy.Permission.TEAM_MANAGE)
-@in_agency_time
+@clock.in_agency_zone
 def application(request: policy.AgencyRequest, pk: int) -> HttpResponse:
     """Selection of one volunteer: eligibility, recommendations, the interview panel and its
     scores, and the decision with its reasons (2011 §4.1, §4.2)."""
@@ -386,7 +373,7 @@ def application(request: policy.AgencyRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @policy.requires(policy.Permission.TEAM_MANAGE)
-@in_agency_time
+@clock.in_agency_zone
 def agreements(request: policy.AgencyRequest) -> HttpResponse:
     """The versions of the confidentiality agreement, publishing a new one, and who has not
     signed the current one (2011 §6.8)."""

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from peerline.accounts import policy
+from peerline.agencies import clock
 from peerline.agencies.models import Employee
 
 from . import selectors, services
 from .forms import AnswerForm, ScoreForm, SignForm, VolunteerForm
 from .models import CONSIDERATIONS, PeerSupporter, Status
-from .views import in_agency_time
 
 
 def _my_employee(request: policy.AgencyRequest) -> Employee | None:
@@ -36,7 +36,7 @@ def _refused(form: Any, refusal: services.TeamError) -> None:
 
 @require_http_methods(["GET", "POST"])
 @policy.requires(policy.Permission.TEAM_SELF)
-@in_agency_time
+@clock.in_agency_zone
 def volunteer(request: policy.AgencyRequest) -> HttpResponse:
     """An employee volunteers with a short statement, then follows their application
     (2011 §4.1: PSPs are volunteers)."""
@@ -97,7 +97,7 @@ def volunteer(request: policy.AgencyRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @policy.requires(policy.Permission.TEAM_SELF)
-@in_agency_time
+@clock.in_agency_zone
 def agreement(request: policy.AgencyRequest) -> HttpResponse:
     """Read and sign the current confidentiality agreement (2011 §6.8): selected candidates and
     members who have not signed this version."""
@@ -148,7 +148,7 @@ def agreement(request: policy.AgencyRequest) -> HttpResponse:
 
 @require_safe
 @policy.requires(policy.Permission.TEAM_SELF)
-@in_agency_time
+@clock.in_agency_zone
 def recommendations(request: policy.AgencyRequest) -> HttpResponse:
     """The recommendations the program asked of me (2011 §4.1)."""
     return render(
@@ -160,7 +160,7 @@ def recommendations(request: policy.AgencyRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @policy.requires(policy.Permission.TEAM_SELF)
-@in_agency_time
+@clock.in_agency_zone
 def recommendation(request: policy.AgencyRequest, pk: int) -> HttpResponse:
     """Answer a recommendation asked of me, once; anyone else's is a 404."""
     found = (
@@ -205,7 +205,7 @@ def recommendation(request: policy.AgencyRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @policy.requires(policy.Permission.TEAM_INTERVIEW)
-@in_agency_time
+@clock.in_agency_zone
 def interviews(request: policy.AgencyRequest) -> HttpResponse:
     """My seats on interview panels (2011 §4.1)."""
     return render(
@@ -217,7 +217,7 @@ def interviews(request: policy.AgencyRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @policy.requires(policy.Permission.TEAM_INTERVIEW)
-@in_agency_time
+@clock.in_agency_zone
 def score(request: policy.AgencyRequest, pk: int) -> HttpResponse:
     """My score sheet: each consideration of 2011 §4.2 from 1 to 5. Changeable until the
     decision; another panelist's sheet is a 404."""

@@ -33,14 +33,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Min
-from django.utils import timezone
 
+from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
 from peerline.core import validation
-from peerline.stats import periods
 from peerline.team.models import LeaveOfAbsence, PeerSupporter, Status, StatusChange
 
 from .models import CONFIRMED, Attendance, TrainingSession
@@ -77,7 +75,7 @@ class Quarter:
     @classmethod
     def today(cls, agency: Agency, now: datetime | None = None) -> "Quarter":
         """The agency's current quarter, by its own clock."""
-        return cls.of(local_date(agency, now))
+        return cls.of(clock.local_today(agency, now))
 
     @property
     def label(self) -> str:
@@ -110,11 +108,6 @@ class Quarter:
 
     def __str__(self) -> str:
         return self.label
-
-
-def local_date(agency: Agency, now: datetime | None = None) -> date:
-    """The agency's date at `now` (an aware moment; the present by default)."""
-    return (now or timezone.now()).astimezone(ZoneInfo(agency.time_zone)).date()
 
 
 def hours_required(full: Decimal, active_days: int, quarter_days: int) -> Decimal:
@@ -384,7 +377,7 @@ def team_compliance(
 ) -> TeamCompliance:
     """Every PSP of the agency who was active or on leave on some day of `quarter`, with the
     hours required and credited, and the run of quarters behind (2011 §8.2, §4.3)."""
-    today = today or local_date(agency)
+    today = today or clock.local_today(agency)
     history = _history(agency, _everyone(agency), quarter, today)
     rows = []
     for psp in history.psps:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from peerline.agencies import clock
 from peerline.agencies.models import Agency
 from peerline.team.models import PeerSupporter
 
@@ -42,7 +43,7 @@ class Transcript:
 
 
 def transcript(peer_supporter: PeerSupporter) -> Transcript:
-    today = compliance.local_date(peer_supporter.agency)
+    today = clock.local_today(peer_supporter.agency)
     current, quarters = compliance.psp_quarters(
         peer_supporter=peer_supporter, today=today, count=TRANSCRIPT_QUARTERS
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from peerline.accounts import policy
 from peerline.accounts.sessions import fresh_sign_in
+from peerline.agencies import clock
 from peerline.audit.exports import audited_export
 from peerline.core import validation
 from peerline.stats.charts import Item, bar_chart
@@ -57,7 +58,7 @@ def session_list(request: policy.AgencyRequest) -> HttpResponse:
     page = Paginator(selectors.sessions(request.agency), 25).get_page(
         validation.page_number(request.GET.get("page"))
     )
-    today = compliance.local_date(request.agency)
+    today = clock.local_today(request.agency)
     return render(request, "training/sessions.html", {"page": page, "today": today})
 
 
@@ -189,7 +190,7 @@ def compliance_view(request: policy.AgencyRequest) -> HttpResponse:
     coverage = selectors.topic_coverage(
         agency=agency,
         team=[row.peer_supporter for row in team.rows],
-        until=min(quarter.last, compliance.local_date(agency)),
+        until=min(quarter.last, clock.local_today(agency)),
     )
     chart = bar_chart(
         [Item(_short(f"{c.topic.number} {c.topic.title}"), c.covered_by) for c in coverage],

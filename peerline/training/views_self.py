@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from peerline.accounts import policy
+from peerline.agencies import clock
 from peerline.audit.exports import audited_export
 
 from . import compliance, reports, selectors, services
@@ -29,7 +30,7 @@ def mine(request: policy.AgencyRequest) -> HttpResponse:
     psp = selectors.own_peer_supporter(request.user, request.agency)
     if psp is None:
         return render(request, "training/not_on_team.html")
-    today = compliance.local_date(request.agency)
+    today = clock.local_today(request.agency)
     current, past = compliance.psp_quarters(peer_supporter=psp, today=today, count=4)
     upcoming = (
         selectors.sessions(request.agency)
@@ -101,7 +102,7 @@ def topics(request: policy.AgencyRequest) -> HttpResponse:
             if topic is None:
                 messages.error(request, "Choose one of the agency's own topics to retire.")
             else:
-                services.topic_retire(agency=agency, topic=topic, on=compliance.local_date(agency))
+                services.topic_retire(agency=agency, topic=topic, on=clock.local_today(agency))
                 messages.success(request, f"“{topic.title}” is retired from the catalogue.")
             return redirect("training:topics")
         form = TopicForm(request.POST)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from peerline.accounts.models import Role
+from peerline.agencies import clock
 from peerline.clinical import selectors
 from peerline.clinical.models import (
     ClinicalRole,
@@ -38,7 +39,7 @@ def schedule(people: dict[str, Any]) -> dict[str, Any]:
     """Two clinicians on call around the clock for 31 days from local midnight, but for one
     12-hour hole five days from now; one licence expires within 60 days."""
     agency = people["agency"]
-    tz = selectors.zone(agency)
+    tz = clock.zone(agency)
     today = timezone.localdate(timezone=tz)
     ada = _clinician(agency, "Dr. Renee Castillo", "(312) 555-0187", today + timedelta(days=700))
     ben = _clinician(agency, "Dr. Owen Pratt", "312-555-0142", today + timedelta(days=40))

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from peerline.agencies import clock
 from peerline.contacts import services
 from peerline.contacts.models import Contact, FollowUpReminder
-from peerline.stats import periods
 
 from .conftest import assert_accessible_basics, screenshot
 
@@ -62,7 +62,7 @@ def answer_the_rest(page: Page, tap: Callable[[Locator], None], month: str) -> N
 
 
 def this_month(people: dict[str, Any]) -> str:
-    return f"{periods.local_today(people['agency']):%B %Y}"
+    return f"{clock.local_today(people['agency']):%B %Y}"
 
 
 def assert_fits_the_screen(page: Page) -> None:
@@ -239,7 +239,7 @@ def test_my_contacts_follow_ups_and_a_correction(
     page: Page, live_server, people, psp, console_errors
 ):
     agency = people["agency"]
-    month = periods.local_today(agency).replace(day=1)
+    month = clock.local_today(agency).replace(day=1)
     base = {
         "month": month,
         "recipient_group": "sworn",
@@ -257,7 +257,7 @@ def test_my_contacts_follow_ups_and_a_correction(
         peer_supporter=psp,
         data={**base, "activity": "relationship", "follow_up_days": 7},
     )
-    today = periods.local_today(agency)
+    today = clock.local_today(agency)
     FollowUpReminder.objects.update(due_week=today - timedelta(days=today.weekday()))
 
     page.goto(f"{live_server.url}/contacts/mine/")

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from peerline.agencies.clock import local_today
 from peerline.agencies.models import Category, JobFamily
 from peerline.coverage.forecast import forecast_dates
 from peerline.coverage.tests.builders import candidate, leave, psp, staff
-from peerline.stats.periods import local_today
 from peerline.team.models import Status
 
 from .conftest import assert_accessible_basics, screenshot, watch_console

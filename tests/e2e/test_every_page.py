@@ -18,7 +18,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Browser, Page
 
-from peerline.agencies.demo import DEMO_USERS, seed_demo
+from peerline.web.demo import DEMO_USERS, seed_demo
 
 from .conftest import PHONE, SCREENSHOTS, watch_console
 

@@ -14,10 +14,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 
-from peerline.agencies.importer import import_personnel
 from peerline.agencies.models import Employee
 from peerline.audit.models import AuditEvent
 from peerline.notifications.tests.conftest import SmtpServer, free_port
+from peerline.roster.importer import import_personnel
 from peerline.team import services as team
 from peerline.team.models import Outcome, PeerSupporter, RecommenderRelation, Recommends, Status
 

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from peerline.accounts.models import Membership, Role
+from peerline.agencies.clock import local_today
 from peerline.agencies.models import Employee
-from peerline.stats.periods import local_today
 from peerline.team.models import AgreementSignature, PeerSupporter, Status
 from peerline.testing import personas as p
 

@@ -6,8 +6,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from peerline.agencies import clock, periods
 from peerline.contacts import services
-from peerline.stats import periods, releases
+from peerline.stats import releases
 
 from .conftest import screenshot
 from .test_contacts import answer_the_rest
@@ -45,7 +46,7 @@ def test_a_logged_contact_is_counted_for_the_coordinator_and_suppressed_for_comm
     page.get_by_role("group", name="Activity").get_by_text("Death notification").click()
     page.get_by_role("group", name="Who was supported").get_by_text("Sworn").click()
     page.get_by_role("group", name="How long").get_by_text("30–60 minutes").click()
-    answer_the_rest(page, lambda target: target.click(), f"{periods.local_today(agency):%B %Y}")
+    answer_the_rest(page, lambda target: target.click(), f"{clock.local_today(agency):%B %Y}")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Contact saved")
 
@@ -62,7 +63,7 @@ def test_a_logged_contact_is_counted_for_the_coordinator_and_suppressed_for_comm
     screenshot(program, "e2e-stats-program")
 
     # Last quarter, closed: 14 general-stress contacts and 2 death notifications.
-    today = periods.local_today(agency)
+    today = clock.local_today(agency)
     last_quarter_day = periods.last_day(periods.quarter_of(today)) - timedelta(days=100)
     month = f"{last_quarter_day:%Y-%m}"
     _log(agency, users["peer_supporter"], month, "general_stress", 14)

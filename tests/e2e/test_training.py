@@ -10,6 +10,7 @@ import pytest
 from django.utils.timezone import now as timezone_now
 from playwright.sync_api import Page, expect
 
+from peerline.agencies import clock
 from peerline.team.models import PeerSupporter, Status, StatusChange
 from peerline.testing import personas as p
 from peerline.training import compliance
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _on_team(employee: Any) -> PeerSupporter:
-    since = compliance.local_date(employee.agency).replace(year=2024)
+    since = clock.local_today(employee.agency).replace(year=2024)
     psp = PeerSupporter.objects.create(
         agency=employee.agency, employee=employee, status=Status.ACTIVE, status_since=since
     )
@@ -48,7 +49,7 @@ def training(people: dict[str, Any]) -> dict[str, Any]:
     session = TrainingSession.objects.create(
         agency=agency,
         title="Suicide assessment refresher",
-        date=compliance.local_date(agency),
+        date=clock.local_today(agency),
         hours=Decimal("3"),
         instructor="Dr. Renee Castillo",
         instructor_is_mhp=True,

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from peerline.agencies import demo
 from peerline.signin.demo import DEMO_TOTP_SECRET
 from peerline.testing.second_factor import VERIFY_PATH, fresh_code
+from peerline.web import demo
 
 pytestmark = pytest.mark.production
 PEERLINE = str(Path(sys.executable).with_name("peerline"))

@@ -4,6 +4,7 @@ from django.test import Client
 from django.utils import timezone
 
 from peerline.accounts.models import Role
+from peerline.agencies.clock import local_today
 from peerline.clinical.tests.helpers import make_clinician
 from peerline.incidents.models import (
     CriticalIncident,
@@ -12,7 +13,6 @@ from peerline.incidents.models import (
     MutualAidRequest,
 )
 from peerline.partners.testing import accepted_agreement
-from peerline.stats.periods import local_today
 from peerline.team import services
 from peerline.team.models import PanelRole, RecommenderRelation, Status
 from peerline.team.tests.helpers import login_for, psp_in

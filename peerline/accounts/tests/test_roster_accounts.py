@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from peerline.accounts import services
 from peerline.accounts.models import ApiToken, Disabled, Membership, Role, User
-from peerline.agencies.importer import import_personnel
 from peerline.agencies.models import Employee
 from peerline.audit.models import AuditEvent
+from peerline.roster.importer import import_personnel
 from peerline.testing import personas as p
 
 from .conftest import link_in

@@ -11,9 +11,10 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from peerline.agencies import chain, demo
+from peerline.agencies import chain
 from peerline.agencies.models import Agency, Employee
 from peerline.testing import personas as p
+from peerline.web import demo
 
 
 @dataclass

@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 
 from peerline.accounts.models import Role
+from peerline.agencies import clock
 from peerline.audit.models import AuditEvent
 from peerline.clinical import services as clinical
 from peerline.contacts import services as contacts
 from peerline.incidents import services as incidents
 from peerline.incidents.models import IncidentType, Involvement
 from peerline.incidents.tests.helpers import T0, incident
-from peerline.stats import periods
 from peerline.team.models import Status
 from peerline.team.tests.helpers import psp_in
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def test_nothing_about_a_person_supported_reaches_the_trail_2011_6_7(agency, chain, users):
     coordinator, psp_user = users[Role.COORDINATOR], users[Role.PEER_SUPPORTER]
-    month = periods.local_today(agency).replace(day=1)
+    month = clock.local_today(agency).replace(day=1)
     before = AuditEvent.objects.count()
     contact = contacts.contact_log(
         agency=agency,

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from peerline.accounts.models import Role
+from peerline.agencies import clock
 from peerline.clinical import services
 from peerline.clinical.models import Consultation
-from peerline.stats import periods
 
 from .helpers import make_clinician
 
@@ -18,7 +18,7 @@ REPORT = reverse("clinical:consultations")
 
 
 def this_month(agency):
-    return periods.local_today(agency).replace(day=1)
+    return clock.local_today(agency).replace(day=1)
 
 
 def answers(agency, **extra):

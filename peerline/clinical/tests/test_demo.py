@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 
 from peerline.accounts.models import Role
+from peerline.agencies import clock
 from peerline.clinical import selectors
 from peerline.clinical.demo import seed_clinical
 from peerline.clinical.models import Consultation, OnCallShift, Resource
@@ -57,7 +58,7 @@ def test_the_demo_has_three_clinicians_one_expiring_and_the_clinician_log_in_lin
 def test_the_demo_schedule_has_exactly_two_holes_in_the_next_30_days_2011_5_1(db):
     agency, _ = _demo_agency()
     seed_clinical(agency=agency, seed=7, today=TODAY)
-    tz = selectors.zone(agency)
+    tz = clock.zone(agency)
     found = selectors.holes(agency=agency, start=selectors.local_midnight(TODAY, tz), days=30)
     assert len(found) == 2
     assert all(end - start == timedelta(hours=12) for start, end in found)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from peerline.accounts import policy
 from peerline.accounts.models import Role
+from peerline.agencies import clock
 from peerline.clinical import ical, selectors
 from peerline.clinical.models import MentalHealthProfessional, OnCallShift
 
@@ -19,7 +20,7 @@ ALL = [*Role, "norole", "outsider"]
 
 
 def today(agency):
-    return timezone.localdate(timezone=selectors.zone(agency))
+    return timezone.localdate(timezone=clock.zone(agency))
 
 
 def hour(offset=0):
@@ -182,7 +183,7 @@ def test_the_schedule_lists_every_hole_and_adding_a_shift_fills_it_2011_5_1(clie
     html = client.get(reverse("clinical:on-call")).content.decode()
     assert html.count("data-hole") == 1  # nobody on call: one hole to the end of the 30 days
     assert 'role="img"' in html and "peerline-oncall-hole" in html
-    tz = selectors.zone(agency)
+    tz = clock.zone(agency)
     start = selectors.local_midnight(today(agency), tz)
     end = selectors.window_end(agency, start, 30)
     # Fill the whole window with shifts of at most a week.
@@ -207,7 +208,7 @@ def test_the_schedule_lists_every_hole_and_adding_a_shift_fills_it_2011_5_1(clie
 def test_a_shift_added_with_repeat_weekly_makes_one_per_week_and_can_be_deleted(client_for, agency):
     ada = make_clinician(agency)
     client = client_for(Role.COORDINATOR)
-    first = timezone.now().astimezone(selectors.zone(agency)).replace(
+    first = timezone.now().astimezone(clock.zone(agency)).replace(
         hour=8, minute=0, second=0, microsecond=0
     ) + timedelta(days=1)
     response = client.post(
@@ -230,7 +231,7 @@ def test_a_refused_shift_shows_why_and_saves_nothing(client_for, agency):
     ada = make_clinician(agency, expires=today(agency) + timedelta(days=2))
     first = (
         timezone.now()
-        .astimezone(selectors.zone(agency))
+        .astimezone(clock.zone(agency))
         .replace(hour=8, minute=0, second=0, microsecond=0)
     )
     response = client_for(Role.COORDINATOR).post(
@@ -271,7 +272,7 @@ def test_a_psp_sees_who_is_on_call_with_tap_to_call_until_when_and_who_is_next_2
         and 'href="tel:7205550141"' in html
         and 'href="sms:7205550141"' in html
     )
-    until = timezone.localtime(hour(3), selectors.zone(agency))
+    until = timezone.localtime(hour(3), clock.zone(agency))
     assert f"{until:%H:%M}" in html
     assert 'id="next-on-call"><strong>Dr. Ben Cole</strong>' in html
 
@@ -303,7 +304,7 @@ def test_the_api_says_who_is_on_call_since_and_until_when_and_who_is_next(client
     body = client_for(Role.PEER_SUPPORTER).get("/api/v1/on-call").json()
     assert [(c["name"], c["phone"]) for c in body["now"]] == [("Dr. Ada Park", ada.phone)]
     assert body["now"][0]["ends_at"].startswith(
-        f"{timezone.localtime(hour(3), selectors.zone(agency)):%Y-%m-%dT%H:%M}"
+        f"{timezone.localtime(hour(3), clock.zone(agency)):%Y-%m-%dT%H:%M}"
     )
     assert body["next"]["name"] == "Dr. Ben Cole"
     assert client_for(Role.EMPLOYEE).get("/api/v1/on-call").status_code == 403

@@ -7,13 +7,13 @@ import pytest
 from django.test import override_settings
 
 from peerline.accounts.models import Membership
-from peerline.agencies import demo as agency_demo
 from peerline.agencies.models import Agency
 from peerline.assessment.models import Snapshot
 from peerline.assessment.selectors import assessment
 from peerline.governance.selectors import limits_statement
 from peerline.manual.models import Acknowledgement, ManualVersion
 from peerline.team.models import AgreementSignature, ConfidentialityAgreement, PeerSupporter, Status
+from peerline.web import demo as agency_demo
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)

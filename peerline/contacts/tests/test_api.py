@@ -1,8 +1,8 @@
 import pytest
 
 from peerline.accounts.models import Role
+from peerline.agencies import clock, periods
 from peerline.contacts.models import Contact
-from peerline.stats import periods
 from peerline.stats.models import ClosedPeriod
 
 
@@ -12,7 +12,7 @@ def psp(client_for):
 
 
 def payload(agency, **extra):
-    month = periods.local_today(agency).replace(day=1)
+    month = clock.local_today(agency).replace(day=1)
     return {
         "month": f"{month:%Y-%m}",
         "activity": "post_critical_incident",
@@ -87,7 +87,7 @@ def test_the_answer_carries_the_guidance_to_follow_2011_6_3_7_2_7_3(psp, agency)
 
 def test_a_late_entry_counts_in_the_open_period(psp, agency):
     """A closed quarter never changes: a contact logged late for it counts in today's."""
-    today = periods.local_today(agency)
+    today = clock.local_today(agency)
     last_month = (today.replace(day=1) - __import__("datetime").timedelta(days=1)).replace(day=1)
     ClosedPeriod.objects.create(
         agency=agency, period=periods.quarter_of(last_month), threshold=11, release_json=b"{}"

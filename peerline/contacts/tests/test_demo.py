@@ -13,12 +13,12 @@ from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
 from peerline.accounts.models import Membership, Role
-from peerline.agencies import demo as agency_demo
+from peerline.agencies import periods
 from peerline.agencies.models import Agency, Employee, JobFamily
 from peerline.contacts import demo
 from peerline.contacts.models import Activity, Contact, FollowUpReminder, Referral
-from peerline.stats import periods
 from peerline.team.models import PeerSupporter, Status
+from peerline.web import demo as agency_demo
 
 TODAY = date(2026, 3, 16)
 QUARTERS = ["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]

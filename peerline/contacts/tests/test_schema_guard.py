@@ -17,10 +17,10 @@ from django.db.models import Q
 from django.test.utils import isolate_apps
 
 from peerline.accounts.models import Role
+from peerline.agencies import clock, periods
 from peerline.clinical.models import Consultation
 from peerline.contacts import services
 from peerline.contacts.models import PERIOD_PATTERN, Contact
-from peerline.stats import periods
 
 # The only links allowed: the agency, the PSP who logged a contact (so they can correct it), the
 # agency's list of confidentiality exceptions, and the clinician consulted (a professional, never
@@ -130,7 +130,7 @@ def test_the_guard_rejects_a_new_date_a_time_free_text_and_a_person_link_2011_6_
 def test_the_period_is_a_quarter_in_the_database_too_2011_6_7(agency, users):
     """The check constraint works on SQLite and PostgreSQL, whatever writes the row."""
     assert re.fullmatch(PERIOD_PATTERN.removeprefix("^").removesuffix(r"\Z"), "2026-Q3")
-    month = periods.local_today(agency).replace(day=1)
+    month = clock.local_today(agency).replace(day=1)
     contact = services.contact_log(
         agency=agency,
         peer_supporter=users[Role.PEER_SUPPORTER],

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
+from peerline.agencies import clock, periods
 from peerline.contacts import services
 from peerline.contacts.models import Contact, FollowUpReminder
-from peerline.stats import periods
 from peerline.stats.models import ClosedPeriod
 from peerline.testing import personas as p
 
@@ -29,11 +29,11 @@ def me(users):
 
 
 def this_month(agency):
-    return periods.local_today(agency).replace(day=1)
+    return clock.local_today(agency).replace(day=1)
 
 
 def this_week(agency):
-    today = periods.local_today(agency)
+    today = clock.local_today(agency)
     return today - timedelta(days=today.weekday())
 
 
@@ -183,7 +183,7 @@ def test_a_psp_logs_a_contact_through_the_form_2011_6_7(psp, agency, me):
     assert contact.referral_eap and contact.referral_chaplain and not contact.referral_mental_health
     assert contact.prior_contacts == "first"
     reminder = FollowUpReminder.objects.get()
-    due = periods.local_today(agency) + timedelta(days=14)
+    due = clock.local_today(agency) + timedelta(days=14)
     assert reminder.peer_supporter == me
     assert reminder.due_week == due - timedelta(days=due.weekday())
 
@@ -460,7 +460,7 @@ def test_a_psp_deletes_a_mistaken_contact_after_confirming_and_it_counts_nowhere
 ):
     from peerline.stats import program, releases
 
-    quarter_ago = periods.local_today(agency).replace(day=1) - timedelta(days=80)
+    quarter_ago = clock.local_today(agency).replace(day=1) - timedelta(days=80)
     month = quarter_ago.replace(day=1)
     period = periods.quarter_of(month)
     kept = logged(agency, me, month=month, activity="grief")

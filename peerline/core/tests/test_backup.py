@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from peerline.agencies import demo
 from peerline.core import backup as backups
+from peerline.web import demo
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 

@@ -15,13 +15,13 @@ from django.db import transaction
 from django.test import override_settings
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from peerline.agencies import demo
+from peerline.agencies.clock import local_today
 from peerline.agencies.models import Employee
 from peerline.coverage.forecast import forecast
 from peerline.coverage.matrix import coverage_matrix
 from peerline.coverage.recruitment import add_months, recruitment_plan
-from peerline.stats.periods import local_today
 from peerline.team.models import PeerSupporter, Status
+from peerline.web import demo
 
 from .builders import random_team
 

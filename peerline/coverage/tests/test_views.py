@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from peerline.accounts.models import Role
-from peerline.stats.periods import local_today
+from peerline.agencies.clock import local_today
 from peerline.team.models import Status
 
 from .builders import candidate, psp, staff

@@ -13,12 +13,12 @@ from datetime import date, timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from peerline.agencies.demo import seed_demo
 from peerline.agencies.models import Employee, JobFamily
 from peerline.directory.selectors import directory_for
 from peerline.partners.models import PartnerAgreement
 from peerline.team.models import PeerSupporter, Status
 from peerline.testing import personas as p
+from peerline.web.demo import seed_demo
 
 from .helpers import make_psp, share_directory
 

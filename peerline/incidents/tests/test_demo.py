@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from peerline.agencies import demo as agency_demo
 from peerline.incidents.models import (
     CriticalIncident,
     DeploymentStatus,
@@ -14,6 +13,7 @@ from peerline.incidents.models import (
     Involvement,
 )
 from peerline.notifications.models import Notification, NotificationStatus
+from peerline.web import demo as agency_demo
 
 TODAY = date(2026, 3, 16)
 

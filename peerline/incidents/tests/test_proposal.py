@@ -5,13 +5,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from peerline.agencies import demo
 from peerline.agencies.models import Category, Employee, JobFamily
 from peerline.clinical.selectors import on_call_now
 from peerline.incidents import proposal as prop
 from peerline.incidents import services
 from peerline.incidents.models import DeploymentRole, IncidentType
 from peerline.team.models import PeerSupporter, Status
+from peerline.web import demo
 
 from .helpers import T0, clinician, incident, psp, staff
 

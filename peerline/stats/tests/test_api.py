@@ -8,7 +8,8 @@ from django.urls import reverse
 from peerline.accounts import policy
 from peerline.accounts.models import Role
 from peerline.accounts.tests.test_policy import _request, _url, api_operations, page_endpoints
-from peerline.stats import periods, releases
+from peerline.agencies import clock, periods
+from peerline.stats import releases
 from peerline.stats.models import ClosedPeriod, ThresholdChange
 
 from .test_releases import PLAIN, add_contacts, previous_quarter
@@ -73,7 +74,7 @@ def test_two_requests_get_the_same_bytes_2011_3_1(command, client_for, closed_qu
 
 
 def test_an_open_period_is_refused_with_a_clear_message_2011_3_1(command, agency):
-    current = periods.quarter_of(periods.local_today(agency))
+    current = periods.quarter_of(clock.local_today(agency))
     for period in [current, previous_quarter(agency), current[:4]]:
         response = command.get(URL, {"period": period})
         assert response.status_code == 404
@@ -172,7 +173,7 @@ def test_the_pdf_says_suppressed_with_the_footnote_2011_3_1(agency, closed_quart
 
 
 def test_the_page_refuses_an_open_period_with_the_message(command, agency):
-    current = periods.quarter_of(periods.local_today(agency))
+    current = periods.quarter_of(clock.local_today(agency))
     response = command.get(reverse("stats:released"), {"period": current})
     assert response.status_code == 404
     assert releases.OPEN_MESSAGE.replace("'", "&#x27;") in response.content.decode()
@@ -190,7 +191,7 @@ def test_the_pdf_is_the_same_bytes_every_time_2011_3_1(command, client_for, clos
 
 
 def test_the_pdf_of_an_open_period_goes_to_the_page_that_says_why(command, agency):
-    current = periods.quarter_of(periods.local_today(agency))
+    current = periods.quarter_of(clock.local_today(agency))
     response = command.get(reverse("stats:released-pdf", args=[current]))
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('stats:released')}?period={current}"
@@ -207,7 +208,7 @@ def test_the_coordinator_closes_an_ended_quarter_from_the_page(client_for, agenc
     add_contacts(agency, users, period, 3, seed=1)
     page = coordinator.get(reverse("stats:periods")).content.decode()
     assert f'name="period" value="{period}"' in page
-    current = periods.quarter_of(periods.local_today(agency))
+    current = periods.quarter_of(clock.local_today(agency))
     assert f'name="period" value="{current}"' not in page  # not ended: no Close button
 
     response = coordinator.post(reverse("stats:periods"), {"action": "close", "period": period})

@@ -14,9 +14,10 @@ import re
 import pytest
 
 from peerline.accounts.models import Role
+from peerline.agencies import clock, periods
 from peerline.contacts import services as contact_services
 from peerline.contacts.models import Contact
-from peerline.stats import periods, program, releases
+from peerline.stats import program, releases
 from peerline.testing import personas as p
 
 from .test_releases import add_contacts, previous_quarter
@@ -61,7 +62,7 @@ def psp(agency, chain):
 def test_one_contact_tells_the_coordinator_only_one_more_contact_by_this_psp_2011_7_2(
     agency, users, psp, client_for
 ):
-    today = periods.local_today(agency)
+    today = clock.local_today(agency)
     period, month = periods.quarter_of(today), f"{today:%Y-%m}"
     for answers_of in (True, False):  # a background of both kinds
         contact_services.contact_log(

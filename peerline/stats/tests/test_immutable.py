@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from peerline.accounts.models import Role
-from peerline.stats import overview, periods, releases
+from peerline.agencies import clock, periods
+from peerline.stats import overview, releases
 from peerline.stats.models import ClosedPeriod
 
 from .test_releases import PLAIN, add_contacts
@@ -47,7 +48,7 @@ def spellings(period: str) -> list[str]:
 @pytest.fixture
 def published_year(agency, users):
     """Last year's four quarters closed with k = 11 (so the year is frozen too)."""
-    year = str(periods.local_today(agency).year - 1)
+    year = str(clock.local_today(agency).year - 1)
     for i, quarter in enumerate(periods.quarters_of(year)):
         add_contacts(agency, users, quarter, 45, seed=i)
         add_contacts(agency, users, quarter, 7, activity="death_notification", **PLAIN)
@@ -111,7 +112,7 @@ def test_a_get_never_creates_a_release_2011_3_1(agency, users, client_for):
     """A year whose quarters are closed but which was not frozen (its job failed) is not made by
     a request: it answers "not released yet" until the scheduled job or the coordinator closes
     it."""
-    year = str(periods.local_today(agency).year - 1)
+    year = str(clock.local_today(agency).year - 1)
     for quarter in periods.quarters_of(year):
         add_contacts(agency, users, quarter, 30, seed=int(quarter[-1]))
         releases.period_close(agency=agency, period=quarter, acting_user=None)
@@ -127,7 +128,7 @@ def test_a_get_never_creates_a_release_2011_3_1(agency, users, client_for):
 
 
 def test_a_lower_k_applies_to_periods_closed_afterwards_2011_3_1(agency, users):
-    year = periods.local_today(agency).year - 1
+    year = clock.local_today(agency).year - 1
     first, second = f"{year}-Q1", f"{year}-Q2"
     for quarter in (first, second):
         add_contacts(agency, users, quarter, 60, activity="general_stress", **PLAIN)
@@ -151,7 +152,7 @@ def test_the_coordinator_sees_which_old_releases_the_rule_would_not_pass_2011_3_
     """A release frozen under the old rule (the two hidden cells only unpinned: "none invoked"
     published, so the hidden exception count is known to be at most 2) keeps its bytes, and the
     periods page names it."""
-    quarter = f"{periods.local_today(agency).year - 1}-Q2"
+    quarter = f"{clock.local_today(agency).year - 1}-Q2"
     exception = agency.confidentiality_exceptions.first()
     add_contacts(agency, users, quarter, 60, activity="general_stress", **PLAIN)
     add_contacts(

@@ -14,9 +14,10 @@ import pytest
 from django.test import Client
 
 from peerline.accounts.models import Role
+from peerline.agencies import clock, periods
 from peerline.contacts.models import Activity, Contact
 from peerline.governance.models import ConfidentialityException
-from peerline.stats import charts, periods, program
+from peerline.stats import charts, program
 from peerline.stats.program_views import FORMULA_START, share
 from peerline.testing import personas as p
 
@@ -274,7 +275,7 @@ def test_the_page_shows_the_newest_quarter_by_default_2011_3_9(coordinator, quar
 def test_the_page_of_an_agency_without_contacts_2011_3_9(coordinator, agency):
     response = coordinator.get("/stats/program/")
     assert response.status_code == 200
-    assert response.context["period"] == periods.quarter_of(periods.local_today(agency))
+    assert response.context["period"] == periods.quarter_of(clock.local_today(agency))
     assert b"No contacts were logged" in response.content
 
 

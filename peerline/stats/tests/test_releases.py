@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from peerline.accounts.models import Role
+from peerline.agencies import clock, periods
 from peerline.agencies.models import Category
 from peerline.contacts import services as contact_services
 from peerline.contacts.models import (
@@ -21,7 +22,7 @@ from peerline.contacts.models import (
     RecipientGroup,
     Referral,
 )
-from peerline.stats import disclosure, periods, releases, tables
+from peerline.stats import disclosure, releases, tables
 from peerline.stats.models import ClosedPeriod, ThresholdChange
 from peerline.testing import personas as p
 
@@ -32,7 +33,7 @@ from peerline.testing import personas as p
 
 def previous_quarter(agency, back: int = 1) -> str:
     """The quarter `back` quarters before the current one (always ended)."""
-    today = periods.local_today(agency)
+    today = clock.local_today(agency)
     index = today.year * 4 + (today.month - 1) // 3 - back
     return f"{index // 4}-Q{index % 4 + 1}"
 
@@ -144,7 +145,7 @@ def test_a_closed_report_is_frozen_and_late_entries_count_in_the_open_period_201
         peer_supporter=users[Role.PEER_SUPPORTER],
         data=contact_data(first_month(period)),
     )
-    current = periods.quarter_of(periods.local_today(agency))
+    current = periods.quarter_of(clock.local_today(agency))
     assert late.period == current != period
     assert releases.release_for(agency=agency, period=period) == first
     counts = tables.count(agency=agency, period=current, split=False)
@@ -169,7 +170,7 @@ def test_small_counts_are_suppressed_and_none_can_be_recovered_2011_3_1(agency, 
 
 
 def test_only_an_ended_quarter_can_be_closed(agency, coordinator):
-    current = periods.quarter_of(periods.local_today(agency))
+    current = periods.quarter_of(clock.local_today(agency))
     with pytest.raises(releases.PeriodError, match="has not ended yet"):
         releases.period_close(agency=agency, period=current, acting_user=coordinator)
     with pytest.raises(releases.PeriodError, match="four"):
@@ -181,7 +182,7 @@ def test_only_an_ended_quarter_can_be_closed(agency, coordinator):
 
 
 def test_an_open_period_is_not_released_2011_3_1(agency):
-    current = periods.quarter_of(periods.local_today(agency))
+    current = periods.quarter_of(clock.local_today(agency))
     with pytest.raises(releases.NotReleased) as refused:
         releases.release_for(agency=agency, period=current)
     assert str(refused.value) == releases.OPEN_MESSAGE
@@ -215,7 +216,7 @@ def test_another_agencys_release_is_not_served(agency, other_agency, users, coor
 def test_a_year_is_released_when_its_four_quarters_close_and_pins_no_cell_2011_3_1(
     agency, users, coordinator
 ):
-    year = str(periods.local_today(agency).year - 1)
+    year = str(clock.local_today(agency).year - 1)
     quarters = periods.quarters_of(year)
     for i, quarter in enumerate(quarters):
         add_contacts(agency, users, quarter, 40, activity="general_stress", **PLAIN)
@@ -247,7 +248,7 @@ def test_a_year_is_released_when_its_four_quarters_close_and_pins_no_cell_2011_3
 
 
 def test_a_year_sums_its_quarters_even_if_contacts_are_deleted_later(agency, users, coordinator):
-    year = str(periods.local_today(agency).year - 1)
+    year = str(clock.local_today(agency).year - 1)
     for quarter in periods.quarters_of(year):
         add_contacts(agency, users, quarter, 30, seed=int(quarter[-1]))
         releases.period_close(agency=agency, period=quarter, acting_user=coordinator)
@@ -266,7 +267,7 @@ def test_a_year_links_quarters_released_before_the_agency_shrank_2011_3_1(
         p.make_employee(
             agency, f"C{i}", category=Category.CIVILIAN, division=agency.divisions.get(code="COMM")
         )
-    year = str(periods.local_today(agency).year - 1)
+    year = str(clock.local_today(agency).year - 1)
     quarters = periods.quarters_of(year)
     # First quarter: sworn 3 and civilian 4 are both hidden, so their sum is known (7).
     add_contacts(

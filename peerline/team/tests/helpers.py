@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
+from peerline.agencies.clock import local_today
 from peerline.agencies.models import Employee
-from peerline.stats.periods import local_today
 from peerline.team import selectors, services
 from peerline.team.models import (
     AgreementSignature,

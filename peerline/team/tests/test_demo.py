@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from peerline.accounts.models import Membership, Role
-from peerline.agencies import demo as agency_demo
 from peerline.agencies.models import Agency, Employee
 from peerline.partners.models import PartnerAgreement
 from peerline.team import demo
@@ -26,6 +25,7 @@ from peerline.team.models import (
     Recommendation,
     Status,
 )
+from peerline.web import demo as agency_demo
 
 TODAY = date(2026, 11, 23)
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from peerline.agencies import clock
 from peerline.team.models import LeaveOfAbsence, LeaveReason, Status
 from peerline.training import compliance
 from peerline.training.compliance import BadQuarter, Quarter, hours_required
@@ -57,7 +58,7 @@ def test_the_current_quarter_is_the_agencys_own_2011_8_2(agency):
     moment = datetime(2026, 4, 1, 5, 30, tzinfo=UTC)  # 23:30 on March 31 in Denver
     agency.time_zone = "America/Denver"
     assert Quarter.today(agency, moment) == Q1
-    assert compliance.local_date(agency, moment) == date(2026, 3, 31)
+    assert clock.local_today(agency, moment) == date(2026, 3, 31)
     agency.time_zone = "Europe/Berlin"
     assert Quarter.today(agency, moment) == Q2
 
@@ -66,7 +67,7 @@ def test_a_quarter_has_not_ended_until_its_last_local_day_is_over(agency):
     agency.time_zone = "America/Denver"
     agency.save()
     member = psp(agency, "5001", active_since=LONG_AGO)
-    today = compliance.local_date(agency, datetime(2026, 4, 1, 5, 30, tzinfo=UTC))
+    today = clock.local_today(agency, datetime(2026, 4, 1, 5, 30, tzinfo=UTC))
     row = _row(agency, member, Q1, today=today)
     assert not row.standing.ended and not row.standing.behind
     assert _row(agency, member, Q1, today=date(2026, 4, 1)).standing.behind

@@ -5,12 +5,12 @@ from datetime import date
 
 import pytest
 
-from peerline.agencies import demo as agencies_demo
 from peerline.agencies.models import Agency
 from peerline.team.models import LeaveOfAbsence, Status
 from peerline.training import compliance
 from peerline.training.demo import seed_training
 from peerline.training.models import Attendance, TrainingSession, TrainingTopic
+from peerline.web import demo as agencies_demo
 
 TODAY = date(2026, 8, 20)
 

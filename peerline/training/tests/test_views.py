@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from peerline.accounts.models import Role
+from peerline.agencies import clock
 from peerline.testing import personas as p
 from peerline.training import compliance, reports
 from peerline.training.models import TrainingSession, TrainingTopic
@@ -29,7 +30,7 @@ PERSONAS = [*Role, "norole", "outsider"]
 def setup(agency, other_agency, users):
     """Two PSPs of the agency with hours this quarter (one is the PSP persona), and a session of
     another agency."""
-    today = compliance.local_date(agency)
+    today = clock.local_today(agency)
     me = psp(agency, "6001", active_since=LONG_AGO, user=users[Role.PEER_SUPPORTER],
              first_name="Imani", last_name="Selfsame")  # fmt: skip
     colleague = psp(agency, "6002", active_since=LONG_AGO, first_name="Oskar",
@@ -173,7 +174,7 @@ def test_the_steering_committee_adds_and_retires_the_agencys_own_topics_2011_8_1
 
 
 def test_the_compliance_page_links_a_flagged_psp_to_the_team_page_2011_4_3(agency, client_for):
-    today = compliance.local_date(agency)
+    today = clock.local_today(agency)
     current = compliance.Quarter.of(today)
     behind = psp(agency, "6003", active_since=LONG_AGO, last_name="Laggard")
     keen = psp(agency, "6004", active_since=LONG_AGO, last_name="Keen")
@@ -190,7 +191,7 @@ def test_the_compliance_page_links_a_flagged_psp_to_the_team_page_2011_4_3(agenc
 
 
 def test_the_team_report_csv(agency, client_for):
-    today = compliance.local_date(agency)
+    today = clock.local_today(agency)
     member = psp(agency, "=6005", active_since=LONG_AGO, last_name="Csvson")
     attend(session(agency, today, "3"), member)
     quarter = compliance.Quarter.of(today).label

@@ -6,16 +6,18 @@ keeping in touch with a PSP on leave is their job (2011 §3.9, §4.4).
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from peerline.accounts import policy
+from peerline.agencies.clock import local_today
 from peerline.clinical.selectors import licences_expiring
+from peerline.core.health import paging_problems
 from peerline.incidents import selectors as incidents
 from peerline.manual.selectors import home_reminders as manual_reminders
-from peerline.stats.periods import local_today
 from peerline.team import selectors as team
 from peerline.team.models import PeerSupporter
 from peerline.team.services import can_sign
 from peerline.training.compliance import flagged_for_review
-
-from . import policy
 
 
 @dataclass(frozen=True)
@@ -111,3 +113,11 @@ def waiting_for(request: policy.AgencyRequest) -> list[Task]:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def paging_banner(request: policy.AgencyRequest) -> list[str]:
+    """For the home page of whoever activates the team (2011 §3.3, §3.9): why pages are not being
+    sent, or nothing. Other roles see nothing (the worker is not theirs to fix)."""
+    if not policy.allows(request, policy.Permission.INCIDENT_ACTIVATE):
+        return []
+    return paging_problems(timezone.now(), agency_id=request.agency.pk)

@@ -13,9 +13,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from peerline.accounts.models import Membership, Role
-from peerline.agencies import chain, demo
+from peerline.agencies import chain
 from peerline.agencies.models import Agency, Category, Employee, JobFamily, SeparationKind
 from peerline.testing import personas as p
+from peerline.web import demo
 
 TODAY = date(2026, 3, 16)
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]

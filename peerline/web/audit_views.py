@@ -6,8 +6,7 @@ from django.views.decorators.http import require_safe
 
 from peerline.accounts import policy
 from peerline.accounts.models import Role
-
-from . import selectors, services
+from peerline.audit import selectors, services
 
 
 @never_cache

@@ -33,17 +33,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
-from django.utils import timezone
 
 from peerline.accounts import services as accounts
-
-from . import chain
-from .models import Agency, Category, Employee, JobFamily, SeparationKind
+from peerline.agencies import chain
+from peerline.agencies.clock import local_today
+from peerline.agencies.models import Agency, Category, Employee, JobFamily, SeparationKind
 
 # The columns in the order the documentation (the README) lists them.
 COLUMNS = (
@@ -204,11 +202,6 @@ class _Codes:
         return ", ".join(codes) if len(codes) <= 20 else f"one of the agency's {len(codes)} codes"
 
 
-def agency_today(agency: Agency) -> date:
-    """Today in the agency's time zone: the date an employee left the roster."""
-    return timezone.localdate(timezone=ZoneInfo(agency.time_zone))
-
-
 def import_personnel(
     *,
     agency: Agency,
@@ -229,7 +222,7 @@ def import_personnel(
         divisions=_Codes(agency.divisions.values_list("code", "pk")),
         shifts=_Codes(agency.shifts.values_list("code", "pk")),
     )
-    today = today or agency_today(agency)
+    today = today or local_today(agency)  # the date an employee left the roster
     result = ImportResult(ignored_columns=roster.ignored_columns, dry_run=dry_run)
     with transaction.atomic():
         # One import at a time per agency (SQLite's IMMEDIATE transactions already serialise).

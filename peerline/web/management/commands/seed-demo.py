@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from peerline.agencies import demo
 from peerline.signin.demo import DEMO_TOTP_SECRET, seed_second_factors
+from peerline.web import demo
 
 
 class Command(BaseCommand):

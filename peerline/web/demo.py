@@ -24,8 +24,17 @@ from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
 from peerline.accounts.services import roster_accounts_sync
+from peerline.agencies import chain
+from peerline.agencies.models import (
+    Agency,
+    Category,
+    Division,
+    Employee,
+    JobFamily,
+    SeparationKind,
+    Shift,
+)
 from peerline.clinical.demo import seed_clinical
-from peerline.committee.demo import seed_program
 from peerline.contacts.demo import seed_contacts
 from peerline.incidents.demo import seed_incidents
 from peerline.partners.models import AgreementStatus, PartnerAgreement
@@ -34,8 +43,7 @@ from peerline.stats.releases import agency_close_due
 from peerline.team.demo import seed_team
 from peerline.training.demo import seed_training
 
-from . import chain
-from .models import Agency, Category, Division, Employee, JobFamily, SeparationKind, Shift
+from .program_demo import seed_program
 
 DEMO_CODE = "DEMO"
 DEMO_NAME = "Demo City Police Department"

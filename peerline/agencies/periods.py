@@ -3,21 +3,17 @@
 import calendar
 import re
 from datetime import date
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from django.utils import timezone
+from django.apps import apps
+from django.db.models import QuerySet
 
-from peerline.agencies.models import Agency
-
-from .models import ClosedPeriod
+from .clock import local_today
+from .models import Agency
 
 # ASCII digits only, matched whole: `$` would accept a trailing newline and `\d` any script's
 # digits, and either would make a second spelling of a released period (2011 §3.1).
 PERIOD_RE = re.compile(r"(?P<year>[0-9]{4})(?:-Q(?P<quarter>[1-4]))?", re.ASCII)
-
-
-def local_today(agency: Agency) -> date:
-    return timezone.now().astimezone(ZoneInfo(agency.time_zone)).date()
 
 
 def quarter_of(day: date) -> str:
@@ -48,8 +44,14 @@ def has_ended(agency: Agency, period: str) -> bool:
     return last_day(period) < local_today(agency)
 
 
+def closed(agency: Agency) -> QuerySet[Any]:
+    """The agency's closed periods (their releases are frozen). The rows are `stats` models,
+    looked up by name: a period closes when `peerline.stats` releases it, in a higher layer."""
+    return apps.get_model("stats", "ClosedPeriod").objects.filter(agency=agency)
+
+
 def is_closed(agency: Agency, period: str) -> bool:
-    return ClosedPeriod.objects.filter(agency=agency, period=period).exists()
+    return closed(agency).filter(period=period).exists()
 
 
 def reporting_period(agency: Agency, month: date) -> str:

@@ -5,10 +5,9 @@ from django.views.decorators.http import require_POST
 
 from peerline.accounts import policy
 from peerline.accounts.models import Role
+from peerline.agencies import chain, selectors
+from peerline.agencies.models import Employee
 from peerline.core import validation
-
-from . import chain, selectors
-from .models import Employee
 
 
 @policy.requires(policy.Permission.ROSTER_VIEW)

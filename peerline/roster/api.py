@@ -6,10 +6,9 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from peerline.accounts import policy
 from peerline.accounts.auth import api_auth
+from peerline.agencies import selectors
+from peerline.agencies.models import Agency, Employee
 from peerline.core import validation
-
-from . import selectors
-from .models import Agency, Employee
 
 router = Router(tags=["agencies"])
 

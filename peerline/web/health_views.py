@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from peerline.accounts import policy
-
-from .health import readiness_problems
+from peerline.core.health import readiness_problems
 
 
 @policy.public

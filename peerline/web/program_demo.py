@@ -11,11 +11,10 @@ from peerline.accounts.models import Membership, Role
 from peerline.agencies.models import Agency
 from peerline.assessment import services as assessment
 from peerline.assessment.models import Status
+from peerline.committee import services
+from peerline.committee.models import MeetingKind, Seat
 from peerline.governance import services as limits
 from peerline.manual import services as manual
-
-from . import services
-from .models import MeetingKind, Seat
 
 SEATS = [
     ("Sgt. Dana Ortiz", Seat.SWORN, ""),

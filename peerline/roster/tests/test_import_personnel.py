@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from peerline.agencies.chain import MAX_DEPTH, everyone_under, in_chain_of_command
-from peerline.agencies.importer import (
+from peerline.agencies.models import Employee
+from peerline.roster.importer import (
     COLUMNS,
     REQUIRED_COLUMNS,
     REQUIRED_VALUES,
@@ -21,7 +22,6 @@ from peerline.agencies.importer import (
     RowError,
     import_personnel,
 )
-from peerline.agencies.models import Employee
 from peerline.testing.personas import make_agency, make_employee
 
 SAMPLE = settings.BASE_DIR / "samples" / "personnel.csv"

@@ -1,14 +1,14 @@
 """`peerline import-personnel FILE.csv --agency CODE`: load the HR roster (README: "The personnel roster").
 
-A thin wrapper over `peerline.agencies.importer.import_personnel`: it prints the counts of what
+A thin wrapper over `peerline.roster.importer.import_personnel`: it prints the counts of what
 changed, or every bad line with its number and reason and exits non-zero having changed nothing.
 It prints no names or e-mail addresses.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from peerline.agencies.importer import RosterRejected, import_personnel
 from peerline.agencies.models import Agency
+from peerline.roster.importer import RosterRejected, import_personnel
 
 
 class Command(BaseCommand):
