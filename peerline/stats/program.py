@@ -24,7 +24,8 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from peerline.accounts.models import Membership, Role
+from peerline.accounts import policy
+from peerline.accounts.models import Role
 from peerline.agencies.models import Agency
 from peerline.contacts.models import Contact
 
@@ -184,10 +185,8 @@ def _per_peer_supporter(contacts: QuerySet[Contact], agency: Agency) -> Table:
     for user_id, first, last, username, n in logged.order_by():
         names[user_id] = _display_name(first, last, username)
         counts[user_id] = n
-    current = Membership.objects.filter(
-        agency=agency, role=Role.PEER_SUPPORTER, user__is_active=True
-    ).values_list(
-        "user_id", "user__employee__first_name", "user__employee__last_name", "user__username"
+    current = policy.holders(agency, Role.PEER_SUPPORTER).values_list(
+        "pk", "employee__first_name", "employee__last_name", "username"
     )
     for user_id, first, last, username in current:
         names.setdefault(user_id, _display_name(first, last, username))
