@@ -68,8 +68,8 @@ def test_every_clinical_page_denies_the_roles_it_does_not_grant(
         response = getattr(client, method)(url)
         if persona in allowed:
             # The shift is gone once the first granted role has deleted it.
-            allowed = {302, 404} if method == "post" else {200}
-            assert response.status_code in allowed, (persona, response.status_code)
+            answers = {302, 404} if method == "post" else {200}
+            assert response.status_code in answers, (persona, response.status_code)
         elif persona != "outsider":
             assert response.status_code == 403, (persona, response.status_code)
     if method == "post":
