@@ -376,16 +376,26 @@ def test_a_wrong_grant_fails_the_matrix(users, chain, monkeypatch):
 
 def test_another_agencys_objects_are_404_for_every_role_there(agency, other_agency, chain):
     """The wrong agency with every role there: this agency's rows answer as missing (404), the
-    same as a number that exists nowhere, and show nothing of them."""
+    same as a number that exists nowhere, and show nothing of them (DESIGN principle 7)."""
+    from peerline.incidents.tests.helpers import incident
     from peerline.testing import personas
 
+    inc = incident(agency, principals=[chain.officer], team_size=1)
     # Every role but command staff, whom the incident pages refuse whatever else they hold.
     held = [role for role in Role if role != Role.COMMAND_STAFF]
     everyone = personas.make_user("all-roles-elsewhere", other_agency, *held)
     client = Client()
     client.force_login(everyone)
-    for url in [f"/roster/{chain.officer.pk}/", f"/api/v1/incidents/{chain.officer.pk}/proposal"]:
+    for url in [
+        f"/roster/{chain.officer.pk}/",
+        f"/incidents/{inc.pk}/",
+        f"/incidents/{inc.pk}/board/",
+        f"/api/v1/incidents/{inc.pk}/proposal",
+    ]:
         response = client.get(url)
         assert response.status_code == 404, url
         assert chain.officer.last_name.encode() not in response.content
+    assert client.post(f"/api/v1/incidents/{inc.pk}/activate").status_code == 404
+    inc.refresh_from_db()
+    assert inc.activated_at is None
     assert not Membership.objects.filter(user=everyone, agency=agency).exists()
