@@ -274,6 +274,21 @@ def holder_ids(agency: Agency | int, *roles: Role) -> set[int]:
     return set(_held(agency, roles).values_list("user_id", flat=True))
 
 
+def holder_ids_by_role(agency: Agency | int) -> dict[Role, set[int]]:
+    """{role: ids of its active holders} for every role held in `agency`: one query."""
+    found: dict[Role, set[int]] = {}
+    for user_id, role in _held(agency, ()).values_list("user_id", "role"):
+        if role in Role:
+            found.setdefault(Role(role), set()).add(user_id)
+    return found
+
+
+def holds_anywhere(user: User | int, *roles: Role) -> bool:
+    """True when `user` holds any of `roles` in any agency (a rule about the person, such as
+    the second factor or the shorter idle limit of the roles that see program data)."""
+    return Membership.objects.filter(user=user, role__in=list(roles)).exists()
+
+
 def holdings(agency: Agency | int, *roles: Role) -> list[tuple[User, Role]]:
     """Each (active user, role) pair of `roles` held in `agency`, by the user's name."""
     found = _held(agency, roles).select_related("user")
