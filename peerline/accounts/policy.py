@@ -8,12 +8,13 @@ the view so the test suite can walk the URL conf and try every endpoint with eve
 A user without a role in the agency gets 403 and no data (DESIGN: "never data").
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from peerline.agencies.models import Agency
@@ -140,43 +141,53 @@ NAMES_PERMISSIONS = frozenset({Permission.INCIDENT_ACTIVATE, Permission.MUTUAL_A
 AGENCY_GRANTS: dict[Permission, str] = {Permission.INCIDENT_ACTIVATE: "activation_roles"}
 
 
+def _agencies(request: HttpRequest) -> dict[int, Agency]:
+    """The user's agencies by id, in code order: read once per request with the roles."""
+    _memberships(request)
+    return request._peerline_agencies  # type: ignore[attr-defined, no-any-return]
+
+
 def _memberships(request: HttpRequest) -> list[tuple[int, str]]:
     cached = getattr(request, "_peerline_memberships", None)
     if cached is None:
         user = request.user
-        cached = (
-            list(
-                Membership.objects.filter(user_id=user.pk, user__is_active=True)
-                .order_by("agency__code")
-                .values_list("agency_id", "role")
-            )
+        rows = (
+            Membership.objects.filter(user_id=user.pk, user__is_active=True)
+            .select_related("agency")
+            .order_by("agency__code", "pk")
             if user.is_authenticated
             else []
         )
+        agencies: dict[int, Agency] = {}
+        cached = []
+        for row in rows:
+            agencies.setdefault(row.agency_id, row.agency)
+            cached.append((row.agency_id, row.role))
         request._peerline_memberships = cached  # type: ignore[attr-defined]
+        request._peerline_agencies = agencies  # type: ignore[attr-defined]
     return cached
 
 
 def agencies_of(request: HttpRequest) -> list[Agency]:
-    ids = {agency_id for agency_id, _ in _memberships(request)}
-    return list(Agency.objects.filter(pk__in=ids).order_by("code"))
+    return list(_agencies(request).values())
 
 
 def current_agency(request: HttpRequest) -> Agency | None:
-    """The agency the request acts in: the header (API), the session's choice, or the first one."""
+    """The agency the request acts in: the header (API), the session's choice, or the first one.
+    Read with the user's roles, in the same query: never looked up again in the request."""
     if hasattr(request, "_peerline_agency"):
         return request._peerline_agency  # type: ignore[no-any-return]
-    ids = [agency_id for agency_id, _ in _memberships(request)]
+    mine = _agencies(request)
     agency = None
-    if ids:
+    if mine:
         code = request.headers.get(AGENCY_HEADER)
         chosen = request.session.get(AGENCY_SESSION_KEY) if hasattr(request, "session") else None
         if code:
-            agency = Agency.objects.filter(code=code, pk__in=ids).first()
-        elif chosen in ids:
-            agency = Agency.objects.filter(pk=chosen).first()
+            agency = next((a for a in mine.values() if a.code == code), None)
+        elif chosen in mine:
+            agency = mine[chosen]
         else:
-            agency = Agency.objects.filter(pk=ids[0]).first()
+            agency = next(iter(mine.values()))
     request._peerline_agency = agency  # type: ignore[attr-defined]
     return agency
 
@@ -238,6 +249,56 @@ def public(view: V) -> V:
     view.login_required = False  # type: ignore[attr-defined]
     view.required_permission = None  # type: ignore[attr-defined]
     return view
+
+
+# -- who holds a role: the one place that reads memberships for other modules -------------------
+# Every "who is the coordinator", "which users are this agency's PSPs" and "may this person sit in
+# that seat" asks here, so that what counts as holding a role (an active account, a membership in
+# that agency) is decided once.
+
+
+def _held(agency: Agency | int, roles: Iterable[Role]) -> QuerySet[Membership]:
+    wanted = list(roles)
+    found = Membership.objects.filter(agency=agency, user__is_active=True)
+    return found.filter(role__in=wanted) if wanted else found
+
+
+def holders(agency: Agency | int, *roles: Role) -> QuerySet[User]:
+    """The active users holding any of `roles` in `agency` (any role when none is named), each
+    once; callers order and select what they need."""
+    return User.objects.filter(is_active=True, pk__in=_held(agency, roles).values("user_id"))
+
+
+def holder_ids(agency: Agency | int, *roles: Role) -> set[int]:
+    """The ids of `holders(agency, *roles)`."""
+    return set(_held(agency, roles).values_list("user_id", flat=True))
+
+
+def holder_ids_by_role(agency: Agency | int) -> dict[Role, set[int]]:
+    """{role: ids of its active holders} for every role held in `agency`: one query."""
+    found: dict[Role, set[int]] = {}
+    for user_id, role in _held(agency, ()).values_list("user_id", "role"):
+        if role in Role:
+            found.setdefault(Role(role), set()).add(user_id)
+    return found
+
+
+def holds_anywhere(user: User | int, *roles: Role) -> bool:
+    """True when `user` holds any of `roles` in any agency (a rule about the person, such as
+    the second factor or the shorter idle limit of the roles that see program data)."""
+    return Membership.objects.filter(user=user, role__in=list(roles)).exists()
+
+
+def holdings(agency: Agency | int, *roles: Role) -> list[tuple[User, Role]]:
+    """Each (active user, role) pair of `roles` held in `agency`, by the user's name."""
+    found = _held(agency, roles).select_related("user")
+    found = found.order_by("user__last_name", "user__first_name", "user__username", "role")
+    return [(m.user, Role(m.role)) for m in found if m.role in Role]
+
+
+def holds(user: User | int, agency: Agency | int, *roles: Role) -> bool:
+    """True when `user` (active) holds any of `roles` in `agency` (any role when none is named)."""
+    return _held(agency, roles).filter(user=user).exists()
 
 
 def scoped_or_404(queryset: Any, request: HttpRequest, **lookup: Any) -> Any:

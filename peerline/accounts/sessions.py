@@ -26,7 +26,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Membership, Role
+from . import policy
+from .models import Role
 
 SIGNED_IN_AT = "peerline_signed_in_at"
 LAST_SEEN_AT = "peerline_last_seen_at"
@@ -63,7 +64,7 @@ def password_confirmed(request: HttpRequest) -> None:
 
 
 def idle_limit(user: Any) -> timedelta:
-    privileged = Membership.objects.filter(user_id=user.pk, role__in=list(PRIVILEGED)).exists()
+    privileged = policy.holds_anywhere(user.pk, *PRIVILEGED)
     minutes = (
         settings.PEERLINE_IDLE_MINUTES_PRIVILEGED if privileged else settings.PEERLINE_IDLE_MINUTES
     )

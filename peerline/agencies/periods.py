@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .clock import local_today
 from .models import Agency
@@ -54,7 +54,26 @@ def is_closed(agency: Agency, period: str) -> bool:
     return closed(agency).filter(period=period).exists()
 
 
-def reporting_period(agency: Agency, month: date) -> str:
-    """The quarter a contact of `month` counts in: its own while open, else today's (2011 §3.1)."""
+def lock_for_month(agency: Agency, month: date) -> bool:
+    """Take the agency's row lock, the one closing a period takes (so nothing is saved into a
+    quarter as it closes), and say whether `month`'s quarter is closed: one statement."""
+    closed = apps.get_model("stats", "ClosedPeriod").objects.filter(
+        agency=OuterRef("pk"), period=quarter_of(month)
+    )
+    found = (
+        Agency.objects.select_for_update()
+        .filter(pk=agency.pk)
+        .annotate(closed=Exists(closed))
+        .values_list("closed", flat=True)
+        .first()
+    )
+    return bool(found)
+
+
+def reporting_period(agency: Agency, month: date, *, closed: bool | None = None) -> str:
+    """The quarter a contact of `month` counts in: its own while open, else today's (2011 §3.1).
+    `closed` says whether its own quarter is closed when the caller has read it already."""
     own = quarter_of(month)
-    return quarter_of(local_today(agency)) if is_closed(agency, own) else own
+    if closed is None:
+        closed = is_closed(agency, own)
+    return quarter_of(local_today(agency)) if closed else own

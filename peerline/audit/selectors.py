@@ -73,11 +73,15 @@ ACTIONS = {
     "agency.created": "Agency created",
     "selection.recommendation_requested": "Recommendation requested",
     "selection.panel_set": "Interview panel set",
+    "selection.eligibility_checked": "Eligibility recorded",
     "selection.decided": "Selection decided",
     "team.status_changed": "Team status changed",
     "team.initial_training_recorded": "Initial training recorded",
+    "team.agreement_published": "Confidentiality agreement published",
+    "incident.opened": "Incident opened",
     "incident.activated": "Team activated for an incident",
     "incident.closed": "Incident closed",
+    "incident.mutual_aid_answered": "Mutual aid request answered",
     "export.downloaded": "Export downloaded",
 }
 

@@ -80,8 +80,6 @@ def consultation_create(request: policy.AgencyRequest, payload: ConsultationIn) 
         saved = services.consultation_log(
             agency=request.agency, data=payload.model_dump(exclude_unset=True)
         )
-    except services.NotAllowedField as refusal:
-        raise HttpError(422, str(refusal)) from None
     except ValidationError as error:
         raise HttpError(422, "; ".join(error.messages)) from None
     return Status(

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.dateformat import format as date_format
 
+from peerline.accounts import policy
 from peerline.accounts.models import Role, User
 from peerline.agencies.models import Agency
 from peerline.core import offlist
@@ -79,9 +80,9 @@ class ClinicianForm(forms.ModelForm):
         role = cast(forms.ChoiceField, self.fields["role"])
         role.choices = ClinicalRole.choices
         user = cast(forms.ModelChoiceField, self.fields["user"])
-        user.queryset = User.objects.filter(
-            memberships__agency=agency, memberships__role=Role.CLINICAL_ADVISOR, is_active=True
-        ).order_by("last_name", "first_name", "username")
+        user.queryset = policy.holders(agency, Role.CLINICAL_ADVISOR).order_by(
+            "last_name", "first_name", "username"
+        )
         style(self.fields)
 
 

@@ -1,6 +1,5 @@
 """Writes of clinical support, shared by the pages, the API and the demo seed (2011 §3.4, §5.1)."""
 
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,20 +21,11 @@ from .models import (
 )
 from .selectors import licence_end
 
-CLAUSE = offlist.CLAUSE
 MAX_SHIFT = timedelta(days=7)  # a longer shift repeated weekly would overlap itself
 MAX_WEEKS = 26
 
 # Every field a consultation may carry; anything else is refused, never dropped (2011 §6.7).
 CONSULTATION_FIELDS = frozenset({"month", "reason", "urgency", "outcome", "clinician"})
-
-
-NotAllowedField = offlist.OffListField  # the one refusal of off-list fields, shared
-
-
-def refuse_unknown_fields(data: Iterable[str]) -> None:
-    """`NotAllowedField` naming every field of `data` a consultation does not have (2011 §6.7)."""
-    offlist.refuse(data, CONSULTATION_FIELDS, "consultation")
 
 
 def month_choices(agency: Agency) -> list[date]:
@@ -46,7 +36,7 @@ def month_choices(agency: Agency) -> list[date]:
 def consultation_log(*, agency: Agency, data: dict[str, Any]) -> Consultation:
     """Record a consultation with an MHP (2011 §5.1, §5.2) as a month, a reason, an urgency and
     an outcome; the clinician is optional. Who asked, and about whom, is never stored (§6.7)."""
-    refuse_unknown_fields(data)
+    offlist.refuse(data, CONSULTATION_FIELDS, "consultation")
     month = offlist.parse_month(data.get("month"), month_choices(agency))
     for name, choices in (
         ("reason", ConsultationReason),

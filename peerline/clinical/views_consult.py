@@ -34,22 +34,18 @@ class MonthRow:
     total: int
 
 
-def _refusal(request: policy.AgencyRequest) -> HttpResponse | None:
-    """A 400 naming every field outside the schema: refused, never dropped (2011 §6.7)."""
-    return offlist.refusal_page(
-        request,
-        services.CONSULTATION_FIELDS,
-        what="consultation",
-        again_url=reverse("clinical:consultation-log"),
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @policy.requires(P.CONSULTATION_LOG)
 def consultation_log(request: policy.AgencyRequest) -> HttpResponse:
     """Log a consultation on a phone in a few taps: month, reason, urgency, outcome."""
     agency = request.agency
-    refused = _refusal(request)
+    # A 400 naming every field outside the schema: refused, never dropped (2011 §6.7).
+    refused = offlist.refusal_page(
+        request,
+        services.CONSULTATION_FIELDS,
+        what="consultation",
+        again_url=reverse("clinical:consultation-log"),
+    )
     if refused is not None:
         return refused
     form = ConsultationForm(request.POST or None, agency=agency)

@@ -49,8 +49,6 @@ def contact_create(request: policy.AgencyRequest, payload: ContactIn) -> Status:
         contact = services.contact_log(
             agency=request.agency, peer_supporter=request.user, data=data
         )
-    except services.NotAllowedField as refusal:
-        raise HttpError(422, str(refusal)) from None
     except ValidationError as error:
         raise HttpError(422, "; ".join(error.messages)) from None
     guidance = services.guidance_for(contact, request.agency)

@@ -105,7 +105,7 @@ class Contact(models.Model):
         help_text="The first day of the month of the contact; never a day or a time."
     )
     # The reporting quarter the contact counts in, "2026-Q3": its own quarter while that is open,
-    # else the open one, so that a closed report never changes (see stats.periods).
+    # else the open one, so that a closed report never changes (see agencies.periods).
     period = models.CharField(
         max_length=7,
         validators=[RegexValidator(PERIOD_PATTERN, "A reporting period is YYYY-Qn.")],

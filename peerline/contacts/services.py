@@ -1,6 +1,5 @@
 """Writes of the contact log, shared by the phone form, the API and the demo seed (2011 §6.7)."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -16,7 +15,6 @@ from peerline.governance.models import ConfidentialityException
 
 from .models import PRIOR_CONTACTS_FLOOR, Contact, FollowUpReminder, PriorContacts, Referral
 
-CLAUSE = offlist.CLAUSE
 MONTHS_BACK = 12  # the oldest month a contact may still be logged for
 MAX_FOLLOW_UP_DAYS = 180
 
@@ -39,12 +37,8 @@ FIELDS = frozenset(
 )
 
 
-NotAllowedField = offlist.OffListField  # the one refusal of off-list fields, shared
-
-
-def refuse_unknown_fields(data: Iterable[str]) -> None:
-    """`NotAllowedField` naming every field of `data` a contact does not have (2011 §6.7)."""
-    offlist.refuse(data, FIELDS, "contact record")
+# The links a contact has, each set by the service from a row it read itself.
+LINKS = ["agency", "peer_supporter", "exception"]
 
 
 @dataclass(frozen=True)
@@ -76,11 +70,25 @@ def due_week(agency: Agency, days: int) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _apply(contact: Contact, *, agency: Agency, data: dict[str, Any]) -> date | None:
-    """Set the contact's answers from `data`; the week a follow-up reminder is due, if asked."""
-    refuse_unknown_fields(data)
-    month = offlist.parse_month(data.get("month"), month_choices(agency))
+def _month(agency: Agency, data: dict[str, Any]) -> date:
+    """The month of `data`, after refusing any off-list field (2011 §6.7)."""
+    offlist.refuse(data, FIELDS, "contact record")
+    return offlist.parse_month(data.get("month"), month_choices(agency))
+
+
+def _apply(
+    contact: Contact,
+    *,
+    agency: Agency,
+    data: dict[str, Any],
+    month: date,
+    closed: bool | None = None,
+) -> date | None:
+    """Set the contact's answers from `data`; the week a follow-up reminder is due, if asked.
+    `closed`: whether the month's own quarter is closed, when the caller read it already."""
     exception = data.get("exception")
+    if isinstance(exception, ConfidentialityException) and exception.agency_id != agency.pk:
+        exception = exception.pk  # another agency's: looked up in this one, so refused below
     if exception is not None and not isinstance(exception, ConfidentialityException):
         exception = ConfidentialityException.objects.filter(agency=agency, pk=exception).first()
         if exception is None:
@@ -98,7 +106,7 @@ def _apply(contact: Contact, *, agency: Agency, data: dict[str, Any]) -> date | 
         )
 
     contact.month = month
-    contact.period = periods.reporting_period(agency, month)
+    contact.period = periods.reporting_period(agency, month, closed=closed)
     for name in (
         "activity",
         "recipient_group",
@@ -113,7 +121,10 @@ def _apply(contact: Contact, *, agency: Agency, data: dict[str, Any]) -> date | 
     contact.exception = exception
     for referral in Referral:
         setattr(contact, f"referral_{referral.value}", referral.value in referrals)
-    contact.full_clean()
+    # Every value against its field's choices and pattern. Not the links: the agency, the PSP
+    # and the exception were each read scoped to this agency above, and the database checks
+    # them again on INSERT (as it checks the period's pattern); asking again is three queries.
+    contact.full_clean(exclude=LINKS, validate_constraints=False)
     return None if follow_up_days is None else due_week(agency, int(follow_up_days))
 
 
@@ -121,13 +132,14 @@ def _apply(contact: Contact, *, agency: Agency, data: dict[str, Any]) -> date | 
 def contact_log(*, agency: Agency, peer_supporter: User, data: dict[str, Any]) -> Contact:
     """Record one contact as non-identifying statistics (2011 §6.7).
 
-    Refuses any field outside the fixed schema with `NotAllowedField`, and bad values with
+    Refuses any field outside the fixed schema with `offlist.OffListField`, and bad values with
     `ValidationError`; nothing is stored in either case.
     """
+    month = _month(agency, data)
     # The same row lock as closing a period: a contact is never saved into a quarter as it closes.
-    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    closed = periods.lock_for_month(agency, month)
     contact = Contact(agency=agency, peer_supporter=peer_supporter)
-    week = _apply(contact, agency=agency, data=data)
+    week = _apply(contact, agency=agency, data=data, month=month, closed=closed)
     contact.save()
     if week is not None:
         FollowUpReminder.objects.create(agency=agency, peer_supporter=peer_supporter, due_week=week)
@@ -140,7 +152,7 @@ def contact_correct(*, contact: Contact, data: dict[str, Any]) -> Contact:
     Agency.objects.select_for_update().filter(pk=contact.agency_id).first()
     if periods.is_closed(contact.agency, contact.period):
         raise ValidationError("This contact is in a closed period; its report is final.")
-    week = _apply(contact, agency=contact.agency, data=data)
+    week = _apply(contact, agency=contact.agency, data=data, month=_month(contact.agency, data))
     contact.save()
     if week is not None:
         FollowUpReminder.objects.create(

@@ -30,13 +30,6 @@ ROLE_CONFLICT_REFERRALS = [
 ]
 
 
-def _refusal(request: policy.AgencyRequest) -> HttpResponse | None:
-    """A 400 naming every field outside the schema: refused, never dropped (2011 §6.7)."""
-    return offlist.refusal_page(
-        request, services.FIELDS, what="contact record", again_url=reverse("contacts:log")
-    )
-
-
 def _add_errors(form: ContactForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, field_messages in error.message_dict.items():
@@ -50,7 +43,10 @@ def _contact_form(request: policy.AgencyRequest, contact: Contact | None = None)
     agency = request.agency
     exceptions = list(active_limits(agency))
     if request.method == "POST":
-        refused = _refusal(request)
+        # A 400 naming every field outside the schema: refused, never dropped (2011 §6.7).
+        refused = offlist.refusal_page(
+            request, services.FIELDS, what="contact record", again_url=reverse("contacts:log")
+        )
         if refused is not None:
             return refused
         form = ContactForm(request.POST, agency=agency, exceptions=exceptions, contact=contact)

@@ -67,7 +67,15 @@ class CriticalIncident(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     activated_at = models.DateTimeField(null=True, blank=True)
+    # Who activated the team and who closed the incident: the coordinator's acts (2011 §3.9),
+    # kept with the incident (never anyone involved in it).
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Set when the involved-person links were erased after the retention window; counts stay.
     erased_at = models.DateTimeField(null=True, blank=True)
     principals_count = models.PositiveSmallIntegerField(default=0)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse
 
+from peerline.accounts import policy
 from peerline.accounts.models import Role, User
 from peerline.agencies import clock
 from peerline.agencies.models import Agency
@@ -199,13 +200,7 @@ def fill_clinicians(incident: CriticalIncident, *, now: datetime) -> list[Deploy
 
 
 def coordinators_of(agency: Agency) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__agency=agency, memberships__role=Role.COORDINATOR, is_active=True
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return list(policy.holders(agency, Role.COORDINATOR).order_by("pk"))
 
 
 def request_mutual_aid(

@@ -146,6 +146,7 @@ def incident_open(
             ]
             + [Involvement(incident=incident, employee=e, circle=Circle.WITNESS) for e in witnesses]
         )
+        record("incident.opened", by=by, agency=agency, **_audited(incident))
     return incident
 
 
@@ -203,8 +204,8 @@ def activate(*, incident: CriticalIncident, by: User | None, now: datetime) -> l
             raise ValidationError("The team was already activated for this incident.")
         proposal = propose(incident=incident, now=now)
         incident.status = IncidentStatus.ACTIVATED
-        incident.activated_at = now
-        incident.save(update_fields=["status", "activated_at"])
+        incident.activated_at, incident.activated_by = now, by
+        incident.save(update_fields=["status", "activated_at", "activated_by"])
         deployments = paging.page_psps(incident, proposal.own_team, round_=1, now=now)
         clinicians = MentalHealthProfessional.objects.in_bulk(
             [c.clinician_id for c in proposal.clinicians]
@@ -316,8 +317,8 @@ def close(*, incident: CriticalIncident, by: User | None, now: datetime) -> None
         outbox.withdraw(deployment_ids=list(open_pages.values_list("pk", flat=True)))
         open_pages.update(status=DeploymentStatus.CANCELLED, answered_at=now)
         incident.status = IncidentStatus.CLOSED
-        incident.closed_at = now
-        incident.save(update_fields=["status", "closed_at"])
+        incident.closed_at, incident.closed_by = now, by
+        incident.save(update_fields=["status", "closed_at", "closed_by"])
         record("incident.closed", by=by, agency=incident.agency_id, **_audited(incident))
 
 
@@ -366,6 +367,14 @@ def mutual_aid_answer(
         request.status = MutualAidStatus.ACCEPTED if accept else MutualAidStatus.DECLINED
         request.answered_at, request.answered_by = now, by
         request.save(update_fields=["status", "answered_at", "answered_by"])
+        # In the answering agency's trail: the request and the answer, never who is sent.
+        record(
+            "incident.mutual_aid_answered",
+            by=by,
+            agency=request.partner_id,
+            target=f"mutual_aid:{request.pk}",
+            detail={"answer": request.status},
+        )
         if accept:
             paging.fill(incident, now=now)
     return request

@@ -3,7 +3,7 @@
 import difflib
 from dataclasses import dataclass
 
-from peerline.accounts.models import Membership, Role
+from peerline.accounts import policy
 from peerline.agencies.models import Agency
 
 from .models import Acknowledgement, ManualVersion
@@ -62,25 +62,16 @@ class Rate:
 def acknowledgement_rates(version: ManualVersion) -> list[Rate]:
     """Per role: how many of the people holding it acknowledged (every role is asked)."""
     done = set(Acknowledgement.objects.filter(version=version).values_list("user_id", flat=True))
-    holders: dict[str, set[int]] = {}
-    for user_id, role in Membership.objects.filter(
-        agency=version.agency, user__is_active=True
-    ).values_list("user_id", "role"):
-        holders.setdefault(role, set()).add(user_id)
+    holders = policy.holder_ids_by_role(version.agency)
     return [
-        Rate(Role(role).label, len(users & done), len(users))
-        for role, users in sorted(holders.items())
-        if role in Role
+        Rate(role.label, len(users & done), len(users))
+        for role, users in sorted(holders.items(), key=lambda pair: pair[0].value)
     ]
 
 
 def overall_rate(version: ManualVersion) -> Rate:
     done = set(Acknowledgement.objects.filter(version=version).values_list("user_id", flat=True))
-    users = set(
-        Membership.objects.filter(agency=version.agency, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
+    users = policy.holder_ids(version.agency)
     return Rate("everyone", len(users & done), len(users))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from peerline.accounts.models import Membership, Role, User
+from peerline.accounts import policy
+from peerline.accounts.models import Role, User
 from peerline.agencies.models import Agency
 from peerline.clinical.models import MentalHealthProfessional
 from peerline.notifications.models import ContactChannel, Notification
@@ -56,11 +57,7 @@ def _people_index(agency: Agency) -> dict[int, Person]:
     for clinician in clinicians:
         assert clinician.user is not None
         add(clinician.user, clinician.name, "Clinician")
-    coordinators = Membership.objects.filter(
-        agency=agency, role=Role.COORDINATOR, user__is_active=True
-    ).select_related("user")
-    for membership in coordinators:
-        user = membership.user
+    for user in policy.holders(agency, Role.COORDINATOR).order_by("pk"):
         name = user.get_full_name() or user.username
         add(user, name, "Coordinator")
     return people

@@ -2,6 +2,7 @@
 
 from django_otp import user_has_device
 
+from peerline.accounts import policy
 from peerline.accounts.models import Membership, Role, User
 from peerline.agencies.models import Agency
 
@@ -39,7 +40,7 @@ def second_factor_required(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
-    if Membership.objects.filter(user=user, role__in=PRIVILEGED_ROLES).exists():
+    if policy.holds_anywhere(user, *PRIVILEGED_ROLES):
         return True
     return SignInPolicy.objects.filter(
         agency_id__in=_agency_ids(user), second_factor=SecondFactorRule.EVERYONE

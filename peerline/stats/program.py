@@ -3,7 +3,7 @@
 The program coordinator "collects utilization data" (IACP Peer Support Guidelines 2011 §3.9). This
 module counts the agency's contact records of one reporting period, a quarter "2026-Q3" or a year
 "2026" (its four quarters), by `Contact.period`: so a contact logged late for a closed quarter counts
-where every report puts it (see `stats.periods`).
+where every report puts it (see `agencies.periods`).
 
 The coordinator sees utilisation, not people (2011 §3.9, §7.2). Live, and per peer supporter, only
 the number of contacts: per PSP and per month. The answers that describe a contact (activity,
@@ -24,7 +24,8 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from peerline.accounts.models import Membership, Role
+from peerline.accounts import policy
+from peerline.accounts.models import Role
 from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
 from peerline.contacts.models import Contact
@@ -185,10 +186,8 @@ def _per_peer_supporter(contacts: QuerySet[Contact], agency: Agency) -> Table:
     for user_id, first, last, username, n in logged.order_by():
         names[user_id] = _display_name(first, last, username)
         counts[user_id] = n
-    current = Membership.objects.filter(
-        agency=agency, role=Role.PEER_SUPPORTER, user__is_active=True
-    ).values_list(
-        "user_id", "user__employee__first_name", "user__employee__last_name", "user__username"
+    current = policy.holders(agency, Role.PEER_SUPPORTER).values_list(
+        "pk", "employee__first_name", "employee__last_name", "username"
     )
     for user_id, first, last, username in current:
         names.setdefault(user_id, _display_name(first, last, username))

@@ -7,7 +7,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from peerline.accounts.models import Membership, Role, User
+from peerline.accounts import policy
+from peerline.accounts.models import Role, User
 from peerline.agencies import chain, clock
 from peerline.agencies.clock import local_today
 from peerline.agencies.models import Employee
@@ -90,6 +91,7 @@ def check_eligibility(
     application.eligibility_checked_at = timezone.now()
     application.eligibility_checked_by = by
     application.save()
+    _audit("selection.eligibility_checked", application, by, eligible=eligible)
     return application
 
 
@@ -126,9 +128,7 @@ def request_recommendation(
         raise TeamError("Choose superior or peer.")
     if recommender.pk == application.peer_supporter.employee.user_id:
         raise TeamError("A volunteer cannot recommend themselves.")
-    if not Membership.objects.filter(
-        user=recommender, agency_id=application.peer_supporter.agency_id
-    ).exists():
+    if not policy.holds(recommender, application.peer_supporter.agency_id):
         raise TeamError("The recommender must be a user of this agency.")
     try:
         with transaction.atomic():
@@ -200,9 +200,7 @@ def set_panel(
             raise TeamError(f"{display_name(user)} can hold only one seat on the panel.")
         if user.pk == candidate.user_id:
             raise TeamError("The candidate cannot sit on their own panel.")
-        if not Membership.objects.filter(
-            user=user, agency_id=candidate.agency_id, role=SEAT_ROLE[PanelRole(role)]
-        ).exists():
+        if not policy.holds(user, candidate.agency_id, SEAT_ROLE[PanelRole(role)]):
             raise TeamError(
                 f"{display_name(user)} does not hold the role for that seat in this agency."
             )

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 
-from peerline.accounts.models import Membership, Role, User
+from peerline.accounts import policy
+from peerline.accounts.models import Role, User
 from peerline.agencies.models import Agency, Employee
 
 from .models import (
@@ -322,8 +323,7 @@ def score_table(sheets: list[InterviewScore]) -> list[ScoreRow]:
 def agency_users(agency: Agency, exclude: int | None = None) -> QuerySet[User]:
     """Users with a role in the agency, for a recommendation request."""
     found = (
-        User.objects.filter(memberships__agency=agency, is_active=True)
-        .distinct()
+        policy.holders(agency)
         .select_related("employee")
         .order_by("last_name", "first_name", "username")
     )
@@ -339,15 +339,12 @@ PANEL_ROLES = {
 
 def panel_choices(agency: Agency, exclude: int | None = None) -> list[tuple[User, PanelRole]]:
     """Who may sit on an interview panel: the agency's PSPs, clinical advisors and coordinator."""
-    memberships = (
-        Membership.objects.filter(agency=agency, role__in=list(PANEL_ROLES), user__is_active=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username")
-    )
-    if exclude is not None:
-        memberships = memberships.exclude(user_id=exclude)
     order = list(PanelRole)
-    found = [(m.user, PANEL_ROLES[Role(m.role)]) for m in memberships]
+    found = [
+        (user, PANEL_ROLES[role])
+        for user, role in policy.holdings(agency, *PANEL_ROLES)
+        if user.pk != exclude
+    ]
     return sorted(found, key=lambda pair: order.index(pair[1]))
 
 

@@ -210,13 +210,15 @@ def publish_agreement(*, agency: Agency, text: str, by: User | None) -> Confiden
     current = selectors.current_agreement(agency)
     if current is not None and current.text.strip() == text:
         raise TeamError("This is the text of the current version: change it to publish a new one.")
-    return ConfidentialityAgreement.objects.create(
+    agreement = ConfidentialityAgreement.objects.create(
         agency=agency,
         version=(current.version + 1) if current else 1,
         text=text,
         published_at=timezone.now(),
         published_by=by,
     )
+    record("team.agreement_published", by=by, agency=agency, target=f"v{agreement.version}")
+    return agreement
 
 
 @transaction.atomic

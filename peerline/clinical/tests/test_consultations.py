@@ -10,6 +10,7 @@ from peerline.accounts.models import Role
 from peerline.agencies import clock
 from peerline.clinical import services
 from peerline.clinical.models import Consultation
+from peerline.core import offlist
 
 from .helpers import make_clinician
 
@@ -75,7 +76,7 @@ def test_a_day_month_or_another_agencys_clinician_is_refused(agency, other_agenc
         services.consultation_log(
             agency=agency, data={**answers(agency), "clinician": elsewhere.pk}
         )
-    with pytest.raises(services.NotAllowedField, match="§6.7"):
+    with pytest.raises(offlist.OffListField, match="§6.7"):
         services.consultation_log(agency=agency, data={**answers(agency), "who": "x"})
     assert not Consultation.objects.exists()
 

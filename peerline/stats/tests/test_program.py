@@ -119,7 +119,7 @@ def test_a_year_is_its_four_quarters_and_late_contacts_count_where_reported_2011
     named = team["named"]
     for month in (1, 4, 7, 10):
         log(agency, named, date(2025, month, 1))
-    # Logged for December 2025 after 2025-Q4 closed: it counts in 2026-Q1 (stats.periods).
+    # Logged for December 2025 after 2025-Q4 closed: it counts in 2026-Q1 (agencies.periods).
     log(agency, named, date(2025, 12, 1), period="2026-Q1")
 
     year = program.program_summary(agency=agency, period="2025", today=TODAY)
