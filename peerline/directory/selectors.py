@@ -261,11 +261,16 @@ def directory_page(
     (the count and the page) whatever the size of the team, never the whole team at once.
 
     The order is by name, the same for everyone and every search: the pages split the list,
-    they do not rank it (2011 §3.6). A page number that is not a number, or past the end,
-    gives the first or the last page, as Django's paginator does.
+    they do not rank it (2011 §3.6). A page number that is not a number gives the first page;
+    one outside the pages, the nearest page.
     """
     qs = _narrowed(listed(viewer=viewer, agency=agency, today=today), filters or DirectoryFilter())
-    page = Paginator(qs.values_list(*_ROW.values()), size).get_page(number)
+    try:
+        asked = int(str(number))
+    except ValueError:
+        asked = 1
+    paginator = Paginator(qs.values_list(*_ROW.values()), size)
+    page = paginator.page(min(max(asked, 1), paginator.num_pages))
     cards = [_card(dict(zip(_ROW, values, strict=True)), agency.pk) for values in page]
     return DirectoryPage(cards=cards, number=page.number, count=page.paginator.count, size=size)
 
