@@ -141,43 +141,61 @@ AGENCY_GRANTS: dict[Permission, str] = {Permission.INCIDENT_ACTIVATE: "activatio
 
 
 def _memberships(request: HttpRequest) -> list[tuple[int, str]]:
+    """(agency id, role) of the user's memberships, with their agencies: one query per request
+    and user, kept on the request (the session's idle limit, the policy and the navigation all
+    read it). Kept per user: an API token may change `request.user` during the request."""
+    user = request.user
     cached = getattr(request, "_peerline_memberships", None)
-    if cached is None:
-        user = request.user
-        cached = (
+    if cached is None or cached[0] != user.pk:
+        rows = (
             list(
                 Membership.objects.filter(user_id=user.pk, user__is_active=True)
+                .select_related("agency")
                 .order_by("agency__code")
-                .values_list("agency_id", "role")
             )
             if user.is_authenticated
             else []
         )
+        agencies = {row.agency_id: row.agency for row in rows}
+        cached = (user.pk, [(row.agency_id, row.role) for row in rows], agencies)
         request._peerline_memberships = cached  # type: ignore[attr-defined]
-    return cached
+    return cached[1]  # type: ignore[no-any-return]
+
+
+def _agencies(request: HttpRequest) -> dict[int, Agency]:
+    """The agencies the user holds a role in, by id, in code order (no query of its own)."""
+    _memberships(request)
+    return request._peerline_memberships[2]  # type: ignore[attr-defined,no-any-return]
 
 
 def agencies_of(request: HttpRequest) -> list[Agency]:
-    ids = {agency_id for agency_id, _ in _memberships(request)}
-    return list(Agency.objects.filter(pk__in=ids).order_by("code"))
+    return list(_agencies(request).values())
+
+
+def roles_anywhere(request: HttpRequest) -> frozenset[Role]:
+    """The user's roles in any of their agencies (the session's idle limit asks)."""
+    return frozenset(Role(role) for _, role in _memberships(request) if role in Role)
 
 
 def current_agency(request: HttpRequest) -> Agency | None:
-    """The agency the request acts in: the header (API), the session's choice, or the first one."""
-    if hasattr(request, "_peerline_agency"):
-        return request._peerline_agency  # type: ignore[no-any-return]
-    ids = [agency_id for agency_id, _ in _memberships(request)]
+    """The agency the request acts in: the header (API), the session's choice, or the first one.
+    Resolved once per request and user, from the memberships' own query."""
+    user_pk = request.user.pk
+    cached = getattr(request, "_peerline_agency", None)
+    if cached is not None and cached[0] == user_pk:
+        return cached[1]  # type: ignore[no-any-return]
+    agencies = _agencies(request)
     agency = None
-    if ids:
+    if agencies:
         code = request.headers.get(AGENCY_HEADER)
         chosen = request.session.get(AGENCY_SESSION_KEY) if hasattr(request, "session") else None
         if code:
-            agency = Agency.objects.filter(code=code, pk__in=ids).first()
-        elif chosen in ids:
-            agency = Agency.objects.filter(pk=chosen).first()
+            agency = next((found for found in agencies.values() if found.code == code), None)
+        elif chosen in agencies:
+            agency = agencies[chosen]
         else:
-            agency = Agency.objects.filter(pk=ids[0]).first()
-    request._peerline_agency = agency  # type: ignore[attr-defined]
+            agency = next(iter(agencies.values()))
+    request._peerline_agency = (user_pk, agency)  # type: ignore[attr-defined]
     return agency
 
 
