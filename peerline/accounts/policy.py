@@ -141,54 +141,62 @@ NAMES_PERMISSIONS = frozenset({Permission.INCIDENT_ACTIVATE, Permission.MUTUAL_A
 AGENCY_GRANTS: dict[Permission, str] = {Permission.INCIDENT_ACTIVATE: "activation_roles"}
 
 
-def _agencies(request: HttpRequest) -> dict[int, Agency]:
-    """The user's agencies by id, in code order: read once per request with the roles."""
-    _memberships(request)
-    return request._peerline_agencies  # type: ignore[attr-defined, no-any-return]
-
-
 def _memberships(request: HttpRequest) -> list[tuple[int, str]]:
+    """(agency id, role) of the user's memberships, with their agencies: one query per request
+    and user, kept on the request (the session's idle limit, the policy and the navigation all
+    read it). Kept per user: an API token may change `request.user` during the request."""
+    user = request.user
     cached = getattr(request, "_peerline_memberships", None)
-    if cached is None:
-        user = request.user
+    if cached is None or cached[0] != user.pk:
         rows = (
-            Membership.objects.filter(user_id=user.pk, user__is_active=True)
-            .select_related("agency")
-            .order_by("agency__code", "pk")
+            list(
+                Membership.objects.filter(user_id=user.pk, user__is_active=True)
+                .select_related("agency")
+                .order_by("agency__code")
+            )
             if user.is_authenticated
             else []
         )
-        agencies: dict[int, Agency] = {}
-        cached = []
-        for row in rows:
-            agencies.setdefault(row.agency_id, row.agency)
-            cached.append((row.agency_id, row.role))
+        agencies = {row.agency_id: row.agency for row in rows}
+        cached = (user.pk, [(row.agency_id, row.role) for row in rows], agencies)
         request._peerline_memberships = cached  # type: ignore[attr-defined]
-        request._peerline_agencies = agencies  # type: ignore[attr-defined]
-    return cached
+    return cached[1]  # type: ignore[no-any-return]
+
+
+def _agencies(request: HttpRequest) -> dict[int, Agency]:
+    """The agencies the user holds a role in, by id, in code order (no query of its own)."""
+    _memberships(request)
+    return request._peerline_memberships[2]  # type: ignore[attr-defined,no-any-return]
 
 
 def agencies_of(request: HttpRequest) -> list[Agency]:
     return list(_agencies(request).values())
 
 
+def roles_anywhere(request: HttpRequest) -> frozenset[Role]:
+    """The user's roles in any of their agencies (the session's idle limit asks)."""
+    return frozenset(Role(role) for _, role in _memberships(request) if role in Role)
+
+
 def current_agency(request: HttpRequest) -> Agency | None:
     """The agency the request acts in: the header (API), the session's choice, or the first one.
-    Read with the user's roles, in the same query: never looked up again in the request."""
-    if hasattr(request, "_peerline_agency"):
-        return request._peerline_agency  # type: ignore[no-any-return]
-    mine = _agencies(request)
+    Resolved once per request and user, from the memberships' own query."""
+    user_pk = request.user.pk
+    cached = getattr(request, "_peerline_agency", None)
+    if cached is not None and cached[0] == user_pk:
+        return cached[1]  # type: ignore[no-any-return]
+    agencies = _agencies(request)
     agency = None
-    if mine:
+    if agencies:
         code = request.headers.get(AGENCY_HEADER)
         chosen = request.session.get(AGENCY_SESSION_KEY) if hasattr(request, "session") else None
         if code:
-            agency = next((a for a in mine.values() if a.code == code), None)
-        elif chosen in mine:
-            agency = mine[chosen]
+            agency = next((found for found in agencies.values() if found.code == code), None)
+        elif chosen in agencies:
+            agency = agencies[chosen]
         else:
-            agency = next(iter(mine.values()))
-    request._peerline_agency = agency  # type: ignore[attr-defined]
+            agency = next(iter(agencies.values()))
+    request._peerline_agency = (user_pk, agency)  # type: ignore[attr-defined]
     return agency
 
 

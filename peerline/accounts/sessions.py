@@ -63,8 +63,10 @@ def password_confirmed(request: HttpRequest) -> None:
     request.session[CONFIRMED_AT] = _stamp(timezone.now())
 
 
-def idle_limit(user: Any) -> timedelta:
-    privileged = policy.holds_anywhere(user.pk, *PRIVILEGED)
+def idle_limit(request: HttpRequest) -> timedelta:
+    """The shorter limit for a role that sees program data anywhere; read from the memberships
+    the policy loads once per request, so the check costs no query of its own."""
+    privileged = bool(policy.roles_anywhere(request) & PRIVILEGED)
     minutes = (
         settings.PEERLINE_IDLE_MINUTES_PRIVILEGED if privileged else settings.PEERLINE_IDLE_MINUTES
     )
@@ -81,7 +83,7 @@ def expired(request: HttpRequest, now: datetime) -> str:
     stamp = _stamp(now)
     if stamp - signed_in_at > settings.PEERLINE_SESSION_HOURS * 3600:
         return "shift"
-    if stamp - last_seen > idle_limit(request.user).total_seconds():
+    if stamp - last_seen > idle_limit(request).total_seconds():
         return "idle"
     return ""
 

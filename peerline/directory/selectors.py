@@ -6,7 +6,8 @@ and of partner agencies whose agreement in force today shares their directory. N
 the viewer, and anyone above or below the viewer in their own agency's chain of command
 (2011 §7.2: "PSPs should not develop peer support relationships between supervisors or
 subordinates"). The chain test is the materialised path of `peerline.agencies.chain`, so the
-whole list is one query whatever the size of the agency.
+whole list is one query whatever the size of the agency, and a page of it two (the count and
+the page).
 
 Reads only: the directory records nothing about who looked or whom they chose.
 """
@@ -16,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from peerline.agencies import chain
 from peerline.agencies.models import Agency, Category, Employee, JobFamily
@@ -156,19 +159,13 @@ def listed(*, viewer: Employee | None, agency: Agency, today: date) -> QuerySet[
     )
 
 
-def directory_for(
-    *,
-    viewer: Employee | None,
-    agency: Agency,
-    today: date,
-    filters: DirectoryFilter | None = None,
-) -> list[Card]:
-    """The cards `viewer` may choose from, narrowed by `filters`, ordered by name: one query.
+def _narrowed(qs: QuerySet[PeerSupporter], filters: DirectoryFilter) -> QuerySet[PeerSupporter]:
+    """`qs` with every criterion the employee asked for, all in SQL (they combine: AND).
 
-    The recipient chooses (2011 §3.6): the filters narrow the list, nothing ranks it.
+    Languages and experience areas are JSON lists of codes; a code is matched with its quotes
+    in the list's text (`"es"` within `["en", "es"]`), the same on SQLite and PostgreSQL, so
+    the count and the page are the database's work, not Python's over the whole team.
     """
-    filters = filters or DirectoryFilter()
-    qs = listed(viewer=viewer, agency=agency, today=today)
     narrowing = {
         "employee__category": filters.category,
         "employee__job_family": filters.job_family,
@@ -177,13 +174,105 @@ def directory_for(
         "agency_id": filters.agency_id,
     }
     qs = qs.filter(**{key: value for key, value in narrowing.items() if value not in ("", None)})
-    rows = [dict(zip(_ROW, values, strict=True)) for values in qs.values_list(*_ROW.values())]
-    # JSON lists: filtered here, the same on SQLite and PostgreSQL; a short list by then.
-    if filters.language:
-        rows = [row for row in rows if filters.language in row["languages"]]
-    if filters.experience_area:
-        rows = [row for row in rows if filters.experience_area in row["experience_areas"]]
-    return [_card(row, agency.pk) for row in rows]
+    lists = {"languages": filters.language, "experience_areas": filters.experience_area}
+    for name, code in lists.items():
+        if code:
+            qs = qs.annotate(**{f"{name}_text": Cast(name, TextField())}).filter(
+                **{f"{name}_text__contains": f'"{code}"'}
+            )
+    return qs
+
+
+def _cards(qs: QuerySet[PeerSupporter], directory_agency_id: int) -> list[Card]:
+    return [
+        _card(dict(zip(_ROW, values, strict=True)), directory_agency_id)
+        for values in qs.values_list(*_ROW.values())
+    ]
+
+
+def directory_for(
+    *,
+    viewer: Employee | None,
+    agency: Agency,
+    today: date,
+    filters: DirectoryFilter | None = None,
+) -> list[Card]:
+    """Every card `viewer` may choose from, narrowed by `filters`, ordered by name: one query.
+
+    The whole list, for checks and exports; the page shows `directory_page` (a short page).
+    The recipient chooses (2011 §3.6): the filters narrow the list, nothing ranks it.
+    """
+    qs = _narrowed(listed(viewer=viewer, agency=agency, today=today), filters or DirectoryFilter())
+    return _cards(qs, agency.pk)
+
+
+PAGE_SIZE = 24  # cards per page: one, two or three columns fill evenly
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    """One short page of the directory: its cards, and where it sits among all that match."""
+
+    cards: list[Card]
+    number: int  # from 1
+    count: int  # every card that matches, on all pages
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first card among all that match, from 1."""
+        return (self.number - 1) * self.size + 1 if self.cards else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.cards) - 1 if self.cards else 0
+
+
+def directory_page(
+    *,
+    viewer: Employee | None,
+    agency: Agency,
+    today: date,
+    filters: DirectoryFilter | None = None,
+    number: object = 1,
+    size: int = PAGE_SIZE,
+) -> DirectoryPage:
+    """Page `number` of the cards `viewer` may choose from, narrowed by `filters`: two queries
+    (the count and the page) whatever the size of the team, never the whole team at once.
+
+    The order is by name, the same for everyone and every search: the pages split the list,
+    they do not rank it (2011 §3.6). A page number that is not a number gives the first page;
+    one outside the pages, the nearest page.
+    """
+    qs = _narrowed(listed(viewer=viewer, agency=agency, today=today), filters or DirectoryFilter())
+    try:
+        asked = int(str(number))
+    except ValueError:
+        asked = 1
+    paginator = Paginator(qs.values_list(*_ROW.values()), size)
+    page = paginator.page(min(max(asked, 1), paginator.num_pages))
+    cards = [_card(dict(zip(_ROW, values, strict=True)), agency.pk) for values in page]
+    return DirectoryPage(cards=cards, number=page.number, count=page.paginator.count, size=size)
 
 
 def own_card(*, user_id: int, agency: Agency) -> PeerSupporter | None:

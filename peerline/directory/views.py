@@ -29,7 +29,8 @@ from .forms import CardForm, DirectoryFilterForm
 @require_http_methods(["GET", "POST"])
 @policy.requires(policy.Permission.DIRECTORY)
 def index(request: policy.AgencyRequest) -> HttpResponse:
-    """The PSPs the user may choose from, filtered as they ask, ordered by name."""
+    """The PSPs the user may choose from, filtered as they ask, ordered by name, a short page
+    at a time: the filters first, then one page of cards, never the whole team (issue 18)."""
     agency = request.agency
     today = local_today(agency)
     partners = list(partners_sharing_directory_with(agency, today))
@@ -43,14 +44,22 @@ def index(request: policy.AgencyRequest) -> HttpResponse:
         filters = form.filters()
     else:
         filters = None  # an answer outside the lists: say so rather than guess
-    cards = (
-        selectors.directory_for(viewer=viewer, agency=agency, today=today, filters=filters)
+    # The page number travels in the POST with the filters, never in the URL.
+    page = (
+        selectors.directory_page(
+            viewer=viewer,
+            agency=agency,
+            today=today,
+            filters=filters,
+            number=request.POST.get("page", 1),
+        )
         if filters is not None
-        else []
+        else None
     )
     context: dict[str, Any] = {
         "form": form,
-        "cards": cards,
+        "page": page,
+        "cards": page.cards if page else [],
         "filters": filters,
         "filter_count": filters.count if filters else 0,
         "partners": partners,

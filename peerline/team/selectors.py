@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from peerline.accounts import policy
 from peerline.accounts.models import Role, User
@@ -349,16 +349,31 @@ def panel_choices(agency: Agency, exclude: int | None = None) -> list[tuple[User
 
 
 def unsigned_current(agency: Agency) -> list[PeerSupporter]:
-    """Members (and selected candidates) who have not signed the current agreement (§6.8)."""
+    """Members (and selected candidates) who have not signed the current agreement (§6.8).
+
+    One query whatever the size of the team: "selected" is `is_selected` written in SQL (the
+    latest application, not withdrawn, with a decision to select), not asked per candidate.
+    """
     current = current_agreement(agency)
+    latest = (
+        Application.objects.filter(peer_supporter=OuterRef(OuterRef("pk")))
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+    selected = Exists(
+        Application.objects.filter(
+            pk=Subquery(latest), withdrawn_at__isnull=True, decision__outcome=Outcome.SELECTED
+        )
+    )
     unsigned = (
         PeerSupporter.objects.filter(
             agency=agency, status__in=[Status.ACTIVE, Status.ON_LEAVE, Status.CANDIDATE]
         )
         .exclude(signatures__agreement=current)
+        .filter(Q(status__in=[Status.ACTIVE, Status.ON_LEAVE]) | Q(selected))
         .select_related("employee")
     )
-    return [psp for psp in unsigned if psp.status != Status.CANDIDATE or is_selected(psp)]
+    return list(unsigned)
 
 
 def agreements_with_counts(agency: Agency) -> QuerySet[ConfidentialityAgreement]:

@@ -172,6 +172,52 @@ def test_without_javascript_the_filters_post_the_whole_page(
     context.close()
 
 
+def _many(people: dict[str, Any], n: int) -> None:
+    agency, chain = people["agency"], people["chain"]
+    for i in range(n):
+        psp(p.make_employee(agency, f"8{i:03d}", chain.chief, last_name=f"Zeta{i:03d}"))
+
+
+def test_a_keyboard_user_pages_through_a_large_team_on_a_phone(
+    page: Page, live_server, team, people, employee, log_in_as: Callable[..., None],
+    console_errors,
+):  # fmt: skip
+    """Issue 18: a page of 24 cards, the next page by keyboard; focus goes to the results'
+    heading, the count says which cards are shown, the URL never changes (2011 §3.6)."""
+    _many(people, 30)  # 3 of the team + 30 = 33 listed for Kevin
+    log_in_as(page.context, employee)
+    page.goto(f"{live_server.url}/peers/")
+    status = page.get_by_role("status").filter(has_text="peer supporter")
+    expect(status).to_have_text("33 peer supporters; showing 1 to 24, by last name.")
+    expect(cards(page)).to_have_count(24)
+    page.get_by_role("button", name="Next 24").focus()
+    with page.expect_response(lambda r: r.request.method == "POST" and "/peers/" in r.url):
+        page.keyboard.press("Enter")
+    expect(status).to_have_text("33 peer supporters; showing 25 to 33, by last name.")
+    expect(cards(page)).to_have_count(9)
+    expect(page.locator("#results-heading")).to_be_focused()
+    assert page.url == f"{live_server.url}/peers/"
+    assert_fits_the_screen(page)
+    screenshot(page, "directory-page-two-phone")
+    assert console_errors == []
+
+
+def test_without_javascript_the_next_page_posts_the_whole_page(
+    browser, live_server, team, people, employee, log_in_as: Callable[..., None]
+):
+    _many(people, 30)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, java_script_enabled=False)
+    page = context.new_page()
+    log_in_as(context, employee)
+    page.goto(f"{live_server.url}/peers/")
+    page.get_by_role("button", name="Next 24").click()
+    expect(page.get_by_role("status").filter(has_text="peer")).to_have_text(
+        "33 peer supporters; showing 25 to 33, by last name."
+    )
+    assert page.url == f"{live_server.url}/peers/#directory-results"
+    context.close()
+
+
 def test_a_psp_edits_their_card_and_a_colleague_sees_it(
     page: Page, browser, live_server, people, team, log_in_as: Callable[..., None], console_errors
 ):

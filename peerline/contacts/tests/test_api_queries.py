@@ -16,9 +16,9 @@ from django.test import Client
 from django.utils import timezone
 
 from peerline.accounts.models import ApiToken, Role
+from peerline.agencies import periods
 from peerline.contacts.models import Contact
 from peerline.governance.models import ConfidentialityException, ExceptionCategory
-from peerline.stats import periods
 from peerline.stats.models import ClosedPeriod
 
 from .test_api import payload
