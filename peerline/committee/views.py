@@ -87,7 +87,15 @@ def program_settings(request: policy.AgencyRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changed = 0
         try:
-            for name in sorted(mine):
+            # Only what was changed on the form: the edition first, which may set the
+            # training hours to its own figure (an hours value left as shown does not undo it).
+            for name in sorted(mine & set(form.changed_data)):
+                if name == "guideline_edition":
+                    changed += services.edition_choose(
+                        agency=agency, by=request.user, roles=held,
+                        edition=form.cleaned_data[name],
+                    )  # fmt: skip
+                    continue
                 changed += services.setting_change(
                     agency=agency, by=request.user, roles=held, setting=name,
                     value=form.cleaned_data[name],
