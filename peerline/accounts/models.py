@@ -140,9 +140,7 @@ class PendingInvitation(models.Model):
     the worker sends the e-mail (`services.invitations_deliver`), making the single-use link at
     that moment, so neither the request waits on the mail server nor any table holds the link."""
 
-    user = models.OneToOneField(
-        User, on_delete=models.CASCADE, related_name="pending_invitation"
-    )
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="pending_invitation")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
     requested_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)

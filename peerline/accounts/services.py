@@ -31,9 +31,9 @@ from peerline.agencies.models import Agency, Employee
 from peerline.audit.services import record
 
 from .invitations import invitation_tokens
+from .models import ApiToken, Disabled, Membership, PendingInvitation, Role, User
 
 log = logging.getLogger("peerline.accounts")
-from .models import ApiToken, Disabled, Membership, PendingInvitation, Role, User
 
 NOTICE_BEFORE = timedelta(days=7)  # the inactivity notice goes out a week before
 
@@ -262,9 +262,7 @@ def invitations_deliver(now: datetime, *, limit: int = 200) -> int:
     link made now. A person who may no longer be invited (separated, signed in meanwhile) gets
     nothing. A failure leaves the rows for the next run; after `INVITATION_ATTEMPTS` they are
     dropped (the coordinator's page shows who has not signed in, to invite again)."""
-    pending = list(
-        PendingInvitation.objects.select_related("user__employee", "agency")[:limit]
-    )
+    pending = list(PendingInvitation.objects.select_related("user__employee", "agency")[:limit])
     if not pending:
         return 0
     messages, sent = [], []

@@ -91,8 +91,6 @@ class CallbackView(OIDCAuthenticationCallbackView):
         return HttpResponseRedirect(reverse("signin:refused"))
 
 
-
-
 def provider_logout_url(request: HttpRequest) -> str:
     """The provider's end-session URL for this session (RP-Initiated Logout 1.0), or "" when the
     person did not sign in through the provider or it offers no end_session_endpoint."""

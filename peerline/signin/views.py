@@ -224,9 +224,7 @@ def sign_in_policy(request: policy.AgencyRequest) -> HttpResponse:
     from .selectors import policy_for
 
     current = policy_for(request.agency)
-    form = SignInPolicyForm(
-        request.POST or None, initial=SignInPolicyForm.initial_for(current)
-    )
+    form = SignInPolicyForm(request.POST or None, initial=SignInPolicyForm.initial_for(current))
     if request.method == "POST":
         # Changing how people sign in: the password again if it was typed long ago.
         again = ask_again(request)
@@ -244,9 +242,7 @@ def sign_in_policy(request: policy.AgencyRequest) -> HttpResponse:
         except services.PolicyRefused as refused:
             form.add_error("local_passwords", str(refused))
         else:
-            messages.success(
-                request, "Sign-in policy saved." if changed else "Nothing changed."
-            )
+            messages.success(request, "Sign-in policy saved." if changed else "Nothing changed.")
             return redirect("signin:policy")
     return render(
         request,

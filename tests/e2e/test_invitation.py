@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from aiosmtpd.controller import Controller
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from peerline.accounts import services

@@ -55,8 +55,11 @@ def test_the_advisor_sees_the_quarter_in_counts_2011_3_4(client_for, quarter, ro
     page = response.content.decode()
     assert f"in {quarter}, the last ended quarter" in page
     assert "3 contacts logged." in page
-    assert "<th scope=\"row\">Support during investigation or discipline</th><td class=\"text-right\">2</td>" in page
-    assert "<th scope=\"row\">General stress</th><td class=\"text-right\">1</td>" in page
+    assert (
+        '<th scope="row">Support during investigation or discipline</th><td class="text-right">2</td>'
+        in page
+    )
+    assert '<th scope="row">General stress</th><td class="text-right">1</td>' in page
     assert "Referrals made: Employee assistance program 1" in page
     assert "not explained at the outset: 1" in page
     assert "Role conflicts (a supervisor or subordinate supported): 1" in page

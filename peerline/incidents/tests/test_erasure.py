@@ -73,7 +73,9 @@ def erased(agency, chain):
     # The links are made as the worker sends each page (links.fill_links).
     sent = [rendered_body(n) for n in pages]
     tokens = {m for body in sent for m in re.findall(r"/page/([^/\s?]+)/", body)}
-    digests = set(PageToken.objects.filter(deployment__incident=inc).values_list("digest", flat=True))
+    digests = set(
+        PageToken.objects.filter(deployment__incident=inc).values_list("digest", flat=True)
+    )
     targets = {n.target for n in pages}
     assert tokens and targets and PLACE in pages[0].body, "the pages carried them before"
     assert len(digests) == len(tokens), "one stored digest per link sent"

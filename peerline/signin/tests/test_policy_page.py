@@ -111,9 +111,7 @@ def test_a_change_asks_for_the_password_again_when_it_was_typed_long_ago(client_
 # -- log-out at the provider ---------------------------------------------------------------------
 
 
-def test_after_single_sign_on_log_out_goes_on_to_the_providers_end_session(
-    users, settings
-):
+def test_after_single_sign_on_log_out_goes_on_to_the_providers_end_session(users, settings):
     for name, value in SSO.items():
         setattr(settings, name, value)
     client = Client()
