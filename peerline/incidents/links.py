@@ -13,6 +13,7 @@ The clock is passed in (`now`), like everywhere in incidents, so tests control i
 """
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -23,6 +24,9 @@ from django.utils import timezone
 from .models import Deployment, PageToken
 
 MARGIN = timedelta(minutes=5)
+TOKEN_BYTES = 32
+# What secrets.token_urlsafe(32) makes: 43 characters of the URL-safe base64 alphabet.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 # What the outbox row holds where the links go; the worker fills them in when it sends.
 ACCEPT = "[one-tap accept link]"
 DECLINE = "[one-tap decline link]"
@@ -48,7 +52,7 @@ def lifetime(deployment: Deployment) -> timedelta:
 
 def make_token(deployment: Deployment, *, now: datetime) -> str:
     """A new token for `deployment`; only its digest is written."""
-    token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
     PageToken.objects.create(
         deployment=deployment, digest=digest(token), expires_at=now + lifetime(deployment)
     )
@@ -57,8 +61,8 @@ def make_token(deployment: Deployment, *, now: datetime) -> str:
 
 def read_token(token: str, *, now: datetime) -> Deployment:
     """The deployment a token names; LinkInvalid if unknown, LinkExpired if too old."""
-    if not token or len(token) > 100:
-        raise LinkInvalid
+    if not TOKEN_SHAPE.fullmatch(token):
+        raise LinkInvalid  # not one we made: no database read for a guess
     row = (
         PageToken.objects.select_related(
             "deployment__incident__agency",
