@@ -10,6 +10,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -374,6 +375,14 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = env("PEERLINE_OIDC_AUTHORIZATION_ENDPOINT")
 OIDC_OP_TOKEN_ENDPOINT = env("PEERLINE_OIDC_TOKEN_ENDPOINT")
 OIDC_OP_USER_ENDPOINT = env("PEERLINE_OIDC_USERINFO_ENDPOINT")
 OIDC_OP_JWKS_ENDPOINT = env("PEERLINE_OIDC_JWKS_ENDPOINT")
+# The provider's end_session_endpoint, if it offers one: logging out of Peerline then ends the
+# session at the provider too (OpenID Connect RP-Initiated Logout), so a shared computer does not
+# sign the next person in as the last one. The log-out form's POST is redirected there, and a
+# browser checks CSP form-action on that redirect: the provider's origin is added to it.
+PEERLINE_OIDC_END_SESSION_ENDPOINT = env("PEERLINE_OIDC_END_SESSION_ENDPOINT")
+if PEERLINE_OIDC_END_SESSION_ENDPOINT:
+    _end = urlsplit(PEERLINE_OIDC_END_SESSION_ENDPOINT)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_end.scheme}://{_end.netloc}")
 OIDC_RP_SIGN_ALGO = env("PEERLINE_OIDC_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = env("PEERLINE_OIDC_SCOPES", "openid email profile")
 OIDC_USE_PKCE = True

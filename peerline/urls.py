@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from peerline.accounts import views as account_views
 from peerline.roster import views as agency_views
+from peerline.signin import oidc as signin_oidc
 from peerline.web import health_views as core_views
 from peerline.web import views as web_views
 
@@ -15,7 +15,8 @@ admin.site.site_header = f"Peerline {__version__} administration"
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Ends the identity provider's session too after single sign-on (signin/oidc.py).
+    path("accounts/logout/", signin_oidc.LogoutView.as_view(), name="logout"),
     path("accounts/agency/", account_views.switch_agency, name="switch-agency"),
     path("accounts/", include("peerline.accounts.urls")),
     path("healthz", core_views.health, name="health"),

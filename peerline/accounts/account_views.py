@@ -216,7 +216,11 @@ def invite(request: policy.AgencyRequest) -> HttpResponse:
         messages.error(request, "Choose whom to invite.")
         return redirect("accounts:people")
     sent = services.invitations_send(users=list(chosen), agency=agency, by=request.user)
-    messages.success(request, f"{sent} invitation{'s' if sent != 1 else ''} sent.")
+    messages.success(
+        request,
+        f"{sent} invitation{'s' if sent != 1 else ''} queued: the worker e-mails "
+        f"{'them' if sent != 1 else 'it'} within a minute.",
+    )
     return redirect("accounts:people")
 
 
@@ -236,7 +240,7 @@ def invite_person(request: policy.AgencyRequest) -> HttpResponse:
         role=Role(data["role"]),
         by=request.user,
     )
-    messages.success(request, "The invitation is sent.")
+    messages.success(request, "The invitation is queued: the worker e-mails it within a minute.")
     return redirect("accounts:people")
 
 

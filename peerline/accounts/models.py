@@ -133,3 +133,20 @@ class ApiToken(models.Model):
         expires = timezone.now() + timedelta(days=days or settings.PEERLINE_TOKEN_DAYS)
         cls.objects.create(user=user, name=name, digest=keys.digest(key), expires_at=expires)
         return key
+
+
+class PendingInvitation(models.Model):
+    """An invitation asked for and not sent yet (issue 11 §1). The web request writes this row;
+    the worker sends the e-mail (`services.invitations_deliver`), making the single-use link at
+    that moment, so neither the request waits on the mail server nor any table holds the link."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="pending_invitation")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"invitation pending for account {self.user_id}"

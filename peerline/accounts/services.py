@@ -11,6 +11,7 @@ through an invitation's link. An employee the roster import separates loses thei
 again through a new invitation, with program roles granted afresh by the coordinator.
 """
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -30,7 +31,9 @@ from peerline.agencies.models import Agency, Employee
 from peerline.audit.services import record
 
 from .invitations import invitation_tokens
-from .models import ApiToken, Disabled, Membership, Role, User
+from .models import ApiToken, Disabled, Membership, PendingInvitation, Role, User
+
+log = logging.getLogger("peerline.accounts")
 
 NOTICE_BEFORE = timedelta(days=7)  # the inactivity notice goes out a week before
 
@@ -233,36 +236,66 @@ def invitation_link(user: User) -> str:
 
 
 def invitations_send(*, users: Iterable[User], agency: Agency, by: User | None) -> int:
-    """E-mail each person a single-use link, valid `PEERLINE_INVITATION_DAYS`, to set a
-    password. Sent over one SMTP connection; a failure sends none and records none."""
+    """Ask for an invitation for each person who may be invited: a single-use link, valid
+    `PEERLINE_INVITATION_DAYS`, to set a password. Nothing is sent in the request: the rows go
+    to the worker's queue (`PendingInvitation`) and `invitations_deliver` sends them. Who asked is
+    recorded now, in the same transaction. Returns how many were asked for."""
     now = timezone.now()
-    messages = []
-    invited = []
-    for user in users:
-        if not may_be_invited(user):
-            continue
-        context = {
-            "user": user,
-            "agency": agency,
-            "link": invitation_link(user),
-            "days": settings.PEERLINE_INVITATION_DAYS,
-        }
-        messages.append(
-            mail.EmailMessage(
-                subject=f"Your Peerline account at {agency.name}",
-                body=render_to_string("accounts/email/invitation.txt", context),
-                to=[user.email],
-            )
-        )
-        invited.append(user)
+    invited = [user for user in users if may_be_invited(user)]
     if not invited:
         return 0
     with transaction.atomic():
         User.objects.filter(pk__in=[user.pk for user in invited]).update(invited_at=now)
         for user in invited:
+            PendingInvitation.objects.update_or_create(
+                user=user, defaults={"agency": agency, "requested_at": now, "attempts": 0}
+            )
             record("invitation.sent", by=by, agency=agency, target=_target(user))
-        mail.get_connection().send_messages(messages)
     return len(invited)
+
+
+INVITATION_ATTEMPTS = 8  # about four minutes of the worker's 30-second job, then given up
+
+
+def invitations_deliver(now: datetime, *, limit: int = 200) -> int:
+    """The worker's job: e-mail the pending invitations over one SMTP connection, each with a
+    link made now. A person who may no longer be invited (separated, signed in meanwhile) gets
+    nothing. A failure leaves the rows for the next run; after `INVITATION_ATTEMPTS` they are
+    dropped (the coordinator's page shows who has not signed in, to invite again)."""
+    pending = list(PendingInvitation.objects.select_related("user__employee", "agency")[:limit])
+    if not pending:
+        return 0
+    messages, sent = [], []
+    for row in pending:
+        user = row.user
+        if not may_be_invited(user):
+            row.delete()
+            continue
+        context = {
+            "user": user,
+            "agency": row.agency,
+            "link": invitation_link(user),
+            "days": settings.PEERLINE_INVITATION_DAYS,
+        }
+        messages.append(
+            mail.EmailMessage(
+                subject=f"Your Peerline account at {row.agency.name}",
+                body=render_to_string("accounts/email/invitation.txt", context),
+                to=[user.email],
+            )
+        )
+        sent.append(row.pk)
+    if not messages:
+        return 0
+    try:
+        mail.get_connection().send_messages(messages)
+    except Exception as error:  # noqa: BLE001 (any mail failure: retried on the next run)
+        PendingInvitation.objects.filter(pk__in=sent).update(attempts=F("attempts") + 1)
+        PendingInvitation.objects.filter(attempts__gte=INVITATION_ATTEMPTS).delete()
+        log.warning("%s invitation(s) not sent (%s); retried", len(sent), type(error).__name__)
+        return 0
+    PendingInvitation.objects.filter(pk__in=sent).delete()
+    return len(sent)
 
 
 def person_invite(

@@ -38,7 +38,8 @@ class SettingsForm(UswdsForm):
 
     guideline_edition = forms.ChoiceField(
         label="Guidelines the program follows", choices=GuidelineEdition.choices,
-        help_text="Decides the default limits, the shooting rule, the discipline caution and the "
+        help_text="Decides the default limits, the shooting rule, the discipline caution, the "
+        "training hours (2011 §8.2: four a quarter; 2006 names none) and the "
         "self-assessment's clauses.",
     )  # fmt: skip
     training_hours_per_quarter = forms.DecimalField(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from peerline.accounts.models import Role
 from peerline.agencies.models import Agency, GuidelineEdition
 from peerline.audit.services import record
+from peerline.governance import editions
 
 from .models import (
     AdvisorScope,
@@ -70,12 +71,22 @@ def setting_change(*, agency: Agency, by, roles: frozenset[Role], setting: str, 
 
 def edition_choose(*, agency: Agency, by, roles: frozenset[Role], edition: str) -> bool:  # type: ignore[no-untyped-def]
     """The committee chooses the edition the program follows; it decides the rules (see
-    `governance.editions`)."""
+    `governance.editions`). A change of edition sets the training hours per quarter to the new
+    edition's figure (2011 §8.2: four); 2006 names none and keeps the agency's own. The
+    committee may change the hours afterwards; both changes are recorded."""
     if edition not in GuidelineEdition.values:
         raise ValidationError({"guideline_edition": "Choose 2011 or 2006."})
-    return setting_change(
-        agency=agency, by=by, roles=roles, setting="guideline_edition", value=edition
-    )
+    with transaction.atomic():
+        changed = setting_change(
+            agency=agency, by=by, roles=roles, setting="guideline_edition", value=edition
+        )
+        hours = editions.edition_rules(edition).training_hours_per_quarter
+        if changed and hours is not None:
+            setting_change(
+                agency=agency, by=by, roles=roles, setting="training_hours_per_quarter",
+                value=hours,
+            )  # fmt: skip
+    return changed
 
 
 def member_add(*, agency: Agency, by, name: str, seat: str, since: date,  # type: ignore[no-untyped-def]

@@ -9,4 +9,5 @@ urlpatterns = [
     path("settings/", views.program_settings, name="settings"),
     path("settings/edition/", views.edition, name="edition"),
     path("oversight/", views.oversight, name="oversight"),
+    path("oversight/summary/", views.advisor_summary, name="advisor-summary"),
 ]

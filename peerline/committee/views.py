@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peerline.accounts import policy
@@ -87,7 +88,15 @@ def program_settings(request: policy.AgencyRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changed = 0
         try:
-            for name in sorted(mine):
+            # Only what was changed on the form: the edition first, which may set the
+            # training hours to its own figure (an hours value left as shown does not undo it).
+            for name in sorted(mine & set(form.changed_data)):
+                if name == "guideline_edition":
+                    changed += services.edition_choose(
+                        agency=agency, by=request.user, roles=held,
+                        edition=form.cleaned_data[name],
+                    )  # fmt: skip
+                    continue
                 changed += services.setting_change(
                     agency=agency, by=request.user, roles=held, setting=name,
                     value=form.cleaned_data[name],
@@ -156,3 +165,12 @@ def edition(request: policy.AgencyRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("committee:settings")
+
+
+@policy.requires(P.OVERSIGHT_MANAGE)
+def advisor_summary(request: policy.AgencyRequest) -> HttpResponse:
+    """The clinical advisor's oversight summary of the team (2011 §3.4, §5; 2006 Administration
+    4): counts for the agency as a whole, never who was supported, never one PSP's figures."""
+    agency = request.agency
+    summary = selectors.advisor_summary(agency, local_today(agency), timezone.now())
+    return render(request, "committee/advisor_summary.html", {"summary": summary})

@@ -30,6 +30,12 @@ class Activity(models.TextChoices):
     RELATIONSHIP = "relationship", "Relationship issues"  # 2011 §2.3.6
     FAMILY_OF_INJURED = "family_of_injured", "Family of injured or ill employee"  # 2011 §2.3.7
     ON_SCENE = "on_scene", "On-scene support after a critical incident"  # 2011 §2.3.8
+    # 2011 §3.10: support for an employee under investigation or in a disciplinary process,
+    # never about the incident itself (the caution is read aloud on the form).
+    INVESTIGATION_DISCIPLINE = (
+        "investigation_discipline",
+        "Support during investigation or discipline",
+    )
     GENERAL_STRESS = "general_stress", "General stress"
     GRIEF = "grief", "Grief"
     FINANCIAL = "financial", "Financial"

@@ -6,6 +6,7 @@ that cites a clause asks `cite()` so a 2006 agency reads its own edition's words
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from peerline.agencies.models import Agency, GuidelineEdition
 
@@ -24,6 +25,9 @@ class EditionRules:
     caution_clause: str
     caution: str
     limits_clause: str
+    # Update training per quarter: 2011 §8.2 recommends four hours. 2006 Training 2 names no
+    # figure ("as scheduled by the program coordinator"): None keeps the agency's own.
+    training_hours_per_quarter: Decimal | None
 
 
 RULES = {
@@ -45,6 +49,7 @@ RULES = {
             "under agency policy and the law of your jurisdiction."
         ),
         limits_clause="2011 §6.2–§6.4",
+        training_hours_per_quarter=Decimal(4),
     ),
     GuidelineEdition.IACP_2006: EditionRules(
         edition=GuidelineEdition.IACP_2006,
@@ -64,12 +69,17 @@ RULES = {
             "you say about the matter may not be confidential."
         ),
         limits_clause="2006 Confidentiality 2–4",
+        training_hours_per_quarter=None,
     ),
 }
 
 
 def rules(agency: Agency) -> EditionRules:
-    return RULES.get(agency.guideline_edition, RULES[GuidelineEdition.IACP_2011])  # type: ignore[call-overload]
+    return edition_rules(agency.guideline_edition)
+
+
+def edition_rules(edition: str) -> EditionRules:
+    return RULES.get(edition, RULES[GuidelineEdition.IACP_2011])  # type: ignore[call-overload]
 
 
 def cite(agency: Agency, clause_2011: str, clause_2006: str) -> str:

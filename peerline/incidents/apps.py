@@ -10,9 +10,11 @@ def escalation_tick(now: datetime) -> None:
 
 
 def retention_tick(now: datetime) -> None:
+    from .links import purge_expired
     from .services import erase_expired
 
     erase_expired(now)
+    purge_expired(now)
 
 
 class IncidentsConfig(AppConfig):
@@ -22,6 +24,12 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from peerline.core.jobs import periodic
+        from peerline.notifications.outbox import register_renderer
+
+        from .links import fill_links
+
+        # One-tap links are made as the page is sent; the outbox row holds placeholders.
+        register_renderer(fill_links)
 
         # The worker runs escalation (2011 §3.3) often: a page times out in minutes. Erasure of
         # who was involved runs hourly (retention is counted in days).

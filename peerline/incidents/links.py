@@ -1,29 +1,39 @@
-"""The signed, expiring one-tap link in a page: accept or decline with no log-in (2011 §3.3).
+"""The one-tap link in a page: accept or decline with no log-in (2011 §3.3).
 
-The token is a salted `TimestampSigner` signature over "<deployment id>.<round>": it names the
-deployment, holds no name, and cannot be forged or moved to another deployment. It expires the
-agency's page timeout plus `MARGIN` after it was made: the margin covers the worker's escalation
-loop and the moments between opening the page and tapping a button. Whether the answer still
-counts is the deployment's status (only a PAGED deployment can be answered, once).
+The token is 256 random bits; only its SHA-256 digest is stored (`PageToken`), so neither the
+database, the outbox nor a backup holds a live link (2011 §6.7; DESIGN principle 8). The page's
+outbox row holds placeholders (`ACCEPT`, `DECLINE`); the worker makes the token when it sends the
+message (`fill_links`, registered with the outbox), so the link in clear exists only in the
+message delivered. A token names one deployment and holds no name. It expires the agency's page
+timeout plus `MARGIN` after it was made: the margin covers the worker's escalation loop and the
+moments between opening the page and tapping a button. Whether the answer still counts is the
+deployment's status (only a PAGED deployment can be answered, once).
 
 The clock is passed in (`now`), like everywhere in incidents, so tests control it.
 """
 
+import hashlib
+import re
+import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Deployment
+from .models import Deployment, PageToken
 
-SALT = "peerline.incidents.page-link"
 MARGIN = timedelta(minutes=5)
+TOKEN_BYTES = 32
+# What secrets.token_urlsafe(32) makes: 43 characters of the URL-safe base64 alphabet.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
+# What the outbox row holds where the links go; the worker fills them in when it sends.
+ACCEPT = "[one-tap accept link]"
+DECLINE = "[one-tap decline link]"
 
 
 class LinkInvalid(Exception):
-    """Tampered, truncated or naming no deployment: answered with a bare 404."""
+    """Unknown, tampered or truncated: answered with a bare 404."""
 
 
 class LinkExpired(Exception):
@@ -32,53 +42,68 @@ class LinkExpired(Exception):
         self.deployment = deployment
 
 
-class _Signer(signing.TimestampSigner):
-    """A TimestampSigner whose clock is the caller's `now`."""
-
-    def __init__(self, now: datetime | None = None):
-        super().__init__(salt=SALT)
-        self._now = now
-
-    def timestamp(self) -> str:
-        moment = self._now or timezone.now()
-        return signing.b62_encode(int(moment.timestamp()))
-
-
-def make_token(deployment: Deployment, *, now: datetime) -> str:
-    return _Signer(now).sign(f"{deployment.pk}.{deployment.round}")
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def lifetime(deployment: Deployment) -> timedelta:
     return timedelta(minutes=deployment.incident.agency.page_timeout_minutes) + MARGIN
 
 
+def make_token(deployment: Deployment, *, now: datetime) -> str:
+    """A new token for `deployment`; only its digest is written."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    PageToken.objects.create(
+        deployment=deployment, digest=digest(token), expires_at=now + lifetime(deployment)
+    )
+    return token
+
+
 def read_token(token: str, *, now: datetime) -> Deployment:
-    """The deployment a token names; LinkInvalid if tampered, LinkExpired if too old."""
-    signer = _Signer()
-    try:
-        # The plain Signer check: the signature over "<payload>:<timestamp>".
-        value = signing.Signer.unsign(signer, token)
-        payload, stamp = value.rsplit(signer.sep, 1)
-        made = signing.b62_decode(stamp)
-        deployment_id, round_ = (int(part) for part in payload.split("."))
-    except (signing.BadSignature, ValueError):
-        raise LinkInvalid from None
-    deployment = (
-        Deployment.objects.select_related(
-            "incident__agency", "peer_supporter__employee", "clinician"
+    """The deployment a token names; LinkInvalid if unknown, LinkExpired if too old."""
+    if not TOKEN_SHAPE.fullmatch(token):
+        raise LinkInvalid  # not one we made: no database read for a guess
+    row = (
+        PageToken.objects.select_related(
+            "deployment__incident__agency",
+            "deployment__peer_supporter__employee",
+            "deployment__clinician",
         )
-        .filter(pk=deployment_id, round=round_)
+        .filter(digest=digest(token))
         .first()
     )
-    if deployment is None:
+    if row is None:
         raise LinkInvalid
-    if now.timestamp() - made > lifetime(deployment).total_seconds():
-        raise LinkExpired(deployment)
-    return deployment
+    if now > row.expires_at:
+        raise LinkExpired(row.deployment)
+    return row.deployment
+
+
+def url_for(token: str, answer: str = "") -> str:
+    """The absolute link (settings.BASE_URL); `answer` only preselects a button."""
+    path = reverse("respond:page", args=[token])
+    query = f"?answer={answer}" if answer in {"accept", "decline"} else ""
+    return settings.BASE_URL.rstrip("/") + path + query
 
 
 def page_url(deployment: Deployment, *, now: datetime, answer: str = "") -> str:
-    """The absolute link for a page (settings.BASE_URL); `answer` only preselects a button."""
-    path = reverse("respond:page", args=[make_token(deployment, now=now)])
-    query = f"?answer={answer}" if answer in {"accept", "decline"} else ""
-    return settings.BASE_URL.rstrip("/") + path + query
+    return url_for(make_token(deployment, now=now), answer)
+
+
+def fill_links(notification, body: str) -> str:  # type: ignore[no-untyped-def]
+    """The outbox renderer: the page's placeholders become a fresh link, made as it is sent."""
+    if notification.deployment_id is None or (ACCEPT not in body and DECLINE not in body):
+        return body
+    deployment = Deployment.objects.select_related("incident__agency").get(
+        pk=notification.deployment_id
+    )
+    token = make_token(deployment, now=timezone.now())
+    return body.replace(ACCEPT, url_for(token, "accept")).replace(
+        DECLINE, url_for(token, "decline")
+    )
+
+
+def purge_expired(now: datetime) -> int:
+    """Delete the digests of expired tokens: nothing outlives its purpose."""
+    deleted, _ = PageToken.objects.filter(expires_at__lt=now).delete()
+    return deleted

@@ -194,6 +194,21 @@ class Deployment(models.Model):
         return ROLE_WORDS.get(self.role, self.role)
 
 
+class PageToken(models.Model):
+    """A one-tap link's token, kept only as its SHA-256 digest (2011 §6.7; DESIGN principle 8).
+
+    The token itself is made by the worker at the moment it sends the page and exists in clear
+    only in the message sent: never in this table, the outbox row or a log. It dies with its
+    deployment (erasure), and the retention job deletes it once expired."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"one-tap token of deployment {self.deployment_id}"
+
+
 class DeploymentTally(models.Model):
     """What is kept of an erased incident's deployments: how many were paged and how many
     accepted, by role; never who (2011 §6.7)."""

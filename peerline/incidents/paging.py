@@ -66,8 +66,9 @@ def page_text(deployment: Deployment, *, now: datetime) -> tuple[str, str]:
             f"Where: {where_for(deployment)}",
             f"Your role: {deployment.role_label}",
             "",
-            f"Accept: {links.page_url(deployment, now=now, answer='accept')}",
-            f"Decline: {links.page_url(deployment, now=now, answer='decline')}",
+            # Filled in by the worker as it sends: the outbox row never holds a live link.
+            f"Accept: {links.ACCEPT}",
+            f"Decline: {links.DECLINE}",
             "",
             f"Please answer within {minutes} minutes; after that the page goes to someone else.",
         ]

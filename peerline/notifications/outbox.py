@@ -9,6 +9,7 @@ so writing the same intent twice â€” a retried request, a worker that restarts â
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
@@ -29,6 +30,23 @@ if TYPE_CHECKING:
 
 # Notification.key is 200 characters; the channel suffix ("channel-<pk>") needs room.
 MAX_KEY = 170
+
+# Functions (notification, body) -> body the worker applies as it sends: an app fills in what
+# must not be stored in the outbox (incidents: one-tap links, made at send time).
+_RENDERERS: list[Callable[[Notification, str], str]] = []
+
+
+def register_renderer(fn: Callable[[Notification, str], str]) -> None:
+    if fn not in _RENDERERS:
+        _RENDERERS.append(fn)
+
+
+def rendered_body(notification: Notification) -> str:
+    """The body as it is sent: the stored body with every renderer applied."""
+    body = notification.body
+    for fn in _RENDERERS:
+        body = fn(notification, body)
+    return body
 
 
 def enqueue(

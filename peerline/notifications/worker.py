@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from peerline.core import health, jobs
 from peerline.notifications.models import Notification, NotificationStatus
-from peerline.notifications.outbox import apprise_url
+from peerline.notifications.outbox import apprise_url, rendered_body
 
 log = logging.getLogger("peerline.notifications.worker")
 
@@ -147,7 +147,7 @@ def deliver(notification: Notification) -> str:
     with apprise.LogCapture(level=logging.DEBUG, fmt="%(levelname)s %(message)s") as captured:
         accepted = pager.notify(
             title=notification.subject,
-            body=notification.body,
+            body=rendered_body(notification),
             body_format=apprise.NotifyFormat.TEXT,
         )
     if accepted:

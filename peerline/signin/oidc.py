@@ -6,8 +6,10 @@ a second factor itself (`amr`), Peerline does not ask for one again.
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -16,6 +18,8 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from .services import SignInRefused, sso_sign_in
 
 REFUSED_SESSION_KEY = "peerline_sso_refused"
+# Set in the session when the person signed in through the identity provider.
+SSO_SESSION_KEY = "peerline_sso"
 # Set in the session when the identity provider reports a second factor of its own.
 PROVIDER_MFA_SESSION_KEY = "peerline_provider_mfa"
 # RFC 8176 methods that are a second factor (Entra ID reports "mfa"; others "otp", "hwk", …).
@@ -76,6 +80,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
     def login_success(self) -> HttpResponse:
         response = super().login_success()
+        self.request.session[SSO_SESSION_KEY] = True
         if getattr(self.user, "peerline_provider_mfa", False):
             self.request.session[PROVIDER_MFA_SESSION_KEY] = True
         return response
@@ -84,3 +89,29 @@ class CallbackView(OIDCAuthenticationCallbackView):
         if REFUSED_SESSION_KEY not in self.request.session:
             self.request.session[REFUSED_SESSION_KEY] = "provider"
         return HttpResponseRedirect(reverse("signin:refused"))
+
+
+def provider_logout_url(request: HttpRequest) -> str:
+    """The provider's end-session URL for this session (RP-Initiated Logout 1.0), or "" when the
+    person did not sign in through the provider or it offers no end_session_endpoint."""
+    endpoint = settings.PEERLINE_OIDC_END_SESSION_ENDPOINT
+    through_sso = hasattr(request, "session") and request.session.get(SSO_SESSION_KEY)
+    if not (enabled() and endpoint and through_sso):
+        return ""
+    back = request.build_absolute_uri(reverse(settings.LOGOUT_REDIRECT_URL))
+    # The client names the session's relying party; no ID token is kept to send as a hint (it
+    # carries the person's claims, and the session table should not).
+    query = urlencode({"client_id": settings.OIDC_RP_CLIENT_ID, "post_logout_redirect_uri": back})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's log-out (POST only, CSRF-checked); after single sign-on it goes on to the
+    provider's end-session endpoint, which comes back to Peerline's sign-in page."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        at_provider = provider_logout_url(request)  # read before the session is flushed
+        response = super().post(request, *args, **kwargs)
+        if at_provider and response.status_code in (301, 302):
+            return HttpResponseRedirect(at_provider)
+        return response

@@ -167,3 +167,52 @@ def factors_of(user: User) -> Iterable[Any]:
 
 def now_step() -> int:
     return int(timezone.now().timestamp()) // 30
+
+
+class PolicyRefused(Exception):
+    """A sign-in policy that would shut the agency out; the message says why."""
+
+
+def policy_change(  # type: ignore[no-untyped-def]
+    *, agency: Agency, by, local_passwords: bool, second_factor: str, group_roles: dict[str, str]
+) -> bool:
+    """Set the agency's sign-in policy (issue 11 §2, §3), recorded in the audit trail with the old
+    and new value, in the same transaction. Returns False when nothing changed. Passwords cannot
+    be switched off while single sign-on is not configured: nobody could sign in."""
+    from .models import SignInPolicy
+
+    if not local_passwords and not (
+        settings.OIDC_RP_CLIENT_ID and settings.OIDC_OP_AUTHORIZATION_ENDPOINT
+    ):
+        raise PolicyRefused(
+            "Single sign-on is not configured on this server: with Peerline passwords off, "
+            "nobody could sign in."
+        )
+    with transaction.atomic():
+        row, _ = SignInPolicy.objects.select_for_update().get_or_create(agency=agency)
+        old = {
+            "local_passwords": row.local_passwords,
+            "second_factor": row.second_factor,
+            "group_roles": dict(row.group_roles),
+        }
+        new = {
+            "local_passwords": local_passwords,
+            "second_factor": second_factor,
+            "group_roles": dict(group_roles),
+        }
+        if old == new:
+            return False
+        row.local_passwords, row.second_factor, row.group_roles = (
+            local_passwords,
+            second_factor,
+            new["group_roles"],
+        )
+        row.full_clean(exclude=["agency"])
+        row.save()
+        record(
+            "signin.policy_changed",
+            by=by,
+            agency=agency,
+            detail={"old": old, "new": new},
+        )
+    return True

@@ -24,6 +24,7 @@ urlpatterns = [
     path("devices/", views.devices, name="devices"),
     path("devices/<str:kind>/<int:pk>/remove/", views.device_remove, name="device-remove"),
     path("refused/", views.refused, name="refused"),
+    path("policy/", views.sign_in_policy, name="policy"),
     path("sso/start/", _public(oidc.AuthenticateView.as_view()), name="sso-start"),
     path("sso/callback/", _public(oidc.CallbackView.as_view()), name="sso-callback"),
 ]

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp_webauthn.models import WebAuthnCredential
 
 from peerline.accounts import policy
+from peerline.accounts.sessions import ask_again
 
 from . import oidc, services
 from .middleware import needs_second_factor, second_factor_open
@@ -212,3 +213,39 @@ def refused(request: HttpRequest) -> HttpResponse:
     reason = request.session.pop(oidc.REFUSED_SESSION_KEY, "provider")
     message = services.REFUSALS.get(reason, services.REFUSALS["provider"])
     return render(request, "signin/refused.html", {"message": message}, status=403)
+
+
+@policy.requires(policy.Permission.ACCOUNTS_MANAGE)
+def sign_in_policy(request: policy.AgencyRequest) -> HttpResponse:
+    """The agency's sign-in policy, for the coordinator and the system administrator: Peerline
+    passwords on or off, who needs a second factor, identity provider groups that grant roles.
+    Every change goes to the audit trail with its old and new value."""
+    from .forms import SignInPolicyForm
+    from .selectors import policy_for
+
+    current = policy_for(request.agency)
+    form = SignInPolicyForm(request.POST or None, initial=SignInPolicyForm.initial_for(current))
+    if request.method == "POST":
+        # Changing how people sign in: the password again if it was typed long ago.
+        again = ask_again(request)
+        if again is not None:
+            return again
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.policy_change(
+                agency=request.agency,
+                by=request.user,
+                local_passwords=form.cleaned_data["local_passwords"],
+                second_factor=form.cleaned_data["second_factor"],
+                group_roles=form.cleaned_data["group_roles"],
+            )
+        except services.PolicyRefused as refused:
+            form.add_error("local_passwords", str(refused))
+        else:
+            messages.success(request, "Sign-in policy saved." if changed else "Nothing changed.")
+            return redirect("signin:policy")
+    return render(
+        request,
+        "signin/policy.html",
+        {"form": form, "sso_configured": oidc.enabled()},
+    )

@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from peerline.accounts import services
 from peerline.agencies.models import Employee
 from peerline.audit.models import AuditEvent
 from peerline.notifications.tests.conftest import SmtpServer, free_port
@@ -87,7 +89,9 @@ def test_an_imported_employee_is_invited_signs_in_volunteers_and_finds_a_peer(
     expect(row).to_contain_text("Invited")
     screenshot(coord, "accounts-people")
 
-    # 2. The e-mail reaches the SMTP server, with a link and Kevin's user name.
+    # 2. The worker's job e-mails it (never the coordinator's request); it reaches the SMTP
+    # server with a link and Kevin's user name.
+    assert services.invitations_deliver(timezone.now()) >= 1
     [message] = [m for m in mail_server.accepted if m.rcpt_tos == [KEVIN_EMAIL]]
     assert "kevin.nguyen@test.example" in message.body
     link = re.search(r"https?://\S+/accounts/invitation/\S+", message.body)

@@ -57,6 +57,12 @@ def test_a_committee_member_runs_the_written_program_in_the_browser(
     expect(page.locator("#composition")).to_contain_text(
         "Met: A mental health professional licensed in IL"
     )
+    # A decision of the committee (program-level, never about a person supported).
+    page.get_by_label("Date", exact=True).fill("2026-11-02")
+    page.get_by_label("Subject", exact=True).fill("Training plan 2027")
+    page.get_by_label("Decision", exact=True).fill("Two refresher days.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator("#decisions")).to_contain_text("Nov 2, 2026 · Training plan 2027")
 
     # The coordinator's draft, published by the committee member.
     manual.draft(agency=agency, by=people["users"]["coordinator"])

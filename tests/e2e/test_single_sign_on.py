@@ -4,6 +4,7 @@ The provider is npm's certified `oidc-provider`, started by `tests/oidc/fixtures
 says who can sign in there. Peerline matches them to the roster and never creates anyone.
 """
 
+import copy
 import re
 from datetime import date
 
@@ -27,6 +28,11 @@ pytestmark = pytest.mark.e2e
 def sso(oidc_provider: OIDCProvider, settings) -> OIDCProvider:  # noqa: F811
     for name, value in oidc_provider.settings().items():
         setattr(settings, name, value)
+    # As settings.py does when the end-session endpoint is set: the log-out form's redirect to
+    # the provider is allowed by CSP form-action.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = ["'self'", oidc_provider.issuer]
+    settings.CONTENT_SECURITY_POLICY = policy
     return oidc_provider
 
 
@@ -64,6 +70,35 @@ def test_an_imported_employee_signs_in_through_the_provider_and_lands_on_home(
         Role.EMPLOYEE
     }
     assert console_errors == []
+
+
+def test_logging_out_ends_the_providers_session_too(page: Page, live_server, sso, imported):
+    """RP-Initiated Logout: after log-out the next person at this computer meets the provider's
+    sign-in form, not the last person's live session (issue 11 §2, §5)."""
+    sso.set_accounts({"kn": {"employee_number": "2002"}})
+    sign_in_at_provider(page, live_server, "kn")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Kevin")
+
+    page.get_by_role("button", name="Log out").click()
+    # oidc-provider asks to confirm the sign-out; then it sends the browser back to Peerline.
+    expect(page).to_have_url(re.compile(re.escape(sso.issuer) + r"/session/end"))
+    page.get_by_role("button", name="Yes, sign me out").click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+
+    page.get_by_role("link", name="Sign in with Test identity provider").click()
+    expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()
+    expect(page.get_by_label("Login name")).to_be_visible()
+
+
+def test_a_session_not_from_the_provider_logs_out_at_peerline_only(
+    page: Page, live_server, sso, people, log_in_as
+):
+    """Not signed in through the provider: log-out stays at Peerline."""
+    log_in_as(page.context, people["users"]["peer_supporter"])
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/")
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
 
 
 def test_the_e_mail_claim_matches_when_no_employee_number_is_sent(

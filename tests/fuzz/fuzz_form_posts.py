@@ -3,19 +3,25 @@
 The URL conf is walked for every page without a parameter; each role GETs it, every POST form on
 it is read (its fields and their options), and Hypothesis draws values for each field: text,
 control characters and NUL, huge and negative numbers, impossible dates and periods, and the
-form's own options. Bounded in examples so it runs in a few minutes; run by `.ci/run` as
+form's own options. Pages with a parameter (a PSP, a session, an incident, ...) are tried on the
+demo agency, one object each: the first link to each such URL pattern that the role's own pages
+show. Bounded in examples so it runs in a few minutes; run by `.ci/run` as
 `pytest -o python_files='fuzz_*.py' tests/fuzz` (its name keeps it out of the default suite).
 """
 
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.test import Client, override_settings
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peerline.accounts.models import Role
+from peerline.accounts.models import Membership, Role
+from peerline.agencies import demo as agency_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +84,22 @@ class _Forms(HTMLParser):
             self._select = None
 
 
+class _Links(HTMLParser):
+    """Every same-site path a page links to or posts to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        target = a.get("href") if tag == "a" else a.get("action") if tag == "form" else None
+        if target:
+            parts = urlsplit(target)
+            if not parts.netloc and parts.path.startswith("/"):
+                self.paths.append(parts.path)
+
+
 def pages(resolver: URLResolver | None = None, prefix: str = "") -> list[str]:
     """Every path of the URL conf that takes no parameter."""
     found = []
@@ -92,10 +114,16 @@ def pages(resolver: URLResolver | None = None, prefix: str = "") -> list[str]:
     return sorted(set(found))
 
 
-def forms_for(client: Any) -> list[tuple[str, dict[str, list[str]]]]:
+def _skipped(path: str) -> bool:
+    return path.startswith(("/api/", "/admin/", "/static/", "/page/")) or path.endswith(
+        (".pdf", ".csv", ".ics", ".json")
+    )
+
+
+def forms_on(client: Any, paths: list[str]) -> list[tuple[str, dict[str, list[str]]]]:
     found = []
-    for path in pages():
-        if path.startswith(("/api/", "/admin/", "/static/")) or path.endswith(".pdf"):
+    for path in paths:
+        if _skipped(path):
             continue
         response = client.get(path)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
@@ -107,6 +135,38 @@ def forms_for(client: Any) -> list[tuple[str, dict[str, list[str]]]]:
             for action, fields in parser.forms
             if fields and "logout" not in (action or path)  # keeps the client signed in
         ]
+    return found
+
+
+def forms_for(client: Any) -> list[tuple[str, dict[str, list[str]]]]:
+    return forms_on(client, pages())
+
+
+def object_pages(client: Any) -> dict[str, str]:
+    """One path per URL pattern with a parameter: the first the role's pages link to (its own
+    pages without parameters, then the pages those link to). {route: path}."""
+    found: dict[str, str] = {}
+    queue = [path for path in pages() if not _skipped(path)]
+    seen = set(queue)
+    while queue:
+        path = queue.pop(0)
+        response = client.get(path)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        links = _Links()
+        links.feed(response.content.decode())
+        for target in links.paths:
+            if target in seen or _skipped(target):
+                continue
+            seen.add(target)
+            try:
+                match = resolve(target)
+            except Resolver404:
+                continue
+            if not (match.args or match.kwargs) or match.route in found:
+                continue
+            found[match.route] = target
+            queue.append(target)  # its links may name further objects
     return found
 
 
@@ -128,6 +188,57 @@ def test_no_form_post_answers_500(client_for, role):
 
     @settings(
         max_examples=8,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=st.data())
+    def post_every_form(data: st.DataObject) -> None:
+        for action, fields in forms:
+            values = {
+                name: data.draw(st.one_of(st.sampled_from(options), VALUES) if options else VALUES)
+                for name, options in fields.items()
+            }
+            response = client.post(action, values)
+            assert response.status_code < 500, (action, values)
+
+    post_every_form()
+
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The demo agency: an object of every kind for the pages with a parameter."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast):
+        agency_demo.seed_demo(employees=120, seed=3, today=TODAY)
+    yield
+    with django_db_blocker.unblock():
+        agency_demo.delete_demo()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_form_post_on_a_page_of_an_object_answers_500(demo, db, role):
+    """Every page with a parameter that the role reaches, one object each (issue 13 §3)."""
+    membership = (
+        Membership.objects.filter(agency__code=agency_demo.DEMO_CODE, role=role)
+        .select_related("user")
+        .order_by("user_id")
+        .first()
+    )
+    assert membership is not None, f"the demo has a {role}"
+    client = Client()
+    client.force_login(membership.user)
+    reached = object_pages(client)
+    if role == Role.COORDINATOR:
+        assert len(reached) >= 10, f"the coordinator reaches many objects: {sorted(reached)}"
+    forms = forms_on(client, sorted(reached.values()))
+    for path in reached.values():  # every object page answers without a 500
+        assert client.get(path).status_code < 500, path
+
+    @settings(
+        max_examples=4,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )

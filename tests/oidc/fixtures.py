@@ -35,6 +35,7 @@ class OIDCProvider:
             "OIDC_OP_TOKEN_ENDPOINT": f"{self.issuer}/token",
             "OIDC_OP_USER_ENDPOINT": f"{self.issuer}/me",
             "OIDC_OP_JWKS_ENDPOINT": f"{self.issuer}/jwks",
+            "PEERLINE_OIDC_END_SESSION_ENDPOINT": f"{self.issuer}/session/end",
             "OIDC_RP_SCOPES": "openid email profile employee groups",
             "PEERLINE_OIDC_PROVIDER_NAME": "Test identity provider",
         }

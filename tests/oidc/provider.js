@@ -21,6 +21,8 @@ const provider = new Provider(issuer, {
     client_id: clientId,
     client_secret: clientSecret,
     redirect_uris: [redirectUri],
+    // RP-Initiated Logout: the provider sends the browser back to Peerline's sign-in page.
+    post_logout_redirect_uris: [`${new URL(redirectUri).origin}/accounts/login/`],
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_post',

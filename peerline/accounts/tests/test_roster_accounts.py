@@ -8,7 +8,14 @@ from django.test import Client
 from django.utils import timezone
 
 from peerline.accounts import services
-from peerline.accounts.models import ApiToken, Disabled, Membership, Role, User
+from peerline.accounts.models import (
+    ApiToken,
+    Disabled,
+    Membership,
+    PendingInvitation,
+    Role,
+    User,
+)
 from peerline.agencies.models import Employee
 from peerline.audit.models import AuditEvent
 from peerline.roster.importer import import_personnel
@@ -95,6 +102,7 @@ def test_reinstatement_reopens_the_link_for_a_new_invitation_only(agency, mail_s
     ben = User.objects.get(employee__employee_number="5002")
     assert not ben.is_active and ben.disabled_reason == ""
     assert services.invitations_send(users=[ben], agency=agency, by=None) == 1
+    assert services.invitations_deliver(timezone.now()) == 1
     assert mail_server.accepted[0].to == "ben@agency.example"
 
 
@@ -107,6 +115,10 @@ def test_an_invitation_link_sets_the_password_once_and_opens_the_account(agency,
     response = client.post("/accounts/people/invite/", {"who": "everyone"})
 
     assert response.status_code == 302
+    assert mail_server.accepted == [], "nothing is sent in the request: the worker sends"
+    assert PendingInvitation.objects.filter(user__email="Ana.Ruiz@Agency.example").exists()
+    assert services.invitations_deliver(timezone.now()) == 1
+    assert not PendingInvitation.objects.exists()
     [message] = mail_server.accepted
     assert message.rcpt_tos == ["Ana.Ruiz@Agency.example"]
     assert "ana.ruiz@agency.example" in message.body  # the user name to log in with
@@ -153,6 +165,7 @@ def test_a_division_invitation_goes_only_to_that_division_not_signed_in(
     inv = agency.divisions.get(code="INV")
     client = client_for(Role.COORDINATOR)
     client.post("/accounts/people/invite/", {"who": "division", "division": inv.pk})
+    services.invitations_deliver(timezone.now())
     assert [m.rcpt_tos for m in mail_server.accepted] == [["ben@agency.example"]]
 
 
@@ -170,6 +183,7 @@ def test_a_clinician_is_invited_with_their_role(agency, mail_server, client_for)
     ada = User.objects.get(email="ada@clinic.example")
     assert not ada.is_active
     assert Membership.objects.filter(user=ada, role=Role.CLINICAL_ADVISOR, agency=agency).exists()
+    services.invitations_deliver(timezone.now())
     assert mail_server.accepted[0].rcpt_tos == ["ada@clinic.example"]
 
 
@@ -223,3 +237,39 @@ def test_the_inactivity_job_is_scheduled():
     from peerline.core.jobs import JOBS
 
     assert JOBS["accounts.inactivity"].every <= timedelta(days=1)
+
+
+def test_an_invitation_waits_for_a_mail_server_that_refuses_and_goes_once_it_answers(
+    agency, settings, mail_server
+):
+    """Issue 11 §1: sent by the worker; a mail failure keeps the invitation for the next run."""
+    import_personnel(agency=agency, lines=roster(ANA))
+    ana = User.objects.get(username="ana.ruiz@agency.example")
+    assert services.invitations_send(users=[ana], agency=agency, by=None) == 1
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 1  # nothing listens there
+    assert services.invitations_deliver(timezone.now()) == 0
+    assert PendingInvitation.objects.get(user=ana).attempts == 1
+    settings.EMAIL_PORT = port
+    assert services.invitations_deliver(timezone.now()) == 1
+    assert [m.rcpt_tos for m in mail_server.accepted] == [["Ana.Ruiz@Agency.example"]]
+    assert services.invitations_deliver(timezone.now()) == 0, "sent once"
+
+
+def test_someone_separated_before_the_worker_runs_gets_no_invitation(agency, mail_server):
+    import_personnel(agency=agency, lines=roster(ANA, BEN))
+    ben = User.objects.get(employee__employee_number="5002")
+    assert services.invitations_send(users=[ben], agency=agency, by=None) == 1
+    import_personnel(agency=agency, lines=roster(ANA))  # Ben separated meanwhile
+    assert services.invitations_deliver(timezone.now()) == 0
+    assert mail_server.accepted == [] and not PendingInvitation.objects.exists()
+
+
+def test_the_queue_holds_no_link_2011_6_7(agency):
+    """Only the worker makes the link, as it sends; the row names the account and the agency."""
+    import_personnel(agency=agency, lines=roster(ANA))
+    ana = User.objects.get(username="ana.ruiz@agency.example")
+    services.invitations_send(users=[ana], agency=agency, by=None)
+    row = PendingInvitation.objects.get()
+    texts = [str(getattr(row, f.attname)) for f in PendingInvitation._meta.concrete_fields]
+    assert not [t for t in texts if "/accounts/invitation/" in t]

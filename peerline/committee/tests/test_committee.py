@@ -1,6 +1,7 @@
 """The steering committee (2011 §3.2), program settings and clinical oversight (2011 §3.4)."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -90,3 +91,43 @@ def test_the_advisor_scope_is_agreed_when_both_sides_accept_2011_3_4(users, agen
     services.meeting_record(agency=agency, by=users[Role.COORDINATOR], held_on=date(2026, 11, 3),
                             kind="oversight", attendance=9)  # fmt: skip
     assert Meeting.objects.get(agency=agency).attendance == 9
+
+
+def test_the_edition_sets_the_training_hours_default_2011_8_2(users, agency):
+    """2011 §8.2 recommends four hours a quarter; 2006 Training 2 names no figure, so choosing
+    2006 keeps the agency's own, and coming back to 2011 restores four."""
+    committee = frozenset({Role.STEERING_COMMITTEE})
+    by = users[Role.STEERING_COMMITTEE]
+    services.setting_change(agency=agency, by=by, roles=committee,
+                            setting="training_hours_per_quarter", value=Decimal("6"))  # fmt: skip
+    services.edition_choose(agency=agency, by=by, roles=committee, edition="2006")
+    agency.refresh_from_db()
+    assert agency.training_hours_per_quarter == Decimal("6")
+    services.edition_choose(agency=agency, by=by, roles=committee, edition="2011")
+    agency.refresh_from_db()
+    assert agency.training_hours_per_quarter == Decimal("4")
+    change = SettingChange.objects.filter(setting="training_hours_per_quarter").first()
+    assert (change.old, change.new) == ("6.0", "4")
+
+
+def test_the_settings_page_applies_the_editions_hours_unless_they_were_changed_too(
+    client_for, agency
+):
+    agency.guideline_edition, agency.training_hours_per_quarter = "2006", Decimal("2")
+    agency.save()
+    client = client_for(Role.STEERING_COMMITTEE)
+    form = {
+        "guideline_edition": "2011", "training_hours_per_quarter": "2.0", "employees_per_psp": 25,
+        "min_service_months": 12, "incident_retention_days": agency.incident_retention_days,
+        "repeat_contact_threshold": 4, "page_timeout_minutes": agency.page_timeout_minutes,
+    }  # fmt: skip
+    assert client.post("/committee/settings/", form).status_code == 302
+    agency.refresh_from_db()
+    assert (agency.guideline_edition, agency.training_hours_per_quarter) == ("2011", 4)
+    # Both in one go: the committee's own figure wins.
+    agency.guideline_edition = "2006"
+    agency.save()
+    form = {**form, "training_hours_per_quarter": "3.5"}
+    assert client.post("/committee/settings/", form).status_code == 302
+    agency.refresh_from_db()
+    assert agency.training_hours_per_quarter == Decimal("3.5")

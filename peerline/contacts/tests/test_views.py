@@ -562,3 +562,15 @@ def test_a_post_without_a_csrf_token_is_refused(users, agency):
     client.force_login(users[Role.PEER_SUPPORTER])
     assert client.post(LOG, form_data(agency)).status_code == 403
     assert Contact.objects.count() == 0
+
+
+def test_support_during_investigation_or_discipline_is_a_category_with_its_caution_2011_3_10(
+    psp, agency
+):
+    html = psp.get(LOG).content.decode()
+    assert 'value="investigation_discipline"' in html
+    assert "Support during investigation or discipline" in html
+    assert 'id="discipline-caution"' in html  # the §3.10 caution, read with the limits
+    response = psp.post(LOG, form_data(agency, activity="investigation_discipline"))
+    assert response.status_code == 302
+    assert Contact.objects.get().activity == "investigation_discipline"

@@ -13,8 +13,9 @@ from django.apps import apps
 from django.db import connection, models
 
 from peerline.incidents import services
-from peerline.incidents.models import CriticalIncident, IncidentArea
+from peerline.incidents.models import CriticalIncident, IncidentArea, PageToken
 from peerline.notifications.models import Notification
+from peerline.notifications.outbox import rendered_body
 
 from .helpers import T0, clinician, psp, staff
 
@@ -69,9 +70,17 @@ def erased(agency, chain):
     services.activate(incident=inc, by=None, now=T0 + timedelta(minutes=5))
     deployments = inc.deployments.count()
     pages = list(Notification.objects.filter(key__startswith=f"incident:{inc.pk}:"))
-    tokens = {m for n in pages for m in re.findall(r"/page/([^/\s]+)/", n.body)}
+    # The links are made as the worker sends each page (links.fill_links).
+    sent = [rendered_body(n) for n in pages]
+    tokens = {m for body in sent for m in re.findall(r"/page/([^/\s?]+)/", body)}
+    digests = set(
+        PageToken.objects.filter(deployment__incident=inc).values_list("digest", flat=True)
+    )
     targets = {n.target for n in pages}
     assert tokens and targets and PLACE in pages[0].body, "the pages carried them before"
+    assert len(digests) == len(tokens), "one stored digest per link sent"
+    # Before erasure too, no table holds a token in clear (DESIGN principle 8).
+    assert not [(t, v) for t, v in every_text(exclude=set()) if any(k in v for k in tokens)]
     services.close(incident=inc, by=None, now=T0 + timedelta(days=1))
     assert services.erase_expired(T0 + timedelta(days=40)) == 1
     inc.refresh_from_db()
@@ -79,6 +88,7 @@ def erased(agency, chain):
         "deployments": deployments,
         "incident": inc,
         "tokens": tokens,
+        "digests": digests,
         "targets": targets,
         "team": team,
         "pages": pages,
@@ -87,7 +97,7 @@ def erased(agency, chain):
 
 def test_no_table_holds_the_incidents_text_tokens_or_addresses_2011_6_7(erased, chain):
     values = every_text(exclude=set())
-    needles = {PLACE, "quartermaster", *erased["tokens"]}
+    needles = {PLACE, "quartermaster", *erased["tokens"], *erased["digests"]}
     assert not [(t, v) for t, v in values if any(n in v for n in needles)]
     # Addresses live in the roster and accounts; nowhere else.
     outside = every_text(exclude=ROSTER_TABLES | {"notifications_contactchannel"})
@@ -125,5 +135,5 @@ def test_the_database_file_holds_none_of_it_after_vacuum_2011_6_7(erased):
             cursor.execute("VACUUM INTO %s", [str(copy)])
         raw = copy.read_bytes()
     assert raw, "the copy was written"
-    for needle in {PLACE, *erased["tokens"]}:
+    for needle in {PLACE, *erased["tokens"], *erased["digests"]}:
         assert needle.encode() not in raw, needle

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from peerline.incidents import services
+from peerline.incidents import links, services
 from peerline.incidents.models import (
     Deployment,
     DeploymentRole,
@@ -56,7 +56,7 @@ def test_a_page_names_nobody_involved(agency, chain, team):
     for note in Notification.objects.all():
         for person in (chain.officer, chain.officer2):
             assert person.last_name not in note.body and person.employee_number not in note.body
-        assert "East side" in note.body and "/page/" in note.body
+        assert "East side" in note.body and links.ACCEPT in note.body
 
 
 def test_no_answer_within_the_timeout_pages_the_next_in_round_2(agency, chain, team):

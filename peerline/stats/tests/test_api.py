@@ -249,3 +249,21 @@ def test_the_threshold_form_refuses_k_below_5_and_records_a_change_2011_3_1(
     assert (change.old_k, change.new_k, change.changed_by) == (11, 7, users[Role.COORDINATOR])
     page = coordinator.get(reverse("stats:periods")).content.decode()
     assert '<td class="text-right">11</td><td class="text-right">7</td>' in page
+
+
+def test_support_during_investigation_or_discipline_is_counted_2011_3_10(client_for, users, agency):
+    """The §3.10 category of the contact log is a row of the activity table, by its own words."""
+    period = previous_quarter(agency)
+    add_contacts(agency, users, period, 40, seed=3, activity="general_stress", **PLAIN)
+    add_contacts(agency, users, period, 12, activity="investigation_discipline", **PLAIN)
+    releases.period_close(agency=agency, period=period, acting_user=users[Role.COORDINATOR])
+    data = client_for(Role.COMMAND_STAFF).get(URL, {"period": period}).json()
+    activity = next(t for t in data["tables"] if t["name"] == "activity")
+    row = next(r for r in activity["rows"] if r["dims"]["activity"] == "investigation_discipline")
+    assert row == {
+        "dims": {"activity": "investigation_discipline"},
+        "count": 12,
+        "suppressed": False,
+    }
+    page = client_for(Role.COMMAND_STAFF).get(f"/stats/released/?period={period}").content.decode()
+    assert "Support during investigation or discipline" in page
