@@ -35,6 +35,7 @@ urlpatterns = [
     path("incidents/", include("peerline.incidents.urls")),
     path("page/", include("peerline.incidents.respond_urls")),
     path("notifications/", include("peerline.notifications.urls")),
+    path("reach/", include("peerline.support.urls")),
     path("audit/", include("peerline.audit.urls")),
     path("signin/", include("peerline.signin.urls")),
     path("signin/passkeys/", include("peerline.signin.passkeys")),
