@@ -126,7 +126,9 @@ def kiosk_request(request: HttpRequest, code: str) -> HttpResponse:
     """One page, one tap (2011 §3.6). The callback details travel by POST only."""
     agency = request.agency  # type: ignore[attr-defined]
     rules = selectors.settings_of(agency)
-    form = RequestForm(request.POST or None, agency=agency, rules=rules)
+    form = RequestForm(
+        request.POST if request.method == "POST" else None, agency=agency, rules=rules
+    )
     if request.method == "POST":
         if throttle.blocked(SEND_SCOPE, request):
             return HttpResponse(throttle.TOO_MANY, status=429, content_type="text/plain")
