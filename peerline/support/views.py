@@ -72,7 +72,7 @@ def _render(
         },
         status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"  # the code never leaves in a Referer header
+    response["Referrer-Policy"] = "same-origin"  # the code never leaves for another site
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -209,7 +209,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         request_ = page.request
         taken = request_.status != RequestStatus.OPEN and not page.accepted
         response = render(request, "support/answer.html", {**context, "taken": taken})
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
