@@ -62,9 +62,9 @@ class Section:
 
 
 def _describe(field: models.Field) -> str:  # type: ignore[type-arg]
-    if field.is_relation and field.related_model is not None:
-        target = str(field.related_model._meta.verbose_name)
-        return f"which {target}"
+    related = field.related_model
+    if field.is_relation and related is not None and not isinstance(related, str):
+        return f"which {related._meta.verbose_name}"
     if field.choices:
         labels = [str(label) for value, label in field.flatchoices if value != ""]
         return "one of: " + ", ".join(labels)
@@ -92,18 +92,6 @@ def fields_of(label: str) -> list[Field]:
             continue
         out.append(Field(name=str(field.verbose_name), words=_describe(field)))
     return out
-
-
-def names_someone(label: str) -> bool:
-    """Does a model hold a link to an account or an employee, or free text?"""
-    model = apps.get_model(label)
-    person_models = {apps.get_model("accounts.User"), apps.get_model("agencies.Employee")}
-    for field in model._meta.concrete_fields:
-        if field.is_relation and field.related_model in person_models:
-            return True
-        if isinstance(field, models.TextField):
-            return True
-    return False
 
 
 def sections() -> list[Section]:

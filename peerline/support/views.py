@@ -239,7 +239,6 @@ def _manage(
             "code": code,
             "form": form or SettingsForm(instance=rules),
         },
-        status=400 if form is not None else 200,
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from peerline.notifications.models import Notification
 from peerline.support.models import SupportRequest, SupportTally
