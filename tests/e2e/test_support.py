@@ -9,13 +9,16 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from peerline.notifications.models import Notification
+from peerline.support import links, services
 from peerline.support.models import SupportRequest, SupportTally
 from peerline.team.models import PeerSupporter, Status
 
 from .conftest import PHONE, assert_accessible_basics, screenshot
+from .test_every_page import axe_violations
 
 NUMBER = "+13125550199"
 
@@ -117,3 +120,39 @@ def test_an_anonymous_request_reaches_a_psp_and_leaves_only_a_count(
     assert all(NUMBER not in html and "3125550199" not in html for html in coordinator_seen)
     for context in (desk, phone, pager):
         context.close()
+
+
+def test_the_pages_without_an_account_pass_axe_on_a_phone(
+    browser: Any, live_server: Any, people: dict[str, Any], log_in_as: Callable[..., None]
+) -> None:
+    """Screen readers and keyboards (WCAG through axe-core): every kiosk page, the answer page,
+    what Peerline stores, and the coordinator's access-link page."""
+    agency, users = people["agency"], people["users"]
+    PeerSupporter.objects.create(
+        agency=agency,
+        employee=people["chain"].officer,
+        status=Status.ACTIVE,
+        status_since=date(2025, 1, 1),
+        reach_email="aisha.okafor@psp.example",
+    )
+    _link, code = services.access_link_rotate(
+        agency=agency, by=users["coordinator"], now=timezone.now()
+    )
+    sent = services.request_create(agency=agency, now=timezone.now(), callback_phone=NUMBER)
+    answer = links.answer_token(sent.pages.get().pk, now=timezone.now())
+    phone = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US", bypass_csp=True
+    )
+    page = phone.new_page()
+    paths = [
+        f"/reach/a/{code}/{tail}" for tail in ("", "peers/", "request/", "limits/", "resources/")
+    ]
+    paths += ["/reach/stored/", f"/reach/answer/{answer}/"]
+    for path in paths:
+        page.goto(live_server.url + path)
+        assert axe_violations(page) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+    log_in_as(phone, users["coordinator"])
+    page.goto(f"{live_server.url}/reach/manage/")
+    assert axe_violations(page) == []
+    phone.close()
