@@ -223,7 +223,8 @@ def _page_round(request: SupportRequest, *, rules: SupportSettings, now: datetim
 
 
 def _lock(pk: int) -> SupportRequest:
-    found = SupportRequest.objects.select_for_update().select_related("agency").filter(pk=pk)
+    found = SupportRequest.objects.select_for_update(of=("self",)).select_related("agency")
+    found = found.filter(pk=pk)
     request = found.first()
     if request is None:
         raise Taken
