@@ -201,3 +201,13 @@ def test_a_psp_of_another_agency_is_never_paged(agency, other_agency, team):
     sent = services.request_create(agency=agency, now=T0)
     assert all(page.peer_supporter.agency_id == agency.pk for page in sent.pages.all())
     assert sent.pages.count() == 5
+
+
+def test_the_worker_runs_escalation_and_erasure_as_scheduled_jobs(agency, team):
+    from peerline.core.jobs import JOBS, run_due
+
+    assert {"support.escalation", "support.erasure"} <= set(JOBS)
+    services.request_create(agency=agency, now=T0, callback_phone=PHONE)
+    jobs = {name: JOBS[name] for name in ("support.escalation", "support.erasure")}
+    run_due(T0 + timedelta(days=2), jobs=jobs)
+    assert not SupportRequest.objects.exists()
