@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "peerline.incidents",
     "peerline.notifications",
     "peerline.web",
+    "peerline.support",
     # Two factors (django-otp: apps, recovery codes; django-otp-webauthn: passkeys) and single
     # sign-on (mozilla-django-oidc), issue 11.
     "django_otp",

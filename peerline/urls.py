@@ -37,6 +37,7 @@ urlpatterns = [
     path("incidents/", include("peerline.incidents.urls")),
     path("page/", include("peerline.incidents.respond_urls")),
     path("notifications/", include("peerline.notifications.urls")),
+    path("reach/", include("peerline.support.urls")),
     path("audit/", include("peerline.web.audit_urls")),
     path("signin/", include("peerline.signin.urls")),
     path("signin/passkeys/", include("peerline.signin.passkeys")),

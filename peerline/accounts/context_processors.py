@@ -27,6 +27,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
               ("Agreements", "team:agreements", P.TEAM_MANAGE),
               ("Partner agencies", "partners:list", P.PARTNERS_MANAGE),
               ("Paging channels", "notifications:channels", P.CHANNELS_MANAGE),
+              ("Access link", "support:manage", P.SUPPORT_MANAGE),
               ("Interviews", "team:interviews", P.TEAM_INTERVIEW)]),
     ("Training", [("Sessions", "training:sessions", P.TRAINING_MANAGE),
                   ("Compliance", "training:compliance", P.TRAINING_MANAGE),

@@ -66,6 +66,7 @@ class Permission(StrEnum):
     MANUAL_APPROVE = "manual.approve"  # the steering committee publishes (2011 §3.2, §3.5)
     ASSESSMENT_VIEW = "assessment.view"  # the live self-assessment (every clause)
     ASSESSMENT_ATTEST = "assessment.attest"  # a named committee member attests a clause
+    SUPPORT_MANAGE = "support.manage"  # the agency's access link and request settings (§2.3.7)
 
 
 class AgencyRequest(HttpRequest):
@@ -128,6 +129,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
         {Role.COORDINATOR, Role.STEERING_COMMITTEE, Role.CLINICAL_ADVISOR}
     ),
     Permission.ASSESSMENT_ATTEST: frozenset({Role.STEERING_COMMITTEE}),
+    Permission.SUPPORT_MANAGE: frozenset({Role.COORDINATOR}),
 }
 
 # Management receives only anonymous statistics (2011 §3.1; 2006 Administration 1): no role that

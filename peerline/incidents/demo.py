@@ -22,7 +22,7 @@ from django.db.models import F
 
 from peerline.agencies.models import Agency, Category, Employee, JobFamily
 from peerline.clinical.models import MentalHealthProfessional
-from peerline.notifications.models import Notification, NotificationStatus
+from peerline.notifications.models import Notification, NotificationStatus, topic_for
 
 from . import paging, services
 from .models import (
@@ -144,7 +144,10 @@ def _deploy(incident: CriticalIncident, *, now: datetime, rng: random.Random) ->
         )
         paging.notify(deployment, now=now)
     # History: these pages went out long ago (the worker must not send them now).
-    Notification.objects.filter(deployment__incident=incident).update(
+    pages = [
+        topic_for("deployment", pk) for pk in incident.deployments.values_list("pk", flat=True)
+    ]
+    Notification.objects.filter(topic__in=pages).update(
         status=NotificationStatus.SENT,
         attempts=1,
         sent_at=F("next_attempt_at") + timedelta(seconds=4),

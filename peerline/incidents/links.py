@@ -92,11 +92,10 @@ def page_url(deployment: Deployment, *, now: datetime, answer: str = "") -> str:
 
 def fill_links(notification, body: str) -> str:  # type: ignore[no-untyped-def]
     """The outbox renderer: the page's placeholders become a fresh link, made as it is sent."""
-    if notification.deployment_id is None or (ACCEPT not in body and DECLINE not in body):
+    kind, _, pk = notification.topic.partition(":")
+    if kind != "deployment" or (ACCEPT not in body and DECLINE not in body):
         return body
-    deployment = Deployment.objects.select_related("incident__agency").get(
-        pk=notification.deployment_id
-    )
+    deployment = Deployment.objects.select_related("incident__agency").get(pk=int(pk))
     token = make_token(deployment, now=timezone.now())
     return body.replace(ACCEPT, url_for(token, "accept")).replace(
         DECLINE, url_for(token, "decline")

@@ -8,6 +8,8 @@ after it closes (`Involvement` rows are then erased; the counts on the incident 
 from django.conf import settings
 from django.db import models
 
+from peerline.notifications.models import Notification, topic_for
+
 
 class IncidentType(models.TextChoices):
     OFFICER_INVOLVED_SHOOTING = "ois", "Officer-involved shooting"
@@ -192,6 +194,11 @@ class Deployment(models.Model):
     @property
     def role_label(self) -> str:
         return ROLE_WORDS.get(self.role, self.role)
+
+    @property
+    def notifications(self) -> "models.QuerySet[Notification]":
+        """This page's outbox rows (the outbox knows it by its topic, not by a foreign key)."""
+        return Notification.objects.filter(topic=topic_for("deployment", self.pk))
 
 
 class PageToken(models.Model):

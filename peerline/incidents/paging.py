@@ -20,6 +20,7 @@ from peerline.agencies import clock
 from peerline.agencies.models import Agency
 from peerline.clinical.models import ClinicalRole, MentalHealthProfessional
 from peerline.clinical.selectors import on_call_now
+from peerline.notifications.models import topic_for
 from peerline.notifications.outbox import enqueue
 from peerline.partners.selectors import answers_aid_for, mutual_aid_partners
 from peerline.team.models import PeerSupporter
@@ -98,7 +99,7 @@ def notify(deployment: Deployment, *, now: datetime) -> None:
         now=now,
         user=user,
         email=email,
-        deployment=deployment,
+        topic=topic_for("deployment", deployment.pk),
     )
 
 
@@ -254,7 +255,7 @@ def _notify_partner(request: MutualAidRequest, *, now: datetime) -> None:
             body=body,
             now=now,
             user=user,
-            mutual_aid=request,
+            topic=topic_for("mutual-aid", request.pk),
         )
 
 

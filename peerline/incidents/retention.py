@@ -70,8 +70,7 @@ def erase_incident(incident: CriticalIncident, *, now: datetime) -> None:
             body="",
             target="",
             last_error="",
-            deployment=None,
-            mutual_aid=None,
+            topic="",
         )
     incident.deployments.all().delete()
     incident.follow_ups.all().delete()

@@ -5,11 +5,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from peerline.agencies import clock
 from peerline.agencies.models import Agency
-from peerline.notifications.models import Notification, NotificationStatus
+from peerline.notifications.models import Notification, NotificationStatus, topic_for
+from peerline.notifications.outbox import by_topic
 from peerline.partners.selectors import receivers_ids
 
 from .models import (
@@ -112,8 +113,9 @@ def board(incident: CriticalIncident) -> Board:
     deployments = list(
         incident.deployments.select_related(
             "peer_supporter__employee", "peer_supporter__agency", "clinician"
-        ).prefetch_related(Prefetch("notifications", queryset=Notification.objects.order_by("pk")))
+        )
     )
+    outbox_rows = by_topic([topic_for("deployment", d.pk) for d in deployments])
     zone = clock.zone(incident.agency)
     rows = []
     for d in deployments:
@@ -131,7 +133,7 @@ def board(incident: CriticalIncident) -> Board:
                 agency_code=code,
                 partner=partner,
                 clinician=d.clinician_id is not None,
-                delivery=delivery(list(d.notifications.all()), zone),
+                delivery=delivery(outbox_rows[topic_for("deployment", d.pk)], zone),
             )
         )
     psps = [d for d in deployments if d.peer_supporter_id]

@@ -21,6 +21,7 @@ from peerline.audit.services import record
 from peerline.clinical.models import MentalHealthProfessional
 from peerline.core import validation
 from peerline.notifications import outbox
+from peerline.notifications.models import topic_for
 from peerline.partners.selectors import answers_aid_for
 
 from . import paging
@@ -297,7 +298,7 @@ def escalate_due(now: datetime) -> int:
                 d.answered_at = now  # when it was passed on
                 d.save(update_fields=["status", "answered_at"])
             # A page still unsent by now would only arrive with an expired link.
-            outbox.withdraw(deployment_ids=[d.pk for d in rows])
+            outbox.withdraw(topics=[topic_for("deployment", d.pk) for d in rows])
             lapsed += len(rows)
             if any(d.peer_supporter_id for d in rows):
                 paging.fill(incident, now=now)
@@ -314,7 +315,9 @@ def close(*, incident: CriticalIncident, by: User | None, now: datetime) -> None
         if incident.status == IncidentStatus.CLOSED:
             raise ValidationError("The incident is already closed.")
         open_pages = incident.deployments.filter(status=DeploymentStatus.PAGED)
-        outbox.withdraw(deployment_ids=list(open_pages.values_list("pk", flat=True)))
+        outbox.withdraw(
+            topics=[topic_for("deployment", pk) for pk in open_pages.values_list("pk", flat=True)]
+        )
         open_pages.update(status=DeploymentStatus.CANCELLED, answered_at=now)
         incident.status = IncidentStatus.CLOSED
         incident.closed_at, incident.closed_by = now, by

@@ -3,8 +3,12 @@
 The intent to notify is a `Notification` row written in the same transaction as what caused it
 (an activation, an escalation, a mutual-aid request): nothing is sent inside a web request. The
 worker (`peerline worker`) sends through Apprise with retries and back-off. `key` is unique per
-(incident, person, channel, round), so writing the intent twice, or resending after a crash, can
+(subject, person, channel, round), so writing the intent twice, or resending after a crash, can
 never make two pages of one.
+
+The outbox knows nothing of the apps that page through it (issue 14.2): a row names what it is
+about with a `topic` string, "<kind>:<pk>" (e.g. "deployment:12", "mutual-aid:3", "support:7"),
+which the app that wrote it reads back (delivery status, withdrawal, erasure).
 
 Pages carry no names of involved people: the incident type, a general place and time, and a link.
 """
@@ -41,6 +45,11 @@ class ContactChannel(models.Model):
         return f"{self.get_kind_display()} for {self.user}"
 
 
+def topic_for(kind: str, pk: int) -> str:
+    """The outbox topic of one row of an app: "deployment:12", "support:7"."""
+    return f"{kind}:{pk}"
+
+
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
@@ -53,20 +62,8 @@ class Notification(models.Model):
 
     key = models.CharField(max_length=200, unique=True)
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
-    deployment = models.ForeignKey(
-        "incidents.Deployment",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    mutual_aid = models.ForeignKey(
-        "incidents.MutualAidRequest",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
+    # What the row is about, "<kind>:<pk>", written and read by the app that pages (never a name).
+    topic = models.CharField(max_length=100, blank=True, db_index=True)
     kind = models.CharField(max_length=16, choices=ChannelKind.choices)
     target = models.CharField(max_length=500)
     subject = models.CharField(max_length=200)

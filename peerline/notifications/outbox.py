@@ -26,7 +26,6 @@ from peerline.notifications.models import (
 if TYPE_CHECKING:
     from peerline.accounts.models import User
     from peerline.agencies.models import Agency
-    from peerline.incidents.models import Deployment, MutualAidRequest
 
 # Notification.key is 200 characters; the channel suffix ("channel-<pk>") needs room.
 MAX_KEY = 170
@@ -58,13 +57,13 @@ def enqueue(
     now: datetime,
     user: User | None = None,
     email: str = "",
-    deployment: Deployment | None = None,
-    mutual_aid: MutualAidRequest | None = None,
+    topic: str = "",
 ) -> list[Notification]:
     """Write the intent to notify one person, one Notification per channel: the user's enabled
     ContactChannels, or e-mail to `user.email` / `email` when they have none. Call it inside the
-    caller's transaction. `key` names (incident, person, round), e.g.
-    "incident:12:psp:34:round:1"; the row's key is f"{key}:{channel}" (channel = "email" or
+    caller's transaction. `key` names (subject, person, round), e.g.
+    "incident:12:psp:34:round:1"; `topic` names the caller's row ("deployment:56", see
+    `models.topic_for`) so the caller can read the delivery back and withdraw. The row's key is f"{key}:{channel}" (channel = "email" or
     "channel-<pk>"), unique, so enqueuing twice writes nothing new.
 
     Returns the rows for this key (new or already there); an empty list when the person has no
@@ -76,8 +75,7 @@ def enqueue(
         Notification(
             key=f"{key}:{suffix}",
             agency=agency,
-            deployment=deployment,
-            mutual_aid=mutual_aid,
+            topic=topic,
             kind=kind,
             target=target,
             subject=subject[:200],
@@ -196,10 +194,31 @@ def apprise_url(kind: str, target: str) -> str:
     raise ValueError(f"unknown channel kind {kind!r}")
 
 
-def withdraw(*, deployment_ids: list[int]) -> int:
-    """Withdraw the pages of these deployments that are not sent yet (the incident closed, or the
-    page was passed on): the worker will not send them. Call it in the caller's transaction. A page
-    already in a worker's hands may still go; it is then marked sent, and its link says why."""
-    return Notification.objects.filter(
-        deployment_id__in=deployment_ids, status=NotificationStatus.PENDING
-    ).update(status=NotificationStatus.WITHDRAWN)
+def withdraw(*, topics: list[str]) -> int:
+    """Withdraw the pages about these topics that are not sent yet (the incident closed, the
+    request was taken, the page was passed on): the worker will not send them. Call it in the
+    caller's transaction. A page already in a worker's hands may still go; it is then marked sent,
+    and its link says why."""
+    return Notification.objects.filter(topic__in=topics, status=NotificationStatus.PENDING).update(
+        status=NotificationStatus.WITHDRAWN
+    )
+
+
+def by_topic(topics: list[str]) -> dict[str, list[Notification]]:
+    """The outbox rows of these topics, oldest first, in one query (delivery on a board)."""
+    out: dict[str, list[Notification]] = {topic: [] for topic in topics}
+    for row in Notification.objects.filter(topic__in=topics).order_by("pk"):
+        out[row.topic].append(row)
+    return out
+
+
+def erase(*, topics: list[str], key_prefix: str) -> int:
+    """Empty the rows of these topics (subject, body, address, error: what could name someone or
+    carry a link) and detach them; status and attempts stay as delivery counts. Each key becomes
+    f"{key_prefix}<pk>" so it no longer names the person paged (DESIGN principle 8)."""
+    pks = list(Notification.objects.filter(topic__in=topics).values_list("pk", flat=True))
+    for pk in pks:
+        Notification.objects.filter(pk=pk).update(
+            key=f"{key_prefix}{pk}", subject="", body="", target="", last_error="", topic=""
+        )
+    return len(pks)

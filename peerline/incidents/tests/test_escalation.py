@@ -158,7 +158,9 @@ def test_running_out_of_candidates_asks_partners_2011_3_8_2(agency, chain, team,
     services.respond(deployment=inc.deployments.first(), accept=False, now=T0)
     request = MutualAidRequest.objects.get(incident=inc, partner=other_agency)
     assert request.psps_requested == 1
-    assert Notification.objects.filter(mutual_aid=request, target="coord@other.example").exists()
+    assert Notification.objects.filter(
+        topic=f"mutual-aid:{request.pk}", target="coord@other.example"
+    ).exists()
     services.mutual_aid_answer(request=request, accept=True, by=partner_coordinator, now=T0)
     paged = inc.deployments.filter(peer_supporter__agency=other_agency)
     assert paged.count() == 1 and paged.get().peer_supporter in helpers
@@ -193,8 +195,7 @@ def test_pages_passed_on_or_closed_before_they_were_sent_are_withdrawn_2011_3_3(
     round_two = inc.deployments.filter(round=2)
     assert round_two.exists()
     services.close(incident=inc, by=None, now=T0 + timedelta(minutes=12))
-    statuses = Notification.objects.filter(deployment__in=round_two).values_list(
-        "status", flat=True
-    )
+    topics = [f"deployment:{pk}" for pk in round_two.values_list("pk", flat=True)]
+    statuses = Notification.objects.filter(topic__in=topics).values_list("status", flat=True)
     assert set(statuses) == {"withdrawn"}
     assert not Notification.objects.filter(status="pending").exists()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0002_general_area_and_tallies'),
+        ('incidents', '0003_one_tap_tokens_stored_as_digests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
