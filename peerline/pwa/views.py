@@ -54,6 +54,14 @@ def _precache() -> list[str]:
         "peerline/peerline.js",
         "peerline/offline.js",
         "peerline/icons/peerline-192.png",
+        # What the design system's stylesheet draws with: ticks, alerts' icons, the menu.
+        "vendor/uswds/img/correct8.svg",
+        "vendor/uswds/img/checkbox-indeterminate.svg",
+        "vendor/uswds/img/usa-icons/check_circle.svg",
+        "vendor/uswds/img/usa-icons/error.svg",
+        "vendor/uswds/img/usa-icons/info.svg",
+        "vendor/uswds/img/usa-icons/warning.svg",
+        "vendor/uswds/img/usa-icons/close.svg",
     ]
     return [static(name) for name in files]
 
