@@ -14,7 +14,15 @@ from peerline.core import offlist
 from peerline.governance.models import ConfidentialityException
 from peerline.stats import periods
 
-from .models import PRIOR_CONTACTS_FLOOR, Contact, FollowUpReminder, PriorContacts, Referral
+from .models import (
+    PRIOR_CONTACTS_FLOOR,
+    Contact,
+    FollowUpReminder,
+    PriorContacts,
+    RecipientGroup,
+    Referral,
+    ReminderKind,
+)
 
 CLAUSE = offlist.CLAUSE
 MONTHS_BACK = 12  # the oldest month a contact may still be logged for
@@ -35,8 +43,12 @@ FIELDS = frozenset(
         "role_conflict",
         "prior_contacts",
         "follow_up_days",
+        "family_follow_ups",
     }
 )
+# A family's follow-ups after an employee's injury or death (2011 §2.3.1, §2.3.7): a week, a
+# month, three and six months, and the year's anniversary.
+FAMILY_FOLLOW_UP_DAYS = (7, 30, 91, 182, 365)
 
 
 NotAllowedField = offlist.OffListField  # the one refusal of off-list fields, shared
@@ -113,8 +125,24 @@ def _apply(contact: Contact, *, agency: Agency, data: dict[str, Any]) -> date | 
     contact.exception = exception
     for referral in Referral:
         setattr(contact, f"referral_{referral.value}", referral.value in referrals)
+    if data.get("family_follow_ups") and data["recipient_group"] != RecipientGroup.FAMILY:
+        raise ValidationError(
+            {"family_follow_ups": "A family's follow-ups are for a contact with a family member."}
+        )
     contact.full_clean()
     return None if follow_up_days is None else due_week(agency, int(follow_up_days))
+
+
+def _family_follow_ups(*, agency: Agency, peer_supporter: User, data: dict[str, Any]) -> None:
+    """The PSP's own reminders to follow up with a family over the year (2011 §2.3.1, §2.3.7):
+    weeks only, tied to no contact, naming nobody."""
+    if not data.get("family_follow_ups"):
+        return
+    FollowUpReminder.objects.bulk_create(
+        FollowUpReminder(agency=agency, peer_supporter=peer_supporter, kind=ReminderKind.FAMILY,
+                         due_week=due_week(agency, days))
+        for days in FAMILY_FOLLOW_UP_DAYS
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -131,6 +159,7 @@ def contact_log(*, agency: Agency, peer_supporter: User, data: dict[str, Any]) -
     contact.save()
     if week is not None:
         FollowUpReminder.objects.create(agency=agency, peer_supporter=peer_supporter, due_week=week)
+    _family_follow_ups(agency=agency, peer_supporter=peer_supporter, data=data)
     return contact
 
 
@@ -146,6 +175,7 @@ def contact_correct(*, contact: Contact, data: dict[str, Any]) -> Contact:
         FollowUpReminder.objects.create(
             agency=contact.agency, peer_supporter=contact.peer_supporter, due_week=week
         )
+    _family_follow_ups(agency=contact.agency, peer_supporter=contact.peer_supporter, data=data)
     return contact
 
 

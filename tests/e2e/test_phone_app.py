@@ -133,9 +133,12 @@ def test_a_contact_saved_offline_waits_and_is_logged_when_the_connection_returns
         "family",
         "lt15",
     )
-    assert page.evaluate(
-        "() => new Promise(r => { const q = indexedDB.open('peerline', 1); q.onsuccess = () =>"
-        " { const s = q.result.transaction('waiting-contacts').objectStore('waiting-contacts')"
-        ".count(); s.onsuccess = () => r(s.result); }; })"
-    ) == 0
+    assert (
+        page.evaluate(
+            "() => new Promise(r => { const q = indexedDB.open('peerline', 1); q.onsuccess = () =>"
+            " { const s = q.result.transaction('waiting-contacts').objectStore('waiting-contacts')"
+            ".count(); s.onsuccess = () => r(s.result); }; })"
+        )
+        == 0
+    )
     assert console_errors == []
