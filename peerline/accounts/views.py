@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from peerline.agencies.selectors import headcounts
 from peerline.core.health import paging_banner
+from peerline.incidents.selectors import open_incidents
 
 from . import policy
 from .home import waiting_for
@@ -31,6 +32,9 @@ def home(request: policy.AgencyRequest) -> HttpResponse:
     }
     if policy.allows(request, policy.Permission.ROSTER_VIEW):
         context["shape"] = headcounts(agency=request.agency)
+    if policy.allows(request, policy.Permission.INCIDENT_ACTIVATE):
+        # The coordinator at 3 a.m.: opening an incident and the live ones come first (issue 17).
+        context["live_incidents"] = open_incidents(agency=request.agency).order_by("-occurred_at")
     return render(request, "accounts/home.html", context)
 
 
