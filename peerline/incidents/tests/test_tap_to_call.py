@@ -45,7 +45,9 @@ def test_the_board_has_a_number_to_tap_for_each_psp_and_the_clinician(
 
 def test_the_accepting_psp_has_the_coordinators_number_to_tap(client, agency, chain, team, users):
     coordinator = users[Role.COORDINATOR]
-    Employee.objects.filter(pk=chain.comm_supervisor.pk).update(user=coordinator, phone="312-555-0142")
+    Employee.objects.filter(pk=chain.comm_supervisor.pk).update(
+        user=coordinator, phone="312-555-0142"
+    )
     inc = services.incident_open(
         agency=agency, by=coordinator, type="other", occurred_at=timezone.now(),
         place="East side", area=None, principals=[chain.officer], witnesses=[], units=[],

@@ -105,4 +105,3 @@ def test_the_offline_card_holds_nothing_about_the_person_or_the_clinician_on_cal
 def test_the_contact_log_queues_when_offline_and_correcting_does_not(client_for, agency):
     psp = client_for(Role.PEER_SUPPORTER)
     assert "data-offline-queue" in psp.get(reverse("contacts:log")).content.decode()
-
