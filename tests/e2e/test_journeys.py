@@ -105,3 +105,59 @@ def test_screenshots_of_each_roles_home_and_main_pages_at_phone_size(
         page.screenshot(path=str(Path(folder) / name), full_page=True, animations="disabled")
     print(f"{role} page heights at 390 px: {heights}")
     context.close()
+
+
+def test_journey_accepting_a_page_2011_3_3(
+    page: Page,
+    live_server: Any,
+    ready: dict[str, Any],  # noqa: F811
+) -> None:
+    from django.utils import timezone
+
+    from peerline.incidents import links, services
+    from peerline.incidents.models import DeploymentStatus
+
+    agency, chain = ready["agency"], ready["chain"]
+    incident = services.incident_open(
+        agency=agency, by=None, type="other", occurred_at=timezone.now(), place="East side",
+        area=None, principals=[chain.officer], witnesses=[], units=[], team_size=1,
+    )  # fmt: skip
+    now = timezone.now()
+    deployment = next(
+        d for d in services.activate(incident=incident, by=None, now=now) if d.peer_supporter_id
+    )
+    url = f"{live_server.url}/page/{links.make_token(deployment, now=now)}/"
+    page.goto(url)  # opened from the page's e-mail or SMS: no log-in
+    started = time.monotonic()
+    tap = Taps()
+    tap(page.locator("#accept"))
+    expect(page.locator("#answer-status")).to_contain_text("You accepted")
+    record("accept a page (from its link)", tap.count, time.monotonic() - started)
+    deployment.refresh_from_db()
+    assert deployment.status == DeploymentStatus.ACCEPTED
+
+
+def test_journey_recording_attendance_2011_8_2(
+    page: Page,
+    live_server: Any,
+    ready: dict[str, Any],  # noqa: F811
+    log_in_as: Callable[..., None],
+) -> None:
+    from decimal import Decimal
+
+    from peerline.stats.periods import local_today
+    from peerline.training.models import Attendance, TrainingSession
+
+    session = TrainingSession.objects.create(
+        agency=ready["agency"], title="Update training", date=local_today(ready["agency"]), hours=Decimal("2"),
+        instructor="Dr. Ada Lindqvist",
+    )  # fmt: skip
+    log_in_as(page.context, ready["users"]["coordinator"])
+    page.goto(f"{live_server.url}/training/sessions/{session.pk}/attendance/")
+    started = time.monotonic()
+    tap = Taps()
+    tap(page.locator("[data-roster-all]"))
+    tap(page.locator("[data-roster-save]"))
+    expect(page.locator("#recorded-summary")).to_contain_text("Recorded: 4")
+    record("record attendance (4 PSPs)", tap.count, time.monotonic() - started)
+    assert Attendance.objects.filter(session=session).count() == 4
