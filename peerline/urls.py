@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/logout/", signin_oidc.LogoutView.as_view(), name="logout"),
     path("accounts/agency/", account_views.switch_agency, name="switch-agency"),
     path("accounts/", include("peerline.accounts.urls")),
+    path("", include("peerline.pwa.urls")),
     path("healthz", core_views.health, name="health"),
     path("readyz", core_views.ready, name="ready"),
     path("roster/", agency_views.roster, name="roster"),

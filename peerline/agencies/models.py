@@ -67,6 +67,10 @@ class Agency(models.Model):
     incident_retention_days = models.PositiveSmallIntegerField(
         "days to keep who was involved after an incident closes", default=30
     )
+    # 2011 §1.1, §2.3.7: the program may reach employees' families and its retirees; the agency
+    # decides. Read by the pages a family member or retiree uses and by the directory.
+    serves_families = models.BooleanField("families of employees are served", default=True)
+    serves_retirees = models.BooleanField("retirees are served", default=True)
 
     class Meta:
         verbose_name_plural = "agencies"

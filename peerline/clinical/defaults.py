@@ -63,12 +63,29 @@ NATIONAL_RESOURCES: list[dict[str, object]] = [
 ]
 
 
+# Whom each serves beyond employees, as each service says (2011 §2.3.7 families, §1.1
+# retirees): (families, retirees). Apart from NATIONAL_RESOURCES, which migration 0002 reads
+# with the fields of its time.
+SERVES: dict[str, tuple[bool, bool]] = {
+    "988 Suicide & Crisis Lifeline": (True, True),  # anyone
+    "Safe Call Now": (True, False),  # public safety employees and their families
+    "National Domestic Violence Hotline": (True, True),  # anyone
+    "SAMHSA National Helpline": (True, True),  # anyone
+    "Copline": (True, True),  # active and retired officers and their families
+}
+
+
 def resources_create_defaults(*, agency: Agency) -> list[Resource]:
     """The national resources, for a new agency; those it already has by name are kept."""
     have = set(Resource.objects.filter(agency=agency).values_list("name", flat=True))
     return Resource.objects.bulk_create(
         [
-            Resource(agency=agency, **fields)  # type: ignore[misc]
+            Resource(
+                agency=agency,
+                for_families=SERVES.get(str(fields["name"]), (False, False))[0],
+                for_retirees=SERVES.get(str(fields["name"]), (False, False))[1],
+                **fields,  # type: ignore[arg-type]
+            )
             for fields in NATIONAL_RESOURCES
             if fields["name"] not in have
         ]

@@ -181,6 +181,8 @@ class ResourceForm(forms.ModelForm):
             "description",
             "hours",
             "always_open",
+            "for_families",
+            "for_retirees",
             "phone",
             "text",
             "website",
@@ -188,6 +190,8 @@ class ResourceForm(forms.ModelForm):
         ]
         labels = {
             "always_open": "Open 24 hours a day, 7 days a week",
+            "for_families": "Serves employees' families (2011 §2.3.7)",
+            "for_retirees": "Serves retirees (2011 §1.1)",
             "text": "Text or chat",
             "hours": "Hours",
         }
@@ -214,6 +218,11 @@ class ResourceFilter(forms.Form):
         choices=[("", "All categories"), *ResourceCategory.choices],
     )
     open = forms.BooleanField(label="Open 24/7 only", required=False)
+    serves = forms.ChoiceField(
+        label="For",
+        required=False,
+        choices=[("", "Everyone"), ("families", "Families"), ("retirees", "Retirees")],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

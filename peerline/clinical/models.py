@@ -149,6 +149,10 @@ class Resource(models.Model):
     text = models.CharField("text or chat", max_length=64, blank=True)
     website = models.URLField(blank=True)
     address = models.CharField(max_length=300, blank=True)
+    # Whom it serves beyond employees (2011 §2.3.7 families, §1.1 retirees): a filter of the
+    # directory, and what the pages families and retirees use list.
+    for_families = models.BooleanField("serves employees' families", default=False)
+    for_retirees = models.BooleanField("serves retirees", default=False)
 
     class Meta:
         ordering = ["category", "name"]

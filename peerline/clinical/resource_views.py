@@ -23,9 +23,14 @@ def index(request: policy.AgencyRequest) -> HttpResponse:
     """Every resource, grouped by category; filters in the query string (no personal data)."""
     filters = ResourceFilter(request.GET or None)
     resources = Resource.objects.filter(agency=request.agency)
-    category, always_open = "", False
+    category, always_open, serves = "", False, ""
     if filters.is_valid():
         category, always_open = filters.cleaned_data["category"], filters.cleaned_data["open"]
+        serves = filters.cleaned_data["serves"]
+    if serves == "families":
+        resources = resources.filter(for_families=True)
+    elif serves == "retirees":
+        resources = resources.filter(for_retirees=True)
     if category:
         resources = resources.filter(category=category)
     if always_open:
@@ -43,7 +48,7 @@ def index(request: policy.AgencyRequest) -> HttpResponse:
             "filters": filters,
             "groups": [(code, labels[code], groups[code]) for code in order if code in groups],
             "count": sum(len(found) for found in groups.values()),
-            "filtered": bool(category or always_open),
+            "filtered": bool(category or always_open or serves),
             "can_manage": policy.allows(request, P.RESOURCES_MANAGE),
         },
     )

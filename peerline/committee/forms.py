@@ -60,6 +60,12 @@ class SettingsForm(UswdsForm):
         label="Prior contacts that prompt a referral (2011 §7.3)", min_value=2
     )
     page_timeout_minutes = forms.IntegerField(label="Minutes to answer a page", min_value=1)
+    serves_families = forms.BooleanField(
+        label="The program serves employees' families (2011 §2.3.7)", required=False
+    )
+    serves_retirees = forms.BooleanField(
+        label="The program serves retirees (2011 §1.1)", required=False
+    )
 
 
 class ScopeForm(UswdsForm):

@@ -32,6 +32,8 @@ WHO_MAY: dict[str, frozenset[Role]] = {
     "min_service_months": frozenset({S}),
     "activation_roles": frozenset({S}),
     "incident_retention_days": frozenset({S}),
+    "serves_families": frozenset({S}),  # 2011 §1.1, §2.3.7: whom the program reaches
+    "serves_retirees": frozenset({S}),
     "repeat_contact_threshold": frozenset({S, C}),
     "page_timeout_minutes": frozenset({S, C}),
 }

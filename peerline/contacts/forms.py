@@ -67,6 +67,7 @@ class ContactForm(offlist.AnsweredForm):
         "prior_contacts",
         "referrals",
         "follow_up_days",
+        "family_follow_ups",
     ]
 
     month = forms.ChoiceField(label="Month of the contact", widget=forms.RadioSelect)
@@ -110,6 +111,11 @@ class ContactForm(offlist.AnsweredForm):
         label="Referrals made",
         choices=[(NONE, "No referral"), *Referral.choices],
         widget=forms.CheckboxSelectMultiple,
+    )
+    family_follow_ups = forms.BooleanField(
+        label="Remind me to follow up with the family over the year: in a week, a month, three "
+        "and six months, and at the anniversary",
+        required=False,
     )
     follow_up_days = forms.TypedChoiceField(
         label="Remind me to follow up",

@@ -161,6 +161,13 @@ class Contact(models.Model):
         return [referral for referral in Referral if getattr(self, f"referral_{referral.value}")]
 
 
+class ReminderKind(models.TextChoices):
+    FOLLOW_UP = "follow_up", "A follow-up you set is due"
+    # 2011 §2.3.1, §2.3.7: a family after an employee's injury or death is followed up over the
+    # year; the reminder names no family, no employee and no incident.
+    FAMILY = "family", "A family follow-up you set is due"
+
+
 class FollowUpReminder(models.Model):
     """A PSP's own reminder to follow up, due in a week: no link to any contact (2011 §6.7).
 
@@ -173,6 +180,9 @@ class FollowUpReminder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     due_week = models.DateField(help_text="The Monday of the week the follow-up is due.")
+    kind = models.CharField(
+        max_length=16, choices=ReminderKind.choices, default=ReminderKind.FOLLOW_UP
+    )
 
     class Meta:
         indexes = [models.Index(fields=["peer_supporter", "due_week"], name="reminder_psp_idx")]

@@ -13,7 +13,15 @@ from peerline.agencies.models import Agency
 from peerline.core import offlist
 from peerline.governance.models import ConfidentialityException
 
-from .models import PRIOR_CONTACTS_FLOOR, Contact, FollowUpReminder, PriorContacts, Referral
+from .models import (
+    PRIOR_CONTACTS_FLOOR,
+    Contact,
+    FollowUpReminder,
+    PriorContacts,
+    RecipientGroup,
+    Referral,
+    ReminderKind,
+)
 
 MONTHS_BACK = 12  # the oldest month a contact may still be logged for
 MAX_FOLLOW_UP_DAYS = 180
@@ -33,8 +41,12 @@ FIELDS = frozenset(
         "role_conflict",
         "prior_contacts",
         "follow_up_days",
+        "family_follow_ups",
     }
 )
+# A family's follow-ups after an employee's injury or death (2011 §2.3.1, §2.3.7): a week, a
+# month, three and six months, and the year's anniversary.
+FAMILY_FOLLOW_UP_DAYS = (7, 30, 91, 182, 365)
 
 
 # The links a contact has, each set by the service from a row it read itself.
@@ -121,11 +133,27 @@ def _apply(
     contact.exception = exception
     for referral in Referral:
         setattr(contact, f"referral_{referral.value}", referral.value in referrals)
+    if data.get("family_follow_ups") and data["recipient_group"] != RecipientGroup.FAMILY:
+        raise ValidationError(
+            {"family_follow_ups": "A family's follow-ups are for a contact with a family member."}
+        )
     # Every value against its field's choices and pattern. Not the links: the agency, the PSP
     # and the exception were each read scoped to this agency above, and the database checks
     # them again on INSERT (as it checks the period's pattern); asking again is three queries.
     contact.full_clean(exclude=LINKS, validate_constraints=False)
     return None if follow_up_days is None else due_week(agency, int(follow_up_days))
+
+
+def _family_follow_ups(*, agency: Agency, peer_supporter: User, data: dict[str, Any]) -> None:
+    """The PSP's own reminders to follow up with a family over the year (2011 §2.3.1, §2.3.7):
+    weeks only, tied to no contact, naming nobody."""
+    if not data.get("family_follow_ups"):
+        return
+    FollowUpReminder.objects.bulk_create(
+        FollowUpReminder(agency=agency, peer_supporter=peer_supporter, kind=ReminderKind.FAMILY,
+                         due_week=due_week(agency, days))
+        for days in FAMILY_FOLLOW_UP_DAYS
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -143,6 +171,7 @@ def contact_log(*, agency: Agency, peer_supporter: User, data: dict[str, Any]) -
     contact.save()
     if week is not None:
         FollowUpReminder.objects.create(agency=agency, peer_supporter=peer_supporter, due_week=week)
+    _family_follow_ups(agency=agency, peer_supporter=peer_supporter, data=data)
     return contact
 
 
@@ -158,6 +187,7 @@ def contact_correct(*, contact: Contact, data: dict[str, Any]) -> Contact:
         FollowUpReminder.objects.create(
             agency=contact.agency, peer_supporter=contact.peer_supporter, due_week=week
         )
+    _family_follow_ups(agency=contact.agency, peer_supporter=contact.peer_supporter, data=data)
     return contact
 
 

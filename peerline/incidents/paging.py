@@ -138,11 +138,14 @@ def page_clinician(
     return deployment
 
 
-def fill(incident: CriticalIncident, *, now: datetime) -> list[Deployment]:
+def fill(
+    incident: CriticalIncident, *, now: datetime, round_: int | None = None
+) -> list[Deployment]:
     """Page the next PSPs until accepted + pending covers the team size: the agency's own next
     candidates of a fresh proposal first, then partners' PSPs where a mutual-aid request was
     accepted (never more than each partner agreed to send). When nobody is left, ask the
-    partners that were not asked yet (2011 §3.8.2)."""
+    partners that were not asked yet (2011 §3.8.2). `round_`: the round of an escalation that
+    also pages clinicians, so that one moment is one round."""
     psp_deployments = incident.deployments.filter(peer_supporter__isnull=False)
     live = psp_deployments.filter(status__in=LIVE).count()
     needed = incident.team_size - live
@@ -168,15 +171,18 @@ def fill(incident: CriticalIncident, *, now: datetime) -> list[Deployment]:
         involved = involved if involved is not None else involved_of(incident)
         offered = partner_candidates(partner=request.partner, involved=involved, now=now)
         chosen += [c for c in offered if c.peer_supporter_id not in asked][:room]
-    deployments = page_psps(incident, chosen, round_=next_round(incident), now=now)
+    deployments = page_psps(incident, chosen, round_=round_ or next_round(incident), now=now)
     if len(chosen) < needed:
         request_mutual_aid(incident, needed=needed - len(chosen), now=now)
     return deployments
 
 
-def fill_clinicians(incident: CriticalIncident, *, now: datetime) -> list[Deployment]:
+def fill_clinicians(
+    incident: CriticalIncident, *, now: datetime, round_: int | None = None
+) -> list[Deployment]:
     """For each clinical role whose clinician declined or did not answer, page the next one: on
-    call now, else an active clinical advisor or consultant not asked yet (2011 §5.1)."""
+    call now, else an active clinical advisor or consultant not asked yet (2011 §5.1). Every
+    clinician paged now is in one round (`round_`, or the next one)."""
     if incident.status != IncidentStatus.ACTIVATED:
         return []
     rows = list(incident.deployments.filter(clinician__isnull=False))
@@ -195,9 +201,8 @@ def fill_clinicians(incident: CriticalIncident, *, now: datetime) -> list[Deploy
         if nxt is None:
             continue
         asked.add(nxt.pk)
-        created.append(
-            page_clinician(incident, nxt, role=role, round_=next_round(incident), now=now)
-        )
+        round_ = round_ or next_round(incident)
+        created.append(page_clinician(incident, nxt, role=role, round_=round_, now=now))
     return created
 
 

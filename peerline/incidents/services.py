@@ -300,10 +300,12 @@ def escalate_due(now: datetime) -> int:
             # A page still unsent by now would only arrive with an expired link.
             outbox.withdraw(topics=[topic_for("deployment", d.pk) for d in rows])
             lapsed += len(rows)
+            # One tick, one round: PSPs and clinicians paged now share its number (issue 17).
+            round_ = paging.next_round(incident)
             if any(d.peer_supporter_id for d in rows):
-                paging.fill(incident, now=now)
+                paging.fill(incident, now=now, round_=round_)
             if any(d.clinician_id for d in rows):
-                paging.fill_clinicians(incident, now=now)
+                paging.fill_clinicians(incident, now=now, round_=round_)
     return lapsed
 
 

@@ -107,15 +107,24 @@ def incident_new(request: policy.AgencyRequest) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 return redirect("incidents:detail", incident.pk)
-        return _render_new(request, form, principals, witnesses, [], search, show_errors=True)
-    chosen = {e.pk for e in principals + witnesses}
+        # The search typed before the error still shows what it found (issue 17: "Clarke", 3).
+        matches, shown = _search(agency, search, principals + witnesses)
+        return _render_new(
+            request, form, principals, witnesses, matches, shown, show_errors=True, q=search
+        )
+    matches, shown = _search(agency, search, principals + witnesses)
+    return _render_new(request, form, principals, witnesses, matches, shown, q=search)
+
+
+def _search(agency, search: str, chosen_people: list[Employee]) -> tuple[list[Employee], str]:  # type: ignore[no-untyped-def]
+    """The employees matching `search` not chosen yet, and the search to show: everyone found
+    is chosen already shows the choice, not "no match"."""
+    chosen = {e.pk for e in chosen_people}
     found_any = (
         list(roster(agency=agency, search=search)[: SEARCH_LIMIT + len(chosen)]) if search else []
     )
     matches = [e for e in found_any if e.pk not in chosen][:SEARCH_LIMIT]
-    # Everyone found is chosen already: show the choice, not "no match".
-    shown = search if matches or not found_any else ""
-    return _render_new(request, form, principals, witnesses, matches, shown, q=search)
+    return matches, (search if matches or not found_any else "")
 
 
 def _render_new(

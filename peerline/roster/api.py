@@ -27,6 +27,8 @@ class AgencyOut(Schema):
     activation_roles: list[str]
     page_timeout_minutes: int
     incident_retention_days: int
+    serves_families: bool
+    serves_retirees: bool
 
 
 class EmployeeOut(Schema):

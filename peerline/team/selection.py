@@ -79,6 +79,16 @@ def _open(application: Application) -> None:
         raise TeamError("This application has been decided.")
 
 
+def _eligible(application: Application) -> None:
+    """Recommendations and the interview come after the eligibility check (2011 §4.1): nobody
+    is asked about, or scored, a volunteer who may not serve (issue 17)."""
+    if application.eligible is not True:
+        raise TeamError(
+            "Record the eligibility check first: recommendations and the interview are for an "
+            "eligible volunteer (2011 §4.1)."
+        )
+
+
 @transaction.atomic
 def check_eligibility(
     *, application: Application, eligible: bool, note: str, by: User | None
@@ -124,6 +134,7 @@ def request_recommendation(
     """Ask a superior or a peer for a recommendation (2011 §4.1); they answer on their own
     log-in at the request's page."""
     _open(application)
+    _eligible(application)
     if relation not in RecommenderRelation.values:
         raise TeamError("Choose superior or peer.")
     if recommender.pk == application.peer_supporter.employee.user_id:
@@ -191,6 +202,7 @@ def set_panel(
     (2011 §4.1). Returns the interview and warnings that do not block (no MHP, no PSP, a
     panelist in the candidate's chain of command)."""
     _open(application)
+    _eligible(application)
     if not members:
         raise TeamError("Choose at least one panel member.")
     candidate = application.peer_supporter.employee
@@ -264,6 +276,7 @@ def submit_score(
     if by.pk != score.panelist_id:
         raise TeamError("Only the panelist can fill in their own score sheet.")
     _open(score.interview.application)
+    _eligible(score.interview.application)
     for name, label in CONSIDERATIONS:
         value = values.get(name)
         if not isinstance(value, int) or not 1 <= value <= 5:

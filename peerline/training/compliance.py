@@ -271,7 +271,10 @@ class TeamHistory:
         for psp_id, day, hours in Attendance.objects.filter(
             CONFIRMED, peer_supporter_id__in=ids, session__date__range=(first, last)
         ).values_list("peer_supporter_id", "session__date", "hours_credited"):
-            self.credits[(psp_id, Quarter.of(day))] += hours
+            # Only hours of a day on the team count towards its quarters: a session the day
+            # before a PSP became active was not update training of theirs (2011 §8.2; issue 17).
+            if self.on_team(psp_id, day):
+                self.credits[(psp_id, Quarter.of(day))] += hours
         firsts = [
             TrainingSession.objects.filter(agency=agency).aggregate(first=Min("date"))["first"],
             Attendance.objects.filter(CONFIRMED, peer_supporter__agency=agency).aggregate(
@@ -279,6 +282,13 @@ class TeamHistory:
             )["first"],
         ]
         self.first_record = min((day for day in firsts if day is not None), default=None)
+
+    def on_team(self, psp_id: int, day: date) -> bool:
+        """Active or on leave on `day`, by the dated status history."""
+        return any(
+            status in ON_TEAM and start <= day and (end is None or day < end)
+            for start, end, status in self.segments.get(psp_id, [])
+        )
 
     def records_start(self, today: date) -> Quarter:
         """The first quarter with training records, and never later than the current one."""

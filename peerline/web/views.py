@@ -6,6 +6,7 @@ from django.shortcuts import render
 from peerline.accounts import policy
 from peerline.accounts.models import Role
 from peerline.agencies.selectors import headcounts
+from peerline.incidents.selectors import open_incidents
 
 from .home import paging_banner, waiting_for
 
@@ -23,4 +24,7 @@ def home(request: policy.AgencyRequest) -> HttpResponse:
     }
     if policy.allows(request, policy.Permission.ROSTER_VIEW):
         context["shape"] = headcounts(agency=request.agency)
+    if policy.allows(request, policy.Permission.INCIDENT_ACTIVATE):
+        # The coordinator at 3 a.m.: opening an incident and the live ones come first (issue 17).
+        context["live_incidents"] = open_incidents(agency=request.agency).order_by("-occurred_at")
     return render(request, "accounts/home.html", context)

@@ -68,6 +68,7 @@ def test_a_recommender_and_a_panelist_see_what_is_asked_of_them_2011_4_1(users, 
         employee=chain.officer2, statement="I want to help.", by=volunteer, now=timezone.now()
     )
     assert _tasks(client_for(Role.STEERING_COMMITTEE)) == []
+    services.check_eligibility(application=application, eligible=True, note="", by=coordinator)
     services.request_recommendation(
         application=application,
         recommender=steering,

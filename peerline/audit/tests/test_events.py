@@ -233,6 +233,9 @@ def test_selection_steps_record_who_acted(agency, chain, coordinator):
     assert decided.detail == {"outcome": Outcome.SELECTED}
     clinician = p.make_user("panel-mhp", agency, Role.CLINICAL_ADVISOR)
     other = psp_in(Status.CANDIDATE, chain.officer2, selected=False)
+    team.check_eligibility(
+        application=other.applications.get(), eligible=True, note="", by=coordinator
+    )
     team.set_panel(
         application=other.applications.get(),
         members=[(clinician, "mhp")],
@@ -265,7 +268,10 @@ def test_a_recommendation_asked_of_someone_outside_the_agency_leaves_no_event(
     agency, chain, coordinator, users
 ):
     candidate = psp_in(Status.CANDIDATE, chain.officer, selected=False)
-    with pytest.raises(team.TeamError):
+    team.check_eligibility(
+        application=candidate.applications.get(), eligible=True, note="", by=coordinator
+    )
+    with pytest.raises(team.TeamError, match="user of this agency"):
         team.request_recommendation(
             application=candidate.applications.get(),
             recommender=users["outsider"],

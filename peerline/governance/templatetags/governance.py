@@ -14,3 +14,14 @@ def law_and_caution(agency: Agency, speaker: str = "psp") -> dict[str, object]:
     """`speaker="psp"` for the read-aloud card (first person), "employee" for the find-a-peer page."""
     found: Card = card(agency)
     return {"card": found, "speaker": speaker}
+
+
+@register.inclusion_tag("governance/_family_card.html")
+def family_card(agency: Agency) -> dict[str, object]:
+    """The limits card in words for a family member or retiree (2011 §2.3.1, §2.3.7, §6.2): read
+    aloud by a PSP, or read by them on the pages they use. Empty when the agency serves neither."""
+    return {
+        "card": card(agency),
+        "families": agency.serves_families,
+        "retirees": agency.serves_retirees,
+    }

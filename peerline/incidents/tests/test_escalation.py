@@ -199,3 +199,16 @@ def test_pages_passed_on_or_closed_before_they_were_sent_are_withdrawn_2011_3_3(
     statuses = Notification.objects.filter(topic__in=topics).values_list("status", flat=True)
     assert set(statuses) == {"withdrawn"}
     assert not Notification.objects.filter(status="pending").exists()
+
+
+def test_one_escalation_is_one_round_for_psps_and_clinician_alike_issue_17(agency, chain, team):
+    """Rounds are numbered as they happen: the PSPs and the clinician paged by one lapse share
+    round 2, never "round 2 and round 3 in the same second" (2011 §3.3, §5.1)."""
+    clinician(agency, "Dr. Ana Ruiz", on_call_at=T0)
+    backup = clinician(agency, "Dr. Ben Stone")
+    inc = incident(agency, principals=[chain.officer], team_size=2)
+    services.activate(incident=inc, by=None, now=T0)
+    services.escalate_due(T0 + timedelta(minutes=10))
+    paged_now = inc.deployments.filter(paged_at=T0 + timedelta(minutes=10))
+    assert sorted(paged_now.values_list("round", flat=True)) == [2, 2, 2]
+    assert paged_now.filter(clinician=backup).exists()

@@ -301,3 +301,17 @@ def test_a_declined_request_pages_nobody(client_for, request_to_other, other_age
     board = Client()
     board.force_login(p.make_user("c2", inc.agency, Role.COORDINATOR))
     assert "declined" in board.get(reverse("incidents:board", args=[inc.pk])).content.decode()
+
+
+def test_after_a_validation_error_the_search_still_shows_its_matches_issue_17(coord, agency):
+    """ "Clarke" typed, then Open with an answer missing: the three Clarkes are still listed,
+    not "0 matches"."""
+    for n, first in enumerate(["Ann", "Bo", "Cy"]):
+        p.make_employee(agency, f"8{n:04d}", first_name=first, last_name="Clarke")
+    response = coord.post(
+        reverse("incidents:new"), {"q": "Clarke", "action": "open", "place": "", "occurred_at": "x"}
+    )
+    body = response.content.decode()
+    assert "The incident is not open yet" in body
+    assert "3 matches" in body and "0 matches" not in body
+    assert body.count("Clarke, ") == 3

@@ -16,6 +16,12 @@
       );
       var values = element.dataset.revealValues.split(" ");
       element.hidden = !(chosen && values.indexOf(chosen.value) !== -1);
+      if (element.hidden) {
+        // A box that no longer applies is not sent (the family's follow-ups, say).
+        element.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+          box.checked = false;
+        });
+      }
     });
   }
 

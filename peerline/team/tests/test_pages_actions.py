@@ -209,6 +209,7 @@ def test_answering_a_recommendation_at_its_link_once_2011_4_1(chain, coordinator
     app = services.volunteer(
         employee=chain.officer2, statement="Me.", by=volunteer, now=timezone.now()
     )
+    services.check_eligibility(application=app, eligible=True, note="", by=coordinator)
     rec = services.request_recommendation(
         application=app, recommender=sergeant_login, relation="superior", by=coordinator
     )
@@ -230,6 +231,7 @@ def test_a_panelist_scores_on_their_sheet_2011_4_2(chain, coordinator, agency):
     app = services.volunteer(
         employee=chain.officer2, statement="Me.", by=volunteer, now=timezone.now()
     )
+    services.check_eligibility(application=app, eligible=True, note="", by=coordinator)
     clinician = p.make_user("clinician", agency, Role.CLINICAL_ADVISOR)
     services.set_panel(application=app, members=[(clinician, "mhp")], scheduled_for=None,
                        location="", by=coordinator)  # fmt: skip

@@ -115,6 +115,7 @@ def test_the_coordinator_records_the_eligibility_check(application, coordinator)
 def test_a_recommendation_is_asked_of_an_agency_user_and_answered_once_by_them(
     application, coordinator, sergeant_login, users, volunteer
 ):
+    services.check_eligibility(application=application, eligible=True, note="", by=coordinator)
     rec = services.request_recommendation(
         application=application, recommender=sergeant_login, relation=RecommenderRelation.SUPERIOR,
         by=coordinator,
@@ -158,6 +159,7 @@ def panel(agency, chain):
 
 def test_the_panel_is_psps_and_the_mhp_each_scoring_2011_4_1_4_2(application, panel, coordinator):
     psp_user, clinician = panel
+    services.check_eligibility(application=application, eligible=True, note="", by=coordinator)
     interview, warnings = services.set_panel(
         application=application, members=[(psp_user, PanelRole.PSP), (clinician, PanelRole.MHP)],
         scheduled_for=timezone.now() + timedelta(days=3), location=" Room B ", by=coordinator,
@@ -189,6 +191,7 @@ def test_the_panel_warns_without_an_mhp_and_refuses_wrong_seats(
     application, panel, coordinator, chain, volunteer
 ):
     psp_user, clinician = panel
+    services.check_eligibility(application=application, eligible=True, note="", by=coordinator)
     _, warnings = services.set_panel(
         application=application, members=[(psp_user, PanelRole.PSP)], scheduled_for=None,
         location="", by=coordinator,
@@ -308,3 +311,24 @@ def test_open_applications_say_what_comes_next(
     services.decide(application=application, outcome="selected", reasons="Good.", by=coordinator)
     assert step() == ("Selected: waiting for the agreement to be signed", False)
     assert selectors.open_applications(other_agency) == []
+
+
+def test_no_recommendation_or_interview_before_the_eligibility_check_2011_4_1(
+    application, panel, coordinator, sergeant_login
+):
+    """Issue 17: recommending and scoring were allowed before eligibility was recorded."""
+    psp_user, clinician = panel
+    with pytest.raises(TeamError, match="eligibility check first"):
+        services.request_recommendation(
+            application=application, recommender=sergeant_login,
+            relation=RecommenderRelation.SUPERIOR, by=coordinator,
+        )  # fmt: skip
+    with pytest.raises(TeamError, match="eligibility check first"):
+        services.set_panel(application=application, members=[(clinician, PanelRole.MHP)],
+                           scheduled_for=None, location="", by=coordinator)  # fmt: skip
+    services.check_eligibility(
+        application=application, eligible=False, note="Under 12 months", by=coordinator
+    )
+    with pytest.raises(TeamError, match="eligibility check first"):
+        services.set_panel(application=application, members=[(clinician, PanelRole.MHP)],
+                           scheduled_for=None, location="", by=coordinator)  # fmt: skip

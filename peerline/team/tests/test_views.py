@@ -43,6 +43,7 @@ def world(agency, chain, coordinator, sergeant_login):
     application = services.volunteer(
         employee=chain.officer2, statement="I want to help.", by=volunteer, now=timezone.now()
     )
+    services.check_eligibility(application=application, eligible=True, note="", by=coordinator)
     rec = services.request_recommendation(
         application=application, recommender=sergeant_login, relation="superior", by=coordinator
     )
@@ -117,7 +118,8 @@ def test_the_roster_shows_statuses_reminders_applications_and_supervisors(
         html = coord.get("/team/").content.decode()
     assert re.search(r'data-status="active".*?peerline-stat__value">1<', html, re.S)
     assert 'id="due-back"' in html and chain.sergeant.full_name in html
-    assert "Check eligibility" in html and f"/team/applications/{world['application'].pk}/" in html
+    assert "Waiting for recommendations" in html  # eligibility is recorded first (2011 §4.1)
+    assert f"/team/applications/{world['application'].pk}/" in html
     assert "Supervises others" in html and "harassment" in html  # the sergeant, §7.4
     filtered = coord.get("/team/?status=on_leave").content.decode()
     assert chain.sergeant.last_name in filtered and chain.telecommunicator.last_name not in filtered

@@ -134,6 +134,18 @@ def test_a_psp_activated_mid_quarter_owes_the_rest_of_it_2011_8_2(agency):
     assert row.standing.compliant and not row.standing.behind
 
 
+def test_a_session_the_day_before_activation_is_not_credited_to_the_quarter_2011_8_2(agency):
+    """Issue 17: a session on Dec 2 credited 2 hours to a PSP who became active on Dec 3. Only
+    days on the team count towards a quarter's update training; the day itself does."""
+    member = psp(agency, "5001", active_since=date(2026, 12, 3))
+    attend(session(agency, date(2026, 12, 2), "2", title="Before"), member)
+    q4 = Quarter(2026, 4)
+    assert _row(agency, member, q4, today=date(2026, 12, 20)).standing.hours_credited == 0
+    attend(session(agency, date(2026, 12, 3), "3", title="On the day"), member)
+    row = _row(agency, member, q4, today=date(2026, 12, 20))
+    assert row.standing.hours_credited == Decimal("3.0")
+
+
 def test_the_list_is_who_was_active_or_on_leave_in_the_quarter(agency, other_agency):
     active = psp(agency, "5001", active_since=LONG_AGO)
     gone = psp(agency, "5002", active_since=LONG_AGO)
