@@ -8,6 +8,7 @@ same transaction; the worker sends after commit. A page never names anyone invol
 the incident type, the time, the general place, the person's role and the one-tap links.
 """
 
+from itertools import islice
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -151,7 +152,8 @@ def fill(incident: CriticalIncident, *, now: datetime) -> list[Deployment]:
         return []
     asked = set(psp_deployments.values_list("peer_supporter_id", flat=True))
     proposal = propose(incident=incident, now=now)
-    chosen = [c for c in proposal.ranked if c.peer_supporter_id not in asked][:needed]
+    # Read only as far as needed: the ranking builds candidates as they are read.
+    chosen = list(islice((c for c in proposal.ranked if c.peer_supporter_id not in asked), needed))
     involved = None
     accepted = incident.mutual_aid_requests.filter(status=MutualAidStatus.ACCEPTED)
     today = local(now, incident.agency).date()
@@ -168,7 +170,7 @@ def fill(incident: CriticalIncident, *, now: datetime) -> list[Deployment]:
             continue
         involved = involved if involved is not None else involved_of(incident)
         offered = partner_candidates(partner=request.partner, involved=involved, now=now)
-        chosen += [c for c in offered if c.peer_supporter_id not in asked][:room]
+        chosen += list(islice((c for c in offered if c.peer_supporter_id not in asked), room))
     deployments = page_psps(incident, chosen, round_=next_round(incident), now=now)
     if len(chosen) < needed:
         request_mutual_aid(incident, needed=needed - len(chosen), now=now)
