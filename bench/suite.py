@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,8 @@ def report(results: dict[str, dict[str, Any]], options: argparse.Namespace) -> s
                 f"{u['p99']:.0f} ms, {u['failures']} errors (goal p95 < 300 ms, 0 errors) "
                 f"{mark(u['p95'] < 300 and u['failures'] == 0)}"
             )
+            for error, count in sorted(u["errors"].items(), key=lambda e: -e[1])[:5]:
+                lines.append(f"    error x{count}: {error}")
             for name, row in sorted(u["by_path"].items()):
                 lines.append(
                     f"    {name:<34} {row['requests']:>6} req  median {row['p50']:>6.0f} ms  "
@@ -575,7 +578,7 @@ def surge(
     cookie = subprocess.run(  # noqa: S603
         [PEERLINE, "shell", "-c", "from django.conf import settings; print(settings.SESSION_COOKIE_NAME)"],
         env=env, check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
+    ).stdout.strip().splitlines()[-1]  # fmt: skip
     users = fixtures["users"]
     plan = {
         "cookie": cookie,
@@ -617,6 +620,15 @@ def surge(
                 assert response.status == 200
             if i:  # the first warms the worker
                 proposal_ms.append((time.perf_counter() - begun) * 1000)
+        probe = urllib.request.Request(
+            f"{host}/peers/",
+            headers={**headers, "Cookie": f"{cookie}={plan['employee_sessions'][0]}"},
+        )
+        try:
+            with urllib.request.urlopen(probe, timeout=60) as response:  # noqa: S310
+                progress(f"an employee's session: /peers/ {response.status}")
+        except urllib.error.HTTPError as error:
+            progress(f"an employee's session: /peers/ {error.code} {error.headers.get('Location')}")
         progress(f"proposal over HTTP: median {statistics.median(proposal_ms):.1f} ms")
         stats = work / "surge"
         locust_env = {**os.environ, "PEERLINE_SURGE_PLAN": str(work / "surge.json")}
@@ -651,6 +663,10 @@ def surge(
             else:
                 by_path[f"{row['Type']} {row['Name']}"] = figures
     assert total is not None, "locust wrote no statistics"
+    errors = {}
+    with open(f"{stats}_failures.csv") as rows:
+        for row in csv.DictReader(rows):
+            errors[f"{row['Method']} {row['Name']}: {row['Error']}"[:160]] = int(row["Occurrences"])
     progress(f"surge: p95 {total['p95']:.0f} ms, {total['failures']} errors")
     return {
         **total,
@@ -658,6 +674,7 @@ def surge(
         "seconds": options.seconds,
         "proposal_ms": proposal_ms,
         "by_path": by_path,
+        "errors": errors,
     }
 
 
