@@ -81,9 +81,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", help="write every figure to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
-    if options.quick:
-        for name, value in QUICK.items():
-            setattr(options, name, value)
+    if options.quick:  # smaller defaults; a size given on the command line still wins
+        parser.set_defaults(**QUICK)
+        options = parser.parse_args(argv)
     return options
 
 
