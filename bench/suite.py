@@ -35,6 +35,7 @@ the report marks each against its goal. `--json FILE` also writes every figure.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import secrets
@@ -46,8 +47,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -259,9 +258,7 @@ def measure_seed(options: argparse.Namespace) -> dict[str, float]:
     figures = {}
     for label in ("fresh", "replacing"):
         begun = time.perf_counter()
-        call_command(
-            "seed-demo", employees=options.employees, seed=1, stdout=io.StringIO()
-        )
+        call_command("seed-demo", employees=options.employees, seed=1, stdout=io.StringIO())
         figures[label] = time.perf_counter() - begun
         progress(f"seed-demo {options.employees:,} {label}: {figures[label]:.1f} s")
     return figures
@@ -286,9 +283,7 @@ def prepare(options: argparse.Namespace) -> dict[str, Any]:
 
     agency = Agency.objects.get(code=demo.DEMO_CODE)
     today = local_today(agency)
-    random_team(
-        agency, today=today, active=options.active, candidates=options.candidates, seed=1
-    )
+    random_team(agency, today=today, active=options.active, candidates=options.candidates, seed=1)
     now = timezone.now()
     mhp = MentalHealthProfessional.objects.create(
         agency=agency, name="Dr. Bench", email="bench@clinic.example",
@@ -396,7 +391,13 @@ def measure_stats(options: argparse.Namespace, fixtures: dict[str, Any]) -> dict
     from django.test.utils import CaptureQueriesContext
 
     from peerline.contacts.models import (
-        Activity, Contact, Duration, InitiatedBy, Mode, PriorContacts, RecipientGroup,
+        Activity,
+        Contact,
+        Duration,
+        InitiatedBy,
+        Mode,
+        PriorContacts,
+        RecipientGroup,
     )  # fmt: skip
     from peerline.stats import periods, tables
 
@@ -413,11 +414,19 @@ def measure_stats(options: argparse.Namespace, fixtures: dict[str, Any]) -> dict
     for i in range(options.contacts):
         batch.append(
             Contact(
-                agency=agency, peer_supporter=peer, month=rng.choice(months), period=period,
-                activity=pick(Activity), recipient_group=pick(RecipientGroup), mode=pick(Mode),
-                initiated_by=pick(InitiatedBy), duration=pick(Duration),
-                referral_mental_health=rng.random() < 0.1, referral_eap=rng.random() < 0.05,
-                limits_explained=rng.random() < 0.95, role_conflict=rng.random() < 0.03,
+                agency=agency,
+                peer_supporter=peer,
+                month=rng.choice(months),
+                period=period,
+                activity=pick(Activity),
+                recipient_group=pick(RecipientGroup),
+                mode=pick(Mode),
+                initiated_by=pick(InitiatedBy),
+                duration=pick(Duration),
+                referral_mental_health=rng.random() < 0.1,
+                referral_eap=rng.random() < 0.05,
+                limits_explained=rng.random() < 0.95,
+                role_conflict=rng.random() < 0.03,
                 prior_contacts=pick(PriorContacts),
             )  # fmt: skip
         )
@@ -530,6 +539,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def http_get(
+    port: int, path: str, headers: dict[str, str], timeout: float = 60
+) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
 def sessions_for(user: Any, count: int) -> list[str]:
     """`count` sessions of `user`, each having shown its second factor, as after the verify
     page: one per simulated person, so no two share a session row."""
@@ -591,7 +612,7 @@ def surge(
     }
     (work / "surge.json").write_text(json.dumps(plan))
     port = free_port()
-    host = f"http://127.0.0.1:{port}"
+    host = f"http://127.0.0.1:{port}"  # for locust
     log = (work / "serve.log").open("w")
     server = subprocess.Popen(  # noqa: S603
         [PEERLINE, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
@@ -601,34 +622,24 @@ def surge(
         headers = {"X-Forwarded-Proto": "https", "Host": f"127.0.0.1:{port}"}
         for _ in range(300):
             try:
-                with urllib.request.urlopen(  # noqa: S310
-                    urllib.request.Request(host + "/healthz", headers=headers), timeout=5
-                ):
+                if http_get(port, "/healthz", headers, timeout=5)[0] == 200:
                     break
             except OSError:
-                assert server.poll() is None, (work / "serve.log").read_text()
-                time.sleep(0.2)
-        proposal = urllib.request.Request(
-            f"{host}/api/v1/incidents/{plan['incident']}/proposal",
-            headers={**headers, "Authorization": f"Bearer {fixtures['coordinator_token']}"},
-        )
+                pass
+            assert server.poll() is None, (work / "serve.log").read_text()
+            time.sleep(0.2)
+        auth = {**headers, "Authorization": f"Bearer {fixtures['coordinator_token']}"}
         proposal_ms = []
         for i in range(options.rounds * 3 + 1):
             begun = time.perf_counter()
-            with urllib.request.urlopen(proposal, timeout=30) as response:  # noqa: S310
-                response.read()
-                assert response.status == 200
+            status, _ = http_get(port, f"/api/v1/incidents/{plan['incident']}/proposal", auth)
+            assert status == 200, status
             if i:  # the first warms the worker
                 proposal_ms.append((time.perf_counter() - begun) * 1000)
-        probe = urllib.request.Request(
-            f"{host}/peers/",
-            headers={**headers, "Cookie": f"{cookie}={plan['employee_sessions'][0]}"},
-        )
-        try:
-            with urllib.request.urlopen(probe, timeout=60) as response:  # noqa: S310
-                progress(f"an employee's session: /peers/ {response.status}")
-        except urllib.error.HTTPError as error:
-            progress(f"an employee's session: /peers/ {error.code} {error.headers.get('Location')}")
+        # One person's session, as the surge will send it: a page, not the log-in.
+        session = {**headers, "Cookie": f"{cookie}={plan['employee_sessions'][0]}"}
+        status, _ = http_get(port, "/peers/", session)
+        assert status == 200, f"an employee's session was refused ({status})"
         progress(f"proposal over HTTP: median {statistics.median(proposal_ms):.1f} ms")
         stats = work / "surge"
         locust_env = {**os.environ, "PEERLINE_SURGE_PLAN": str(work / "surge.json")}

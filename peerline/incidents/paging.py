@@ -8,8 +8,8 @@ same transaction; the worker sends after commit. A page never names anyone invol
 the incident type, the time, the general place, the person's role and the one-tap links.
 """
 
-from itertools import islice
 from datetime import datetime, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from django.conf import settings

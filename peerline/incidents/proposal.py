@@ -137,7 +137,7 @@ class PartnerOffer:
     """A partner agency that answers mutual-aid requests, and its ranked active PSPs."""
 
     agency: Agency
-    candidates: list[Candidate]
+    candidates: Sequence[Candidate]
 
 
 class Ranking(Sequence[Candidate]):
@@ -316,7 +316,7 @@ def propose(*, incident: CriticalIncident, now: datetime) -> Proposal:
 
 def partner_candidates(
     *, partner: Agency, involved: list[_Involved], now: datetime
-) -> list[Candidate]:
+) -> Ranking:
     """A partner agency's active PSPs, ranked the same way. The chain of command and the unit
     rules do not cross agencies: nobody involved works for the partner."""
     rows = list(

@@ -24,15 +24,10 @@ from aiosmtpd.controller import Controller
 
 from peerline.agencies import demo
 
-from .test_production import (  # noqa: F401 (database_url is a fixture)
-    PEERLINE,
-    Browser,
-    database_url,
-    free_port,
-    log_in,
-    peerline,
-    production_env,
-)
+from . import test_production
+from .test_production import PEERLINE, Browser, free_port, log_in, peerline, production_env
+
+database_url = test_production.database_url  # the fixture: a new database of the suite's kind
 
 pytestmark = pytest.mark.production
 
@@ -51,7 +46,9 @@ class Recorder:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         from email import message_from_bytes, policy
 
-        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        message = message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
         with self.lock:
             self.subjects.append(str(message.get("Subject", "")))
         return "250 Message accepted for delivery"
@@ -77,8 +74,9 @@ WORKER = textwrap.dedent(
     """
 ) % (JOB, JOB_EVERY)
 
-ENQUEUE = textwrap.dedent(
-    """
+ENQUEUE = (
+    textwrap.dedent(
+        """
     from django.db import transaction
     from django.utils import timezone
     from peerline.agencies.models import Agency
@@ -89,7 +87,9 @@ ENQUEUE = textwrap.dedent(
             enqueue(agency=agency, key=f"scale-out:{i}", subject=f"scale-out page {i}",
                     body="A test page.", now=timezone.now(), email=f"psp{i}@example.test")
     """
-) % PAGES
+    )
+    % PAGES
+)
 
 
 def wait_healthy(port: int, process: subprocess.Popen, log: Path) -> None:
@@ -139,7 +139,9 @@ def test_two_servers_and_two_workers_share_one_database(tmp_path, database_url):
                 processes.append(
                     subprocess.Popen(  # noqa: S603
                         [PEERLINE, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-                        env=env, stdout=out, stderr=subprocess.STDOUT,
+                        env=env,
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
                     )  # fmt: skip
                 )
         workers = []
@@ -148,7 +150,9 @@ def test_two_servers_and_two_workers_share_one_database(tmp_path, database_url):
                 workers.append(
                     subprocess.Popen(  # noqa: S603
                         [sys.executable, "-c", WORKER],
-                        env=env, stdout=out, stderr=subprocess.STDOUT,
+                        env=env,
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
                     )  # fmt: skip
                 )
         processes += workers
