@@ -314,9 +314,7 @@ def propose(*, incident: CriticalIncident, now: datetime) -> Proposal:
     return proposal
 
 
-def partner_candidates(
-    *, partner: Agency, involved: list[_Involved], now: datetime
-) -> Ranking:
+def partner_candidates(*, partner: Agency, involved: list[_Involved], now: datetime) -> Ranking:
     """A partner agency's active PSPs, ranked the same way. The chain of command and the unit
     rules do not cross agencies: nobody involved works for the partner."""
     rows = list(
