@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         child(options)
         return 0
     results: dict[str, dict[str, Any]] = {}
+    printed = False
     for backend in options.backends:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         if backend == "postgresql":
@@ -110,9 +111,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         results[backend] = json.loads(found[-1])
         results[backend]["wall_seconds"] = round(time.perf_counter() - started, 1)
-    print(report(results, options))
-    if options.json:
-        Path(options.json).write_text(json.dumps(results, indent=2))
+        # Each backend's part as soon as it is done: a long run stopped later keeps it.
+        print(report({backend: results[backend]}, options, header=not printed), flush=True)
+        printed = True
+        if options.json:
+            Path(options.json).write_text(json.dumps(results, indent=2))
     return 0
 
 
@@ -127,11 +130,15 @@ def spread(values: list[float], unit: str = "", digits: int = 2) -> str:
     )
 
 
-def report(results: dict[str, dict[str, Any]], options: argparse.Namespace) -> str:
-    lines = [
-        f"Peerline bench: {options.employees:,} employees, {options.rounds} rounds; "
-        "median (fastest-slowest)"
-    ]
+def report(
+    results: dict[str, dict[str, Any]], options: argparse.Namespace, *, header: bool = True
+) -> str:
+    lines = []
+    if header:
+        lines.append(
+            f"Peerline bench: {options.employees:,} employees, {options.rounds} rounds; "
+            "median (fastest-slowest)"
+        )
     for backend, r in results.items():
         lines.append(f"\n{backend} ({r['wall_seconds']:.0f} s in all)")
         seed = r["seed"]
