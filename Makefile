@@ -10,7 +10,7 @@ DEMO_SEED ?= 1
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint pytest fuzz runtime-deps system-deps e2e-deps clean
+.PHONY: demo test lint pytest fuzz bench bench-quick runtime-deps system-deps e2e-deps clean
 
 $(RUNTIME): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,22 @@ test: lint pytest
 fuzz: $(DEV)
 	$(BIN)/pytest -n 0 -q -o python_files='fuzz_*.py' tests/fuzz
 	.ci/fuzz-api
+
+# Benchmarks (bench/suite.py; not part of `make test`): each hot path beside its floor on SQLite
+# and PostgreSQL (BENCH_DATABASE_URL: a server where it may create and drop a database), then a
+# locust surge on `peerline serve`. Locust lives in its own venv, pinned in requirements-bench.txt.
+BENCH_VENV := .venv-bench/.installed
+BENCH_ARGS ?=
+$(BENCH_VENV): requirements-bench.txt
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+bench: $(RUNTIME) $(BENCH_VENV)
+	$(BIN)/python bench/suite.py $(BENCH_ARGS)
+
+bench-quick: $(RUNTIME) $(BENCH_VENV)
+	$(BIN)/python bench/suite.py --quick $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-artifacts tests/oidc/node_modules

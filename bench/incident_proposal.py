@@ -78,6 +78,7 @@ def main() -> None:
             type=IncidentType.OFFICER_INVOLVED_SHOOTING,
             occurred_at=now - timedelta(minutes=10),
             place="Bench",
+            area=agency.incident_areas.filter(active=True).first(),
             principals=people[: options.principals],
             witnesses=people[options.principals :],
             units=[agency.divisions.get(code="COMM")],

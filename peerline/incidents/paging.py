@@ -9,6 +9,7 @@ the incident type, the time, the general place, the person's role and the one-ta
 """
 
 from datetime import datetime, timedelta
+from itertools import islice
 
 from django.conf import settings
 from django.db.models import Max
@@ -153,7 +154,8 @@ def fill(
         return []
     asked = set(psp_deployments.values_list("peer_supporter_id", flat=True))
     proposal = propose(incident=incident, now=now)
-    chosen = [c for c in proposal.ranked if c.peer_supporter_id not in asked][:needed]
+    # Read only as far as needed: the ranking builds candidates as they are read.
+    chosen = list(islice((c for c in proposal.ranked if c.peer_supporter_id not in asked), needed))
     involved = None
     accepted = incident.mutual_aid_requests.filter(status=MutualAidStatus.ACCEPTED)
     today = clock.local_now(incident.agency, now).date()
@@ -170,7 +172,7 @@ def fill(
             continue
         involved = involved if involved is not None else involved_of(incident)
         offered = partner_candidates(partner=request.partner, involved=involved, now=now)
-        chosen += [c for c in offered if c.peer_supporter_id not in asked][:room]
+        chosen += list(islice((c for c in offered if c.peer_supporter_id not in asked), room))
     deployments = page_psps(incident, chosen, round_=round_ or next_round(incident), now=now)
     if len(chosen) < needed:
         request_mutual_aid(incident, needed=needed - len(chosen), now=now)

@@ -18,11 +18,15 @@ first.
 Ranking, never random: those who share the involved people's sworn/civilian category and job
 family first, then spread across shifts (round robin, the least represented shift first), then
 those taking contacts, then the fewest deployments in the last 90 days, then employee number.
+
+Every PSP's exclusion is decided (each reason is shown), but the ranked order is built lazily
+(`Ranking`): a page that sends 4 of 623 eligible PSPs builds those 4 candidates (and the next
+ones only when someone declines), not 623.
 """
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -133,14 +137,58 @@ class PartnerOffer:
     """A partner agency that answers mutual-aid requests, and its ranked active PSPs."""
 
     agency: Agency
-    candidates: list[Candidate]
+    candidates: Sequence[Candidate]
+
+
+class Ranking(Sequence[Candidate]):
+    """Every eligible PSP, best first; a candidate is built when it is first read, so taking the
+    first few (the team, the next after a decline) costs a few, whatever the team's size."""
+
+    def __init__(self, order: Iterator[Candidate], size: int) -> None:
+        self._order = order
+        self._built: list[Candidate] = []
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def _build_to(self, count: int) -> None:
+        while len(self._built) < count:
+            try:
+                self._built.append(next(self._order))
+            except StopIteration:
+                return
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._size)
+            self._build_to(self._size if step < 0 else stop)
+            return self._built[index]
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError("ranking index out of range")
+        self._build_to(index + 1)
+        return self._built[index]
+
+    def __iter__(self) -> Iterator[Candidate]:
+        position = 0
+        while True:
+            self._build_to(position + 1)
+            if position >= len(self._built):
+                return
+            yield self._built[position]
+            position += 1
+
+    def __repr__(self) -> str:
+        return f"<Ranking of {self._size}, {len(self._built)} built>"
 
 
 @dataclass
 class Proposal:
     incident: CriticalIncident
     team_size: int
-    ranked: list[Candidate]  # every eligible PSP of the agency, best first
+    ranked: Ranking  # every eligible PSP of the agency, best first, built as read
     excluded: list[Exclusion]
     clinicians: list[ClinicianChoice]
     partners: list[PartnerOffer] = field(default_factory=list)  # only when short
@@ -266,9 +314,7 @@ def propose(*, incident: CriticalIncident, now: datetime) -> Proposal:
     return proposal
 
 
-def partner_candidates(
-    *, partner: Agency, involved: list[_Involved], now: datetime
-) -> list[Candidate]:
+def partner_candidates(*, partner: Agency, involved: list[_Involved], now: datetime) -> Ranking:
     """A partner agency's active PSPs, ranked the same way. The chain of command and the unit
     rules do not cross agencies: nobody involved works for the partner."""
     rows = list(
@@ -353,8 +399,19 @@ def rank(
     load: Counter[int],
     why_extra: str = "",
     partner: bool = False,
-) -> list[Candidate]:
-    """Order PSP rows (see the module docstring) and say why each is suggested."""
+) -> Ranking:
+    """Order PSP rows (see the module docstring) and say why each is suggested, lazily."""
+    rows = list(rows)
+    return Ranking(_order(rows, involved, load, why_extra, partner), len(rows))
+
+
+def _order(
+    rows: list[dict],
+    involved: list[_Involved],
+    load: Counter[int],
+    why_extra: str,
+    partner: bool,
+) -> Iterator[Candidate]:
     categories = {person.category for person in involved}
     families = {person.job_family for person in involved}
     levels: dict[tuple[bool, bool], dict[str, list[dict]]] = {}
@@ -363,7 +420,6 @@ def rank(
         shift = row["employee__shift__code"] or ""
         levels.setdefault(level, {}).setdefault(shift, []).append(row)
     picked: Counter[str] = Counter()
-    ranked: list[Candidate] = []
     for level in [(True, True), (True, False), (False, True), (False, False)]:
         buckets = levels.get(level, {})
         for bucket in buckets.values():
@@ -381,11 +437,11 @@ def rank(
         while heap:
             _, shift = heapq.heappop(heap)
             row = buckets[shift].pop()
-            ranked.append(_candidate(row, level, picked[shift] == 0, load, why_extra, partner))
+            new_shift = picked[shift] == 0
             picked[shift] += 1
             if buckets[shift]:
                 heapq.heappush(heap, (picked[shift], shift))
-    return ranked
+            yield _candidate(row, level, new_shift, load, why_extra, partner)
 
 
 def _candidate(

@@ -222,3 +222,19 @@ def test_team_sizes_follow_the_incident_type(agency, chain):
     assert sizes[IncidentType.MASS_CASUALTY] == 8
     assert sizes[IncidentType.OTHER] == 2
     assert incident(agency, type=IncidentType.OTHER, team_size=5).team_size == 5
+
+
+def test_the_ranking_is_built_only_as_far_as_it_is_read(scene):
+    """2011 §3.3: the team paged is the first `team_size` of the full order; reading them builds
+    those candidates only, and reading on gives the same order as reading everything."""
+    lazy = prop.propose(incident=scene["incident"], now=T0)
+    full = list(prop.propose(incident=scene["incident"], now=T0).ranked)
+    size = lazy.team_size
+    assert len(full) > size + 1
+    assert len(lazy.ranked) == len(full)  # counted without building
+    assert repr(lazy.ranked) == f"<Ranking of {len(full)}, 0 built>"
+    assert lazy.own_team == full[:size]
+    assert repr(lazy.ranked) == f"<Ranking of {len(full)}, {size} built>"
+    assert lazy.ranked[size] == full[size]
+    assert lazy.ranked[-1] == full[-1]
+    assert list(lazy.ranked) == full
