@@ -278,15 +278,15 @@ def prepare(options: argparse.Namespace) -> dict[str, Any]:
     from datetime import date, timedelta
 
     from django.utils import timezone
-    from peerline.stats.periods import local_today
 
     from peerline.accounts.models import ApiToken, User
-    from peerline.agencies import demo
+    from peerline.agencies.clock import local_today
     from peerline.agencies.models import Agency, Category, Employee, JobFamily
     from peerline.clinical.models import LicenceType, MentalHealthProfessional, OnCallShift
     from peerline.coverage.tests.builders import random_team
     from peerline.incidents import services
     from peerline.incidents.models import IncidentType
+    from peerline.web import demo
 
     agency = Agency.objects.get(code=demo.DEMO_CODE)
     today = local_today(agency)
@@ -397,6 +397,7 @@ def measure_stats(options: argparse.Namespace, fixtures: dict[str, Any]) -> dict
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from peerline.agencies import periods
     from peerline.contacts.models import (
         Activity,
         Contact,
@@ -406,7 +407,7 @@ def measure_stats(options: argparse.Namespace, fixtures: dict[str, Any]) -> dict
         PriorContacts,
         RecipientGroup,
     )  # fmt: skip
-    from peerline.stats import periods, tables
+    from peerline.stats import tables
 
     agency, peer = fixtures["agency"], fixtures["users"]["peer"]
     year = fixtures["today"].year - 2  # a quarter of its own, long past

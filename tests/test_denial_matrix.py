@@ -164,6 +164,7 @@ PAGES: dict[str, str] = {
     "committee:settings": "CS",
     "committee:edition": "CS",
     "committee:oversight": "CM",
+    "committee:advisor-summary": "CM",
     # The manual: the coordinator writes, the committee publishes (§3.5).
     "manual:section-new": "C",
     "manual:section": "C",
@@ -174,11 +175,21 @@ PAGES: dict[str, str] = {
     "assessment:pdf": "CSM",
     "assessment:attest": "S",
     "assessment:snapshot": "S",
+    # How people sign in (issue 11): program logistics and the administrator.
+    "signin:policy": "CA",
+    # The agency's access link for families, retirees and anyone without an account (§2.3.7):
+    # the coordinator issues, rotates and revokes it.
+    "support:manage": "C",
+    "support:rotate": "C",
+    "support:revoke": "C",
+    "support:settings": "C",
 }
 
 # Pages that need no role: log-in, log-out, password reset and set, an invitation link, the
-# health checks, a page link or calendar feed whose signed token is the key, single sign-on and
-# the passkey ceremony. None of them shows program data.
+# health checks, a page link or calendar feed whose token is the key, single sign-on and the
+# passkey ceremony, the phone app's manifest, service worker and offline card, and the kiosk of
+# the agency's access link, whose code is the key (2011 §2.3.7, §3.6: no account, nothing that
+# records who used it; peerline/support/tests check the codes). None shows program data.
 NO_ROLE = {
     ":login", ":logout", ":health", ":ready",
     "accounts:password-change", "accounts:confirm", "accounts:password-reset",
@@ -190,6 +201,9 @@ NO_ROLE = {
     "otp_webauthn:credential-authentication-begin",
     "otp_webauthn:credential-authentication-complete",
     "otp_webauthn:js-i18n-catalog",
+    ":manifest", ":service-worker", ":offline",
+    "support:kiosk", "support:peers", "support:request", "support:status", "support:limits",
+    "support:resources", "support:answer", "support:stored",
 }
 
 API: dict[tuple[str, str], str] = {

@@ -15,13 +15,16 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
 # The segment after these prefixes is a bearer secret (a page's one-tap token, a calendar feed
-# key, an invitation or reset link). The test walks the URL conf for every `<token>`/`<key>` parameter and checks it is hidden.
+# key, the agency's access code and a request's reference, an invitation or reset link). The
+# test walks the URL conf for every `<token>`/`<key>` parameter and checks it is hidden.
 # An invitation or password-reset link carries the account and a single-use token after its
 # prefix: both go.
 SECRET_PREFIXES = re.compile(
-    r"^(/page/|/clinical/calendar/)[^/]+"
+    r"^(/page/|/clinical/calendar/|/reach/answer/|/reach/a/)[^/]+"
     r"|^(/accounts/(?:reset|invitation)/)(?!sent/)[^/]+/(?!set-password/)[^/]+"
 )
+# An anonymous request's reference, under the access code (`/reach/a/<code>/request/<ref>/`).
+REQUEST_REF = re.compile(r"^(/reach/a/<redacted>/request/)[^/]+")
 # Any other long token-like segment is hidden too (no dot: hashed static names stay readable).
 TOKEN_LIKE = re.compile(r"(?<=/)[A-Za-z0-9_:=-]{24,}(?=/|$)")
 
@@ -30,6 +33,7 @@ def redact_path(path: str) -> str:
     """The request path fit for a log: no query string, no token, no feed key."""
     path = path.split("?", 1)[0]
     path = SECRET_PREFIXES.sub(lambda m: (m.group(1) or m.group(2)) + "<redacted>", path)
+    path = REQUEST_REF.sub(r"\1<redacted>", path)
     return TOKEN_LIKE.sub("<redacted>", path)
 
 

@@ -66,7 +66,14 @@ def browser(django_db_setup: None, live_server: Any, browser: Browser) -> Iterat
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 800}, "locale": "en-US"}
+    # Service workers are blocked except in the tests of the phone app (test_phone_app.py): one
+    # installing in the background would read the database while the test's teardown empties it.
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1280, "height": 800},
+        "locale": "en-US",
+        "service_workers": "block",
+    }
 
 
 # Realistic names for the personas' chain of command, so that the pages read like the real thing.
@@ -157,7 +164,9 @@ def log_in_as(live_server: Any) -> Callable[[BrowserContext, Any], None]:
 
 @pytest.fixture
 def phone_page(browser: Any) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US")
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US", service_workers="block"
+    )
     page = context.new_page()
     yield page
     context.close()

@@ -132,7 +132,12 @@ def test_every_page_of_every_role_fits_a_phone_and_passes_axe(
     forms_seen: set[str] = set()
     for role, username, _ in DEMO_USERS:
         context = browser.new_context(
-            viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US", bypass_csp=True
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            locale="en-US",
+            bypass_csp=True,
+            service_workers="block",
         )
         context.add_cookies([session_cookie(live_server, username)])
         page = context.new_page()

@@ -145,8 +145,7 @@ def test_journey_recording_attendance_2011_8_2(
 ) -> None:
     from decimal import Decimal
 
-    from peerline.stats.periods import local_today
-
+    from peerline.agencies.clock import local_today
     from peerline.training.models import Attendance, TrainingSession
 
     session = TrainingSession.objects.create(

@@ -4,7 +4,7 @@ confidentiality and the way to the on-call clinician opens without a connection,
 saved without a connection waits on the phone and is logged when the connection returns."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,15 +13,18 @@ from playwright.sync_api import Page, expect
 from peerline.clinical.models import Resource, ResourceCategory
 from peerline.contacts.models import Contact
 
-from .conftest import screenshot
+from .conftest import PHONE, screenshot
 from .test_contacts import Taps, answer_the_rest, this_month, tile
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def page(phone_page: Page) -> Page:
-    return phone_page
+def page(browser: Any) -> Iterator[Page]:
+    # The one place a service worker may install (the other tests block it).
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US")
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from peerline.accounts.models import Membership, Role
-from peerline.agencies import demo as agency_demo
+from peerline.web import demo as agency_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from peerline.agencies import demo
+from peerline.web import demo
 
 from . import test_production
 from .test_production import PEERLINE, Browser, free_port, log_in, peerline, production_env

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from peerline.accounts.models import Role
+from peerline.agencies.clock import local_today
 from peerline.clinical.models import Consultation
 from peerline.contacts.models import Contact
-from peerline.stats.periods import local_today
 
 URL = "/committee/oversight/summary/"
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from peerline.accounts.models import Role
+from peerline.agencies import periods
 from peerline.contacts import services
 from peerline.contacts.models import FollowUpReminder
-from peerline.stats import periods
 
 
 def _data(agency, **changes):

@@ -8,7 +8,8 @@ from django.urls import get_resolver
 from peerline.accounts.tests.test_policy import _walk
 from peerline.core.server import ACCESS_LOG_FORMAT, RedactingLogger, redact_path
 
-SECRET_PARAMS = {"token", "key", "secret"}
+# The anonymous request's access code and reference are bearer secrets too (issue 16).
+SECRET_PARAMS = {"token", "key", "secret", "code", "ref"}
 
 
 def secret_routes():
@@ -24,6 +25,7 @@ def test_every_url_with_a_token_in_its_path_is_redacted_in_logs():
     routes = secret_routes()
     assert any(r.startswith("page/") for r in routes)  # the one-tap answer to a page
     assert any("calendar" in r for r in routes)  # the on-call iCal feed
+    assert any(r.startswith("reach/a/") for r in routes)  # the agency's access link
     for route in routes:
         path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: f"Sx{m.group(1)}9", route)
         for param in SECRET_PARAMS:
