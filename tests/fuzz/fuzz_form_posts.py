@@ -180,19 +180,16 @@ ROLES = [
 ]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_no_form_post_answers_500(client_for, role):
-    client = client_for(role)
-    forms = forms_for(client)
-    assert forms or role != Role.COORDINATOR, "the coordinator has forms to try"
+def post_every_form(client: Client, forms: Any, *, max_examples: int) -> None:
+    """Hypothesis posts to each form: listed choices or hostile values; never a 500."""
 
     @settings(
-        max_examples=8,
+        max_examples=max_examples,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(data=st.data())
-    def post_every_form(data: st.DataObject) -> None:
+    def post(data: st.DataObject) -> None:
         for action, fields in forms:
             values = {
                 name: data.draw(st.one_of(st.sampled_from(options), VALUES) if options else VALUES)
@@ -201,7 +198,16 @@ def test_no_form_post_answers_500(client_for, role):
             response = client.post(action, values)
             assert response.status_code < 500, (action, values)
 
-    post_every_form()
+    post()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_form_post_answers_500(client_for, role):
+    client = client_for(role)
+    forms = forms_for(client)
+    assert forms or role != Role.COORDINATOR, "the coordinator has forms to try"
+
+    post_every_form(client, forms, max_examples=8)
 
 
 TODAY = date(2026, 11, 23)
@@ -237,19 +243,4 @@ def test_no_form_post_on_a_page_of_an_object_answers_500(demo, db, role):
     for path in reached.values():  # every object page answers without a 500
         assert client.get(path).status_code < 500, path
 
-    @settings(
-        max_examples=4,
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
-    @given(data=st.data())
-    def post_every_form(data: st.DataObject) -> None:
-        for action, fields in forms:
-            values = {
-                name: data.draw(st.one_of(st.sampled_from(options), VALUES) if options else VALUES)
-                for name, options in fields.items()
-            }
-            response = client.post(action, values)
-            assert response.status_code < 500, (action, values)
-
-    post_every_form()
+    post_every_form(client, forms, max_examples=4)
