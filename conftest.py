@@ -1,6 +1,7 @@
 """Fixtures shared by every test: an agency with a chain of command, and one persona per role."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from peerline.accounts.models import Role
@@ -15,6 +16,13 @@ def _force_login_shows_a_second_factor(request, monkeypatch):
     own, for the tests of that step."""
     if request.node.get_closest_marker("unverified") is None:
         monkeypatch.setattr(Client, "force_login", second_factor.verified_force_login)
+
+
+@pytest.fixture(autouse=True)
+def _an_empty_cache():
+    """The throttles count in the cache for a minute: a test run just before on the same worker
+    must not have used up this one's sends (a kiosk request answered 429 under load)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

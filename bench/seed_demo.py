@@ -82,6 +82,8 @@ def main() -> None:
         "seed_contacts": "contacts",
         "agency_close_due": "close quarters",
         "_seed_partner": "partner agency",
+        "roster_accounts_sync": "roster log-ins",
+        "seed_program": "written program",
     }
     for attribute, name in names.items():
         setattr(demo, attribute, timed(name, getattr(demo, attribute)))

@@ -29,6 +29,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from peerline.agencies.models import Agency, Employee
 from peerline.audit.services import record
+from peerline.core import bulk
 
 from .invitations import invitation_tokens
 from .models import ApiToken, Disabled, Membership, PendingInvitation, Role, User
@@ -131,8 +132,8 @@ def _link(*, agency: Agency, employees: list[Employee]) -> dict[str, int]:
         if employee.user_id is None and key in made:
             employee.user = made[key]
         if employee.user_id is not None:
-            changed.append(employee)
-    Employee.objects.bulk_update(changed, ["user"], batch_size=1000)
+            changed.append((employee.user_id, employee.pk))
+    bulk.set_column(Employee, "user_id", changed)
     return {"linked": linked, "created": len(new_users)}
 
 

@@ -14,8 +14,9 @@ The paths hold digits only, so their order is the same under every collation.
 
 from collections.abc import Mapping
 
-from django.db import connection
 from django.db.models import Q
+
+from peerline.core import bulk
 
 from .models import Employee
 
@@ -140,8 +141,5 @@ def refresh_paths(agency_id: int) -> int:
 
 
 def save_paths(changed: list[tuple[str, int]]) -> None:
-    """Write (path, id) pairs in one executemany: 25x faster than bulk_update at 50,000 rows."""
-    if changed:
-        table = connection.ops.quote_name(Employee._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET chain_path = %s WHERE id = %s", changed)  # noqa: S608
+    """Write (path, id) pairs."""
+    bulk.set_column(Employee, "chain_path", changed)

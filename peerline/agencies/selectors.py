@@ -16,7 +16,8 @@ def roster(
     )
     if division_id:
         qs = qs.filter(division_id=division_id)
-    for term in search.split()[:4]:
+    # No name holds a NUL, and PostgreSQL refuses one in a query (SQLite does not).
+    for term in search.replace("\x00", "").split()[:4]:
         qs = qs.filter(
             Q(last_name__istartswith=term)
             | Q(first_name__istartswith=term)

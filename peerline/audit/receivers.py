@@ -99,13 +99,25 @@ def membership_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -
     )
 
 
-def membership_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+def membership_deleted(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> None:
+    if getattr(origin, "_meta", None) is not None and origin._meta.label == AGENCY:
+        return  # a whole agency goes: one "agency.deleted" says it, not a row per role
     record(
         "role.removed",
         by=current_actor(),
         agency=instance.agency_id,
         target=f"user:{instance.user_id}",
         detail={"role": instance.role},
+    )
+
+
+def agency_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    record(
+        "agency.deleted",
+        by=current_actor(),
+        agency=instance.pk,
+        target=f"agency:{instance.pk}",
+        detail={"code": instance.code},
     )
 
 
@@ -161,6 +173,7 @@ def connect() -> None:
     post_delete.connect(membership_deleted, sender=MEMBERSHIP, dispatch_uid="audit.role_deleted")
     pre_save.connect(agency_before, sender=AGENCY, dispatch_uid="audit.agency_before")
     post_save.connect(agency_saved, sender=AGENCY, dispatch_uid="audit.agency_saved")
+    post_delete.connect(agency_deleted, sender=AGENCY, dispatch_uid="audit.agency_deleted")
     if "axes" in settings.INSTALLED_APPS:  # lockout, once django-axes is installed
         from axes.signals import user_locked_out
 

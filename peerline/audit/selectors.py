@@ -71,6 +71,7 @@ ACTIONS = {
     "activation_roles.changed": "Roles that may activate the team changed",
     "settings.changed": "Program settings changed",
     "agency.created": "Agency created",
+    "agency.deleted": "Agency deleted",
     "selection.recommendation_requested": "Recommendation requested",
     "selection.panel_set": "Interview panel set",
     "selection.eligibility_checked": "Eligibility recorded",

@@ -1,5 +1,7 @@
 """Writes of the procedures manual (2011 §3.5): sections, drafts, publication, acknowledgement."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -54,8 +56,17 @@ def publish(*, version: ManualVersion, by, note: str = "") -> None:  # type: ign
 
 
 def acknowledge(*, version: ManualVersion, user) -> None:  # type: ignore[no-untyped-def]
+    acknowledge_many(version=version, user_ids=[user.pk])
+
+
+def acknowledge_many(*, version: ManualVersion, user_ids: Iterable[int]) -> None:
+    """Each user has read `version`; one already recorded keeps its first time. The demo
+    acknowledges for thousands at once through this."""
     if version.published_at is None:
         raise ValidationError("Only a published version can be acknowledged.")
-    Acknowledgement.objects.get_or_create(
-        version=version, user=user, defaults={"at": timezone.now()}
+    now = timezone.now()
+    Acknowledgement.objects.bulk_create(
+        [Acknowledgement(version=version, user_id=pk, at=now) for pk in user_ids],
+        batch_size=1000,
+        ignore_conflicts=True,
     )

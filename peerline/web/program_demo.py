@@ -5,8 +5,6 @@ attested clauses and a short history of the self-assessment. Written through the
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.contrib.auth import get_user_model
-
 from peerline.accounts.models import Membership, Role
 from peerline.agencies.models import Agency
 from peerline.assessment import services as assessment
@@ -97,12 +95,11 @@ def seed_program(*, agency: Agency, seed: int, today: date) -> None:
     )  # fmt: skip
     version = manual.draft(agency=agency, by=coordinator)
     manual.publish(version=version, by=committee_user, note="Approved at the committee meeting.")
-    everyone = list(
-        Membership.objects.filter(agency=agency).values_list("user", flat=True).distinct()
+    everyone = sorted(set(Membership.objects.filter(agency=agency).values_list("user", flat=True)))
+    manual.acknowledge_many(
+        version=version,
+        user_ids=[pk for pk in everyone if rng.random() < 0.7 and pk != coordinator.pk],
     )
-    for user in get_user_model().objects.filter(pk__in=everyone).order_by("pk"):
-        if rng.random() < 0.7 and user != coordinator:
-            manual.acknowledge(version=version, user=user)
     for clause, status, evidence in ATTESTED:
         assessment.attest(agency=agency, by=committee_user, clause=clause, status=status,
                           member=members[0], attested_on=today - timedelta(days=14),

@@ -128,6 +128,20 @@ def test_role_grants_and_removals_name_who_acted(agency, admin):
     assert removed.detail == {"role": "steering_committee"}
 
 
+def test_deleting_an_agency_is_one_event_not_one_per_role(agency, admin):
+    for n in range(3):
+        Membership.objects.create(user=p.make_user(f"gone-{n}"), agency=agency, role=Role.EMPLOYEE)
+    with acting_as(admin):
+        agency.delete()
+    assert not AuditEvent.objects.filter(action="role.removed").exists()
+    deleted = one("agency.deleted")
+    assert (deleted.actor_id, deleted.target, deleted.detail) == (
+        admin.pk,
+        f"agency:{deleted.agency_id}",
+        {"code": "TEST"},
+    )
+
+
 def test_a_role_granted_in_the_admin_names_the_administrator(client, agency):
     root = p.make_user("root")
     root.is_staff = root.is_superuser = True

@@ -4,9 +4,7 @@ the wrong role, the wrong agency and the wrong code (issue 16.1, 16.2, 16.5; 201
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -26,13 +24,6 @@ KIOSK_PAGES = (
     "support:limits",
     "support:resources",
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def send(client: Client, code: str, **data: str):
