@@ -74,6 +74,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
         help="a PostgreSQL server URL; the suite makes and drops a database of its own there",
     )
+    parser.add_argument(
+        "--roles", nargs="+", help="pages: only these demo roles (default: every one)"
+    )
     parser.add_argument("--no-surge", action="store_true")
     parser.add_argument("--locust", default=str(ROOT / ".venv-bench" / "bin" / "locust"))
     parser.add_argument("--quick", action="store_true", help="tiny sizes: " + str(QUICK))
@@ -174,6 +177,14 @@ def report(
             f"  recruitment plan ({q['pool']:,} in the pool): {spread(q['ms'], ' ms', 0)} "
             f"(goal < 2 s) {mark(statistics.median(q['ms']) < 2000)}"
         )
+        g = r["pages"]["pages"]
+        over = [name for name, row in g.items() if row["ms"] >= 300]
+        lines.append(
+            f"  every page of every role: {len(g)} pages, {len(over)} at 300 ms or more "
+            f"(goal: none) {mark(not over)}; the slowest:"
+        )
+        for name, row in list(g.items())[:8]:
+            lines.append(f"    {name:<34} {row['ms']:>7.0f} ms  ({row['role']})")
         if "surge" in r:
             u = r["surge"]
             lines.append(
@@ -244,6 +255,7 @@ def child(options: argparse.Namespace) -> None:
         result["stats"] = measure_stats(options, fixtures)
         result["proposal"] = measure_proposal(options, fixtures)
         result["recruitment"] = measure_recruitment(options, fixtures)
+        result["pages"] = measure_pages(options, fixtures)
         if backend == "postgresql" and not options.no_surge:
             result["surge"] = surge(options, fixtures, work, keys, name)
     finally:
@@ -536,6 +548,39 @@ def measure_recruitment(options: argparse.Namespace, fixtures: dict[str, Any]) -
     assert plan is not None
     progress(f"recruitment plan: median {statistics.median(ms):.0f} ms")
     return {"ms": ms, "pool": plan.pool}
+
+
+def measure_pages(options: argparse.Namespace, fixtures: dict[str, Any]) -> dict[str, Any]:
+    """Every page of every demo role, as the query budgets test loads them (every URL without a
+    parameter and the main detail pages with the agency's largest object), in process: the
+    median of up to 3 loads after a first one (issue 18: every page under 300 ms)."""
+    from django.test import Client
+
+    from peerline.testing.pages import pages
+    from peerline.testing.second_factor import verified_force_login
+    from peerline.web import demo
+
+    urls = pages(fixtures["agency"])
+    slowest: dict[str, tuple[float, str]] = {}  # URL name → (median ms, role)
+    for role, username, _ in demo.DEMO_USERS:
+        if options.roles and role.value not in options.roles:
+            continue
+        client = Client()
+        verified_force_login(client, fixtures["users"][username])
+        for name, url in urls.items():
+            if client.get(url).status_code != 200:
+                continue  # not this role's page
+            ms = []
+            for _ in range(min(options.rounds, 3)):
+                begun = time.perf_counter()
+                client.get(url)
+                ms.append((time.perf_counter() - begun) * 1000)
+            median = statistics.median(ms)
+            if median > slowest.get(name, (0.0, ""))[0]:
+                slowest[name] = (median, role.value)
+    ranked = sorted(slowest.items(), key=lambda item: -item[1][0])
+    progress(f"pages: {len(ranked)} measured, the slowest {ranked[0][1][0]:.0f} ms")
+    return {"pages": {name: {"ms": ms, "role": role} for name, (ms, role) in ranked}}
 
 
 # --- the surge (PostgreSQL) -------------------------------------------------------------------
