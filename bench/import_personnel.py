@@ -66,7 +66,7 @@ def roster(size: int, seed: int = 1) -> list[list[str]]:
 
 def as_csv(rows: list[list[str]]) -> str:
     """The rows under the importer's own header (called once Django is set up)."""
-    from peerline.roster.importer import COLUMNS
+    from peerline.roster.reader import COLUMNS
 
     out = io.StringIO()
     writer = csv.writer(out)

@@ -15,7 +15,7 @@ from peerline.core import validation
 from peerline.incidents import services
 from peerline.incidents.models import CriticalIncident, FollowUp
 from peerline.incidents.tests.helpers import T0, incident
-from peerline.roster import importer
+from peerline.roster import reader
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_a_place_with_a_roster_name_is_refused_2011_6_7(client_for, agency, chai
 
 def test_a_roster_of_50000_bad_rows_prints_a_hundred_errors_and_a_count(agency, tmp_path):
     path = tmp_path / "bad.csv"
-    header = ",".join(importer.COLUMNS)
+    header = ",".join(reader.COLUMNS)
     path.write_text(header + "\n" + "\n".join("x" for _ in range(50_000)) + "\n")
     err = io.StringIO()
     with pytest.raises(CommandError, match="50000 error"):

@@ -5,7 +5,7 @@ from ninja.errors import HttpError
 from peerline.accounts import policy
 from peerline.accounts.auth import api_auth
 
-from . import releases
+from . import release_format, releases
 
 router = Router(tags=["stats"])
 
@@ -53,12 +53,12 @@ def utilization(
         raise HttpError(
             422,
             f"Not accepted: {', '.join(extra)}. These reports have fixed tables for fixed "
-            f"periods only, with no filters ({releases.CLAUSE}).",
+            f"periods only, with no filters ({release_format.CLAUSE}).",
         )
     try:
         body = releases.release_for(agency=request.agency, period=period)
-    except releases.BadPeriod as error:
+    except release_format.BadPeriod as error:
         raise HttpError(422, str(error)) from None
-    except releases.NotReleased as error:
+    except release_format.NotReleased as error:
         raise HttpError(404, str(error)) from None
     return HttpResponse(body, content_type="application/json")

@@ -13,14 +13,8 @@ from peerline.contacts.models import Contact
 
 from . import disclosure, tables
 from .models import ClosedPeriod
-from .releases import (
-    GRACE_DAYS,
-    counts_of,
-    linked_quarters,
-    period_label,
-    quarters_between,
-    release_from_payload,
-)
+from .release_format import period_label, quarters_between, release_from_payload
+from .releases import GRACE_DAYS, counts_of, linked_quarters
 
 
 def rule_breaches(closed: ClosedPeriod) -> list[str]:

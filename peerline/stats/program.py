@@ -30,7 +30,7 @@ from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
 from peerline.contacts.models import Contact
 
-from . import releases
+from . import release_format
 from .models import ClosedPeriod
 
 MONTH_NAMES = (
@@ -83,7 +83,7 @@ class ProgramSummary:
     contacts: int
     per_month: Table
     per_peer_supporter: Table
-    # The period's frozen release (`releases.presentable`) once it has closed, else None: the
+    # The period's frozen release (`release_format.presentable`) once it has closed, else None: the
     # agency-wide answers, protected as command staff get them (2011 §3.1).
     released: dict[str, Any] | None
 
@@ -150,7 +150,7 @@ def program_summary(*, agency: Agency, period: str, today: date | None = None) -
         per_peer_supporter=_per_peer_supporter(contacts, agency),
         released=None
         if closed is None
-        else releases.presentable(json.loads(bytes(closed.release_json))),
+        else release_format.presentable(json.loads(bytes(closed.release_json))),
     )
 
 

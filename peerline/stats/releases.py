@@ -21,18 +21,18 @@ The scheduled `close-periods` command (`periods_close_due`) closes quarters 14 d
 the grace period in which peer supporters still log the last weeks' contacts (logging often waits
 for the next shift, a weekend or a long incident). The coordinator may close an ended quarter
 sooner from the periods page.
+
+This module closes periods and reads their releases; `release_format.py` names the periods and
+turns a payload into the frozen bytes, the page's words and the PDF.
 """
 
-import calendar
 import json
 import logging
 from datetime import date, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Min
-from django.template.loader import render_to_string
 
 from peerline.accounts.models import User
 from peerline.agencies import clock, periods
@@ -41,6 +41,18 @@ from peerline.contacts.models import Contact, RecipientGroup
 
 from . import disclosure, tables
 from .models import ClosedPeriod, ThresholdChange
+from .release_format import (
+    CLAUSE,
+    NotReleased,
+    PeriodError,
+    parse_period,
+    payload,
+    quarter_shift,
+    quarters_between,
+    release_from_payload,
+    render_pdf,
+    to_bytes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,19 +61,6 @@ GRACE_DAYS = 14
 
 MAX_K = 1000
 OPEN_MESSAGE = "This period is still open; its report is released when it closes."
-CLAUSE = "IACP Peer Support Guidelines 2011 §3.1"
-
-
-class PeriodError(ValueError):
-    """A period that cannot be closed or released; the message is for the user."""
-
-
-class BadPeriod(PeriodError):
-    """Not a period at all."""
-
-
-class NotReleased(PeriodError):
-    """A period with no release: still open (or a year with an open quarter)."""
 
 
 class CloseFailed(RuntimeError):
@@ -70,90 +69,6 @@ class CloseFailed(RuntimeError):
     def __init__(self, failed: list[str], closed: list[ClosedPeriod]):
         super().__init__(f"periods not closed for {', '.join(failed)} (see the log)")
         self.closed = closed
-
-
-# --------------------------------------------------------------------------------------------
-# Periods
-# --------------------------------------------------------------------------------------------
-
-
-def parse_period(period: str) -> tuple[int, int | None]:
-    """(year, quarter or None); `BadPeriod` for anything but YYYY-Qn or YYYY."""
-    try:
-        year, quarter = periods.parse(period)
-    except ValueError:
-        year, quarter = 0, None
-    if year < 1900:
-        raise BadPeriod(
-            "A period is a quarter, YYYY-Qn (for example 2026-Q3), or a year, YYYY. "
-            "Reports have fixed periods only: no date ranges."
-        )
-    return year, quarter
-
-
-def period_label(period: str) -> str:
-    """ "2026-Q3" → "July to September 2026"; "2026" → "The year 2026"."""
-    year, quarter = parse_period(period)
-    if quarter is None:
-        return f"The year {year}"
-    first, last = calendar.month_name[3 * quarter - 2], calendar.month_name[3 * quarter]
-    return f"{first} to {last} {year}"
-
-
-def _shift(quarter: str, by: int) -> str:
-    year, q = parse_period(quarter)
-    assert q is not None
-    index = year * 4 + q - 1 + by
-    return f"{index // 4}-Q{index % 4 + 1}"
-
-
-def quarters_between(first: str, last: str) -> list[str]:
-    found, quarter = [], first
-    while quarter <= last:
-        found.append(quarter)
-        quarter = _shift(quarter, 1)
-    return found
-
-
-# --------------------------------------------------------------------------------------------
-# The frozen bytes
-# --------------------------------------------------------------------------------------------
-
-
-def payload(*, period: str, threshold: int, release: disclosure.Release) -> dict[str, Any]:
-    """The response shape of the issue: period, threshold, tables (name, dimensions, rows, total)."""
-    data = disclosure.release_to_json(release)
-    return {
-        "period": period,
-        "threshold": threshold,
-        "tables": [
-            {key: table[key] for key in ("name", "dimensions", "rows", "total")}
-            for table in data["tables"]
-        ],
-    }
-
-
-def to_bytes(data: dict[str, Any]) -> bytes:
-    """Deterministic JSON: sorted keys, fixed separators, ASCII only."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
-
-
-def release_from_payload(data: dict[str, Any]) -> disclosure.Release:
-    """The `disclosure.Release` of a frozen payload (the table kinds come from `tables.SPECS`)."""
-    found = [{**t, "partition": tables.BY_NAME[t["name"]].partition} for t in data["tables"]]
-    grand_total = next((t["total"] for t in found if t["partition"]), None)
-    return disclosure.release_from_json({"grand_total": grand_total, "tables": found})
-
-
-def render_pdf(*, agency: Agency, data: dict[str, Any], closed_on: date) -> bytes:
-    """The release as a PDF (WeasyPrint), from the frozen payload: the same numbers as the JSON."""
-    from weasyprint import HTML  # a heavy import, needed only when a period closes
-
-    html = render_to_string(
-        "stats/released_pdf.html",
-        {"agency": agency, "report": presentable(data), "closed_on": closed_on},
-    )
-    return bytes(HTML(string=html).write_pdf())
 
 
 def _store(
@@ -370,7 +285,7 @@ def _due_quarters(agency: Agency, today: date) -> list[str]:
     cutoff = today - timedelta(days=GRACE_DAYS + 1)  # a due quarter ended on or before this day
     last = periods.quarter_of(cutoff)
     if periods.last_day(last) > cutoff:
-        last = _shift(last, -1)
+        last = quarter_shift(last, -1)
     if not periods.has_ended(agency, last):
         return []
     closed = set(
@@ -459,51 +374,3 @@ def released_periods(agency: Agency) -> list[str]:
     """Periods with a release, newest first, each year before its quarters."""
     closed = set(ClosedPeriod.objects.filter(agency=agency).values_list("period", flat=True))
     return sorted(closed, key=lambda p: (p[:4], p[5:] or "Z"), reverse=True)
-
-
-def presentable(data: dict[str, Any]) -> dict[str, Any]:
-    """A frozen payload with the words for each table and category, for the page and the PDF."""
-    shown = []
-    for table in data["tables"]:
-        spec = tables.BY_NAME.get(table["name"])
-        dimension = table["dimensions"][0]
-        shown.append(
-            {
-                "name": table["name"],
-                "title": spec.title if spec else table["name"],
-                "column": spec.column if spec else dimension,
-                "note": spec.note if spec else "",
-                "partition": spec.partition if spec else True,
-                "total": table["total"],
-                "rows": [
-                    {
-                        "label": tables.label(table["name"], row["dims"][dimension]),
-                        "count": row["count"],
-                        "suppressed": row["suppressed"],
-                    }
-                    for row in table["rows"]
-                ],
-            }
-        )
-    grand_total = next((t["total"] for t in shown if t["partition"]), None)
-    return {
-        "period": data["period"],
-        "label": period_label(data["period"]),
-        "threshold": data["threshold"],
-        "grand_total": grand_total,
-        "tables": shown,
-        "suppressed_note": suppressed_note(data["threshold"]),
-        "any_suppressed": any(r["suppressed"] for t in shown for r in t["rows"])
-        or any(t["partition"] and t["total"] is None for t in shown),
-    }
-
-
-def suppressed_note(k: int) -> str:
-    """The footnote of every "suppressed" cell, on the page, in the PDF and in the CSV."""
-    return (
-        f"A suppressed count is not shown. Either it is between 1 and {k - 1} (the smallest "
-        f"count shown is {k}), which could point at the people supported, or it is withheld so "
-        "that such a count cannot be worked out, or narrowed down, from the totals, the other "
-        "tables or the other periods' reports. The two look the same on purpose "
-        f"({CLAUSE})."
-    )

@@ -15,7 +15,7 @@ from peerline.accounts import policy
 from peerline.accounts.sessions import fresh_sign_in
 from peerline.audit.exports import audited_export
 
-from . import disclosure, overview, releases
+from . import disclosure, overview, release_format, releases
 from .models import ThresholdChange
 
 
@@ -32,14 +32,14 @@ def released(request: policy.AgencyRequest) -> HttpResponse:
     if period:
         try:
             closed = releases.closed_release(agency=agency, period=period)
-        except releases.BadPeriod as error:
+        except release_format.BadPeriod as error:
             context["error"], status = str(error), 400
-        except releases.NotReleased as error:
+        except release_format.NotReleased as error:
             context["error"], status = str(error), 404
         else:
-            context["report"] = releases.presentable(json.loads(bytes(closed.release_json)))
+            context["report"] = release_format.presentable(json.loads(bytes(closed.release_json)))
             context["closed"] = closed
-    context["choices"] = [(p, releases.period_label(p)) for p in available]
+    context["choices"] = [(p, release_format.period_label(p)) for p in available]
     return render(request, "stats/released.html", context, status=status)
 
 
@@ -53,7 +53,7 @@ def released_pdf(request: policy.AgencyRequest, period: str) -> HttpResponse:
     """
     try:
         closed = releases.closed_release(agency=request.agency, period=period)
-    except releases.PeriodError:
+    except release_format.PeriodError:
         return redirect(f"{reverse('stats:released')}?{urlencode({'period': period})}")
     response = HttpResponse(releases.pdf_for(closed), content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -67,9 +67,9 @@ def released_csv(request: policy.AgencyRequest, period: str) -> HttpResponse:
     """The frozen release of a closed period as a CSV, from the same frozen bytes (2011 §3.1)."""
     try:
         closed = releases.closed_release(agency=request.agency, period=period)
-    except releases.PeriodError:
+    except release_format.PeriodError:
         return redirect(f"{reverse('stats:released')}?{urlencode({'period': period})}")
-    report = releases.presentable(json.loads(bytes(closed.release_json)))
+    report = release_format.presentable(json.loads(bytes(closed.release_json)))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["period", "table", "category", "contacts"])
@@ -117,7 +117,7 @@ def period_list(request: policy.AgencyRequest) -> HttpResponse:
                 )
             else:
                 messages.error(request, "Choose a quarter to close or a new threshold.")
-        except releases.PeriodError as error:
+        except release_format.PeriodError as error:
             messages.error(request, str(error))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -1,39 +1,23 @@
 """The demo agency of `peerline seed-demo`: a deterministic, realistic police department.
 
 The same `employees` and `seed` (and day) give the same roster, names, numbers and chain of
-command: every choice is drawn from one `random.Random(seed)` in a fixed order. The agency is
-planned in memory first (who reports to whom), then written level by level from the chief
-down, so that each level's `bulk_create` returns the keys the next level needs as supervisors;
-the chain paths (`chain.path_for`) are written last, in one pass.
-
-Everyone is fictional: names are drawn from fixed lists, e-mail addresses are at
-`demo-city.example` (a reserved domain, RFC 2606) and telephone numbers are 555-01xx (reserved
-for fiction).
+command: every choice is drawn from one `random.Random(seed)` in a fixed order. The roster is
+planned and written by `demo_roster`; this module builds the agency around it, seeds each app's
+demo data and makes the demo log-ins.
 """
 
-import math
 import random
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
 from peerline.accounts.services import roster_accounts_sync
-from peerline.agencies import chain
-from peerline.agencies.models import (
-    Agency,
-    Category,
-    Division,
-    Employee,
-    JobFamily,
-    SeparationKind,
-    Shift,
-)
+from peerline.agencies.models import Agency, Employee
 from peerline.clinical.demo import seed_clinical
 from peerline.contacts.demo import seed_contacts
 from peerline.incidents.demo import seed_incidents
@@ -43,6 +27,7 @@ from peerline.stats.releases import agency_close_due
 from peerline.team.demo import seed_team
 from peerline.training.demo import seed_training
 
+from .demo_roster import EMAIL_DOMAIN, FIRST_NAMES, LAST_NAMES, _Person, _plan, _write_roster
 from .program_demo import seed_program
 
 DEMO_CODE = "DEMO"
@@ -50,8 +35,6 @@ DEMO_NAME = "Demo City Police Department"
 DEMO_STATE = "CO"
 DEMO_TIME_ZONE = "America/Denver"
 DEMO_PASSWORD = "peerline-demo"  # noqa: S105 (a documented demo password, printed by the command)
-EMAIL_DOMAIN = "demo-city.example"
-AREA_CODE = "720"
 # A small neighbouring agency whose team is shared with the demo agency, and back (2011 §3.8.2).
 PARTNER_CODE = "DEMO-SO"
 PARTNER_NAME = "Demo County Sheriff's Office"
@@ -59,136 +42,6 @@ PARTNER_EMPLOYEES = 120
 PARTNER_EMAIL_DOMAIN = "demo-county.example"
 MIN_EMPLOYEES = 50
 MAX_EMPLOYEES = 50_000
-
-DIVISIONS = [
-    ("PATROL-N", "Patrol North"),
-    ("PATROL-S", "Patrol South"),
-    ("INV", "Investigations"),
-    ("TRAFFIC", "Traffic"),
-    ("JAIL", "Corrections/Jail"),
-    ("RECORDS", "Records"),
-    ("COMM", "Communications Center"),
-    ("ADMIN", "Administration"),
-]
-SHIFTS = [("DAY", "Day"), ("EVE", "Evening"), ("NIGHT", "Night")]
-
-# How many people one supervisor has, by level above the line (1 = sergeant or first-line
-# civilian supervisor, 2 = lieutenant, 3 and up = captain and above): the bounds and the range
-# each unit's typical span is drawn from.
-SPANS = {1: (6, 10, 7.0, 9.0), 2: (3, 6, 4.0, 5.5), 3: (3, 7, 4.5, 6.0)}
-
-
-@dataclass(frozen=True)
-class _Ladder:
-    """Supervisors' titles by level above the line; the head's title once the unit is tall."""
-
-    titles: tuple[str, ...]
-    head: str
-    head_level: int
-
-    def title(self, level: int, *, is_head: bool) -> str:
-        if is_head and level >= self.head_level:
-            return self.head
-        return self.titles[min(level, len(self.titles)) - 1]
-
-
-SWORN_LADDER = _Ladder(("Sergeant", "Lieutenant", "Captain", "Major"), "Commander", 3)
-
-
-def _civilian_ladder(name: str) -> _Ladder:
-    return _Ladder((f"{name} Supervisor", f"Assistant {name} Manager"), f"{name} Manager", 2)
-
-
-@dataclass(frozen=True)
-class _Unit:
-    """A part of a division with one kind of staff and its own supervisors."""
-
-    key: str
-    division: str
-    share: float  # of the headcount below the chief and the deputy chiefs
-    category: Category
-    job_family: JobFamily
-    line: tuple[tuple[str, int], ...]  # line staff titles, with weights
-    ladder: _Ladder
-    shifts: tuple[tuple[str, int], ...]  # shift codes, with weights
-    reports_to: str  # "CHIEF" or a bureau ("OPS", "SUP")
-    min_height: int = 1  # levels of supervisors the unit has even when small
-
-
-SWORN, CIVILIAN = Category.SWORN, Category.CIVILIAN
-ROUND_THE_CLOCK = (("DAY", 35), ("EVE", 35), ("NIGHT", 30))
-DAYS_AND_EVENINGS = (("DAY", 70), ("EVE", 30))
-DAYS = (("DAY", 1),)
-PATROL_LINE = (("Police Officer", 80), ("Senior Police Officer", 15), ("Field Training Officer", 5))
-
-# About 70% sworn and 30% civilian, the shape of a mid-size US department.
-UNITS = [
-    _Unit("PATROL-N", "PATROL-N", 0.20, SWORN, JobFamily.PATROL, PATROL_LINE, SWORN_LADDER,
-          ROUND_THE_CLOCK, "OPS", min_height=2),
-    _Unit("PATROL-S", "PATROL-S", 0.20, SWORN, JobFamily.PATROL, PATROL_LINE, SWORN_LADDER,
-          ROUND_THE_CLOCK, "OPS", min_height=2),
-    _Unit("TRAFFIC", "TRAFFIC", 0.05, SWORN, JobFamily.PATROL,
-          (("Traffic Officer", 70), ("Motor Officer", 30)), SWORN_LADDER, (("DAY", 60), ("EVE", 40)),
-          "OPS"),
-    _Unit("INV", "INV", 0.09, SWORN, JobFamily.INVESTIGATIONS,
-          (("Detective", 85), ("Senior Detective", 15)), SWORN_LADDER, (("DAY", 80), ("EVE", 20)),
-          "SUP"),
-    _Unit("FORENSICS", "INV", 0.025, CIVILIAN, JobFamily.INVESTIGATIONS,
-          (("Crime Scene Technician", 40), ("Evidence Technician", 30), ("Crime Analyst", 30)),
-          _civilian_ladder("Forensic Services"), DAYS_AND_EVENINGS, "SUP"),
-    _Unit("JAIL", "JAIL", 0.11, SWORN, JobFamily.CORRECTIONS,
-          (("Corrections Officer", 90), ("Senior Corrections Officer", 10)), SWORN_LADDER,
-          ROUND_THE_CLOCK, "SUP"),
-    _Unit("COMM", "COMM", 0.12, CIVILIAN, JobFamily.TELECOMMUNICATIONS,
-          (("Telecommunicator", 75), ("Senior Telecommunicator", 15), ("Call Taker", 10)),
-          _civilian_ladder("Communications"), ROUND_THE_CLOCK, "SUP", min_height=2),
-    _Unit("RECORDS", "RECORDS", 0.06, CIVILIAN, JobFamily.RECORDS,
-          (("Records Clerk", 70), ("Senior Records Clerk", 20), ("Records Technician", 10)),
-          _civilian_ladder("Records"), DAYS_AND_EVENINGS, "SUP"),
-    _Unit("ADMIN", "ADMIN", 0.04, SWORN, JobFamily.OTHER,
-          (("Training Officer", 40), ("Professional Standards Investigator", 25),
-           ("Community Relations Officer", 20), ("Background Investigator", 15)),
-          SWORN_LADDER, DAYS, "CHIEF"),
-    _Unit("ADMIN-SERVICES", "ADMIN", 0.105, CIVILIAN, JobFamily.OTHER,
-          (("Human Resources Specialist", 20), ("Payroll Specialist", 15), ("Budget Analyst", 10),
-           ("IT Specialist", 20), ("Fleet Coordinator", 10), ("Administrative Assistant", 25)),
-          _civilian_ladder("Administrative Services"), DAYS, "CHIEF"),
-]  # fmt: skip
-BUREAUS = ["OPS", "SUP"]  # Field Operations; Investigations and Support: each a deputy chief
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
-
-FIRST_NAMES = _words("""
-Aaliyah Adam Adrian Aisha Alan Alejandro Alicia Amanda Amir Ana Andre Angela Anthony Antonio
-Ashley Avery Brandon Brenda Brian Caleb Camila Carlos Carmen Catherine Chen Christopher Claire
-Connor Crystal Daniel Danielle David Deborah Derek Diana Diego Dominic Dylan Elena Elijah Emily
-Eric Erin Ethan Farah Fatima Gabriel Gloria Grace Hannah Hector Imani Isaac Jacob Jamal James
-Jasmine Jason Jennifer Jessica Joel Jordan Jose Joseph Juan Julia Justin Karen Keisha Kevin Kim
-Laura Lauren Leah Linda Logan Lucas Luis Malik Marcus Maria Mark Marisol Megan Michael Michelle
-Miguel Monica Nadia Natalie Nathan Nicole Noah Olivia Omar Patricia Paul Priya Rachel Rafael
-Raymond Rebecca Ricardo Robert Rosa Ryan Samantha Samuel Sandra Sarah Sean Sofia Stephanie Steven
-Tamika Teresa Thomas Tiffany Tyler Valerie Vanessa Victor Wei William Xavier Yolanda Zachary
-""")
-LAST_NAMES = _words("""
-Abbott Acosta Adams Aguilar Alvarez Anderson Armstrong Bailey Baker Banks Barnes Bell Bennett
-Blake Bowman Boyd Bradley Brooks Bryant Burke Butler Caldwell Campbell Cardenas Carlson Carter
-Castillo Chambers Chavez Clarke Coleman Collins Cooper Cruz Daniels Davis Delgado Diaz Dixon
-Douglas Duncan Edwards Ellis Espinoza Estrada Evans Ferguson Fischer Fleming Flores Ford Foster
-Fuentes Garcia Garza Gibson Gomez Gonzalez Graham Grant Gray Greene Griffin Gutierrez Hall
-Hamilton Hansen Harper Harris Hayes Henderson Hernandez Hicks Holland Howard Hughes Hunt Ibarra
-Jackson James Jenkins Jensen Johnson Jordan Kaur Keller Kelly Kennedy Khan Kim Knight Lam Lambert
-Lawson Lee Lopez Lowe Marsh Martin Martinez Mason McCarthy Medina Mendoza Meyer Miller Mitchell
-Molina Montgomery Moore Morales Murphy Myers Nguyen Nichols Novak O'Connor Ortiz Owens Palmer
-Park Patel Pearson Perez Perry Peterson Phillips Porter Powell Price Quinn Ramirez Ramos Reed
-Reyes Reynolds Rivera Roberts Robinson Rodriguez Rogers Romero Rose Ross Ruiz Russell Salazar
-Sanchez Sanders Santos Schmidt Scott Shah Shaw Silva Simmons Singh Snyder Soto Spencer Stewart
-Stone Sullivan Tan Taylor Thompson Torres Tran Turner Vargas Vasquez Wagner Walker Wallace
-Walsh Ward Washington Watson Weaver Webb Wells West Wheeler White Williams Wilson Wong Wood
-Wright Yang Young Zhang
-""")
 
 
 @dataclass(frozen=True)
@@ -206,20 +59,6 @@ class DemoResult:
     employees: int
     logins: list[DemoLogin] = field(default_factory=list)
     password: str = DEMO_PASSWORD
-
-
-@dataclass(slots=True)
-class _Person:
-    """One employee as planned, before it is written."""
-
-    parent: int | None
-    depth: int
-    division: str
-    shift: str
-    category: str
-    job_family: str
-    rank: str
-    seniority: int  # 0 line staff, 1 first-line supervisor, … 5 deputy chief, 6 chief
 
 
 class DemoError(Exception):
@@ -296,256 +135,6 @@ def _delete_agency(agency: Agency) -> None:
     # The agency first: its team's signatures keep the accounts that signed them (§6.8).
     agency.delete()
     users.filter(pk__in=demo_users - elsewhere).delete()
-
-
-# -- the plan ------------------------------------------------------------------------------------
-
-
-def _plan(total: int, rng: random.Random) -> list[_Person]:
-    """Everyone in the agency, each after their supervisor, with their place in the chain."""
-    targets = {
-        unit.key: [rng.uniform(*SPANS[min(level, 3)][2:]) for level in range(1, 12)]
-        for unit in UNITS
-    }
-    heads = _apportion(total - 1 - len(BUREAUS), [(unit.key, unit.share) for unit in UNITS])
-    trees: dict[str, list[list[tuple[str, list[int]]]]] = {}
-    carry = 0
-    for unit in UNITS:
-        # Supervisors come in steps, so a unit may fall a person or two short of its share:
-        # the shortfall moves on to the next unit, and the last one goes to the chief's office.
-        budget = heads[unit.key] + carry
-        line = _fit(unit, budget, targets[unit.key])
-        trees[unit.key] = _tree(unit, line, targets[unit.key])
-        carry = budget - sum(len(level) for level in trees[unit.key])
-
-    commanders = any(
-        len(trees[unit.key]) - 1 >= unit.ladder.head_level
-        for unit in UNITS
-        if unit.ladder is SWORN_LADDER
-    )
-    people = [_Person(None, 0, "ADMIN", "DAY", SWORN, JobFamily.COMMAND, "Chief of Police", 6)]
-    parents = {"CHIEF": 0}
-    for key in BUREAUS:
-        parents[key] = len(people)
-        rank = "Deputy Chief" if commanders else "Commander"
-        people.append(_Person(0, 1, "ADMIN", "DAY", SWORN, JobFamily.COMMAND, rank, 5))
-    for _ in range(carry):
-        people.append(
-            _Person(0, 1, "ADMIN", "DAY", CIVILIAN, JobFamily.OTHER, "Executive Assistant", 0)
-        )
-
-    for unit in UNITS:
-        levels = trees[unit.key]
-        if not levels:
-            parents[unit.key] = parents[unit.reports_to]
-            continue
-        height = len(levels) - 1
-        above = [parents[unit.reports_to]]  # who each group of the level above is
-        for level in range(height, -1, -1):
-            upper = levels[level + 1] if level < height else [("", [0])]
-            parent_of = {
-                child: above[g] for g, (_, children) in enumerate(upper) for child in children
-            }
-            is_head = level == height
-            current = []
-            for i, (shift, _) in enumerate(levels[level]):
-                if level == 0:
-                    rank, family = _weighted(rng, unit.line), unit.job_family
-                else:
-                    rank = unit.ladder.title(level, is_head=is_head)
-                    command = unit.category == SWORN and level >= 3
-                    family = JobFamily.COMMAND if command else unit.job_family
-                seniority = min(level, 3) + (
-                    1 if is_head and level >= unit.ladder.head_level else 0
-                )
-                parent = parent_of[i]
-                current.append(len(people))
-                people.append(
-                    _Person(parent, people[parent].depth + 1, unit.division, shift, unit.category,
-                            family, rank, seniority)
-                )  # fmt: skip
-            if is_head:
-                parents[unit.key] = current[0]
-            above = current
-    return people
-
-
-def _fit(unit: _Unit, budget: int, targets: list[float]) -> int:
-    """The most line staff that, with their supervisors, fit in `budget` people."""
-
-    def size(line: int) -> int:
-        return sum(len(level) for level in _tree(unit, line, targets))
-
-    low, high = 0, budget
-    while low < high:
-        middle = (low + high + 1) // 2
-        if size(middle) <= budget:
-            low = middle
-        else:
-            high = middle - 1
-    while low < budget and size(low + 1) <= budget:
-        low += 1
-    return low
-
-
-def _tree(unit: _Unit, line: int, targets: list[float]) -> list[list[tuple[str, list[int]]]]:
-    """Group `line` staff under supervisors, level by level, until one person heads the unit.
-
-    Level 0 is the line staff; each level is a list of (shift, children in the level below).
-    Sergeants and lieutenants work the shift of their people when each shift has enough of
-    them; captains and above work days.
-    """
-    if line == 0:
-        return []
-    levels: list[list[tuple[str, list[int]]]] = [[(s, []) for s in _shift_list(line, unit.shifts)]]
-    while len(levels[-1]) > 1 or len(levels) - 1 < unit.min_height:
-        level = len(levels)
-        low, high = SPANS[min(level, 3)][:2]
-        below = levels[-1]
-        by_shift: dict[str, list[int]] = {}
-        for i, (shift, _) in enumerate(below):
-            by_shift.setdefault(shift, []).append(i)
-        if level <= 2 and len(by_shift) > 1 and min(map(len, by_shift.values())) >= low:
-            pools = list(by_shift.values())
-        else:
-            pools = [list(range(len(below)))]
-        groups = []
-        for pool in pools:
-            for chunk in _chunks(pool, targets[level - 1], high):
-                shifts = Counter(below[i][0] for i in chunk)
-                shift = shifts.most_common(1)[0][0] if level <= 2 else "DAY"
-                groups.append((shift, chunk))
-        levels.append(groups)
-    return levels
-
-
-def _chunks(items: list[int], target: float, high: int) -> list[list[int]]:
-    """`items` in consecutive groups of about `target`, never more than `high`, sizes ±1."""
-    count = max(1, math.ceil(len(items) / high), round(len(items) / target))
-    size, extra = divmod(len(items), count)
-    chunks, start = [], 0
-    for i in range(count):
-        end = start + size + (1 if i < extra else 0)
-        chunks.append(items[start:end])
-        start = end
-    return chunks
-
-
-def _apportion(total: int, shares: list[tuple[str, float]]) -> dict[str, int]:
-    """`total` seats shared by weight with the largest-remainder method."""
-    weight = sum(share for _, share in shares)
-    exact = [(key, total * share / weight) for key, share in shares]
-    counts = {key: math.floor(value) for key, value in exact}
-    by_remainder = sorted(exact, key=lambda item: item[1] - math.floor(item[1]), reverse=True)
-    for key, _ in by_remainder[: total - sum(counts.values())]:
-        counts[key] += 1
-    return counts
-
-
-def _shift_list(count: int, shifts: tuple[tuple[str, int], ...]) -> list[str]:
-    """`count` people's shifts in proportion to the weights, day shift first."""
-    counts = _apportion(count, [(code, float(weight)) for code, weight in shifts])
-    return [code for code, _ in shifts for _ in range(counts[code])]
-
-
-def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
-    return rng.choices([name for name, _ in choices], [weight for _, weight in choices])[0]
-
-
-# -- writing -------------------------------------------------------------------------------------
-
-
-def _write_roster(
-    agency: Agency,
-    people: list[_Person],
-    rng: random.Random,
-    today: date,
-    email_domain: str = EMAIL_DOMAIN,
-) -> list[Employee]:
-    """Create the divisions, shifts and every employee, level by level, then the chain paths."""
-    divisions = {
-        code: Division.objects.create(agency=agency, code=code, name=name)
-        for code, name in DIVISIONS
-    }
-    shifts = {
-        code: Shift.objects.create(agency=agency, code=code, name=name) for code, name in SHIFTS
-    }
-    hired = [_hire_date(rng, today, person.seniority) for person in people]
-    # Employee numbers follow the hire date, as HR systems hand them out.
-    numbers = {
-        i: str(100001 + n) for n, i in enumerate(sorted(range(len(people)), key=lambda i: hired[i]))
-    }
-    separations = _separations(rng, today, people, hired)
-    emails: Counter[str] = Counter()
-    rows: list[Employee] = []
-    for i, person in enumerate(people):
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        local = f"{first}.{last}".lower().replace("'", "")
-        emails[local] += 1
-        if emails[local] > 1:
-            local += str(emails[local])
-        separation_date, separation_kind = separations.get(i, (None, ""))
-        rows.append(
-            Employee(
-                agency=agency,
-                employee_number=numbers[i],
-                first_name=first,
-                last_name=last,
-                email=f"{local}@{email_domain}",
-                phone=f"{AREA_CODE}-555-01{rng.randrange(100):02d}",
-                category=person.category,
-                job_family=person.job_family,
-                rank=person.rank,
-                division=divisions[person.division],
-                shift=shifts[person.shift],
-                good_standing=rng.random() >= 0.025,
-                hire_date=hired[i],
-                separation_date=separation_date,
-                separation_kind=separation_kind,
-            )
-        )
-    by_depth: dict[int, list[int]] = {}
-    for i, person in enumerate(people):
-        by_depth.setdefault(person.depth, []).append(i)
-    batch = 2000 if connection.vendor == "postgresql" else None
-    for depth in sorted(by_depth):
-        level = by_depth[depth]
-        for i in level:
-            parent = people[i].parent
-            rows[i].supervisor_id = None if parent is None else rows[parent].pk
-        Employee.objects.bulk_create([rows[i] for i in level], batch_size=batch)
-    for depth in sorted(by_depth):
-        for i in by_depth[depth]:
-            parent = people[i].parent
-            above = "" if parent is None else rows[parent].chain_path
-            rows[i].chain_path = chain.path_for(rows[i].pk, above)
-    chain.save_paths([(row.chain_path, row.pk) for row in rows])
-    return rows
-
-
-def _hire_date(rng: random.Random, today: date, seniority: int) -> date:
-    """Years of service by level: most officers are junior, commanders have put in their time."""
-    least = (0, 5, 9, 13, 16, 18, 22)[seniority]
-    years = min(least + rng.expovariate(1 / (8 if seniority == 0 else 5)), 34)
-    return today - timedelta(days=int(years * 365.25) + rng.randrange(1, 30))
-
-
-def _separations(
-    rng: random.Random, today: date, people: list[_Person], hired: list[date]
-) -> dict[int, tuple[date, str]]:
-    """About 4% retiring within 24 months, and a few transfers and promotions (2011 §3.8.3)."""
-    total = len(people)
-    long_service = [i for i in range(1, total) if (today - hired[i]).days >= 20 * 365]
-    retiring = rng.sample(long_service, min(len(long_service), round(total * 0.04)))
-    found = {i: (today + timedelta(days=rng.randrange(30, 730)), SeparationKind.RETIREMENT.value)
-             for i in retiring}  # fmt: skip
-    line = [i for i in range(1, total) if people[i].seniority <= 1 and i not in found]
-    moves = rng.sample(line, min(len(line), 2 * max(1, round(total * 0.01))))
-    half = len(moves) // 2
-    for n, i in enumerate(moves):
-        kind = SeparationKind.TRANSFER if n < half else SeparationKind.PROMOTION
-        found[i] = (today + timedelta(days=rng.randrange(14, 365)), kind.value)
-    return found
 
 
 # -- log-ins -------------------------------------------------------------------------------------

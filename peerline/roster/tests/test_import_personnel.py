@@ -13,14 +13,13 @@ from django.utils import timezone
 
 from peerline.agencies.chain import MAX_DEPTH, everyone_under, in_chain_of_command
 from peerline.agencies.models import Employee
-from peerline.roster.importer import (
+from peerline.roster.importer import ImportResult, import_personnel
+from peerline.roster.reader import (
     COLUMNS,
     REQUIRED_COLUMNS,
     REQUIRED_VALUES,
-    ImportResult,
     RosterRejected,
     RowError,
-    import_personnel,
 )
 from peerline.testing.personas import make_agency, make_employee
 

@@ -9,7 +9,7 @@ from peerline.accounts import policy
 from peerline.accounts.models import Role
 from peerline.accounts.tests.test_policy import _request, _url, api_operations, page_endpoints
 from peerline.agencies import clock, periods
-from peerline.stats import releases
+from peerline.stats import release_format, releases
 from peerline.stats.models import ClosedPeriod, ThresholdChange
 
 from .test_releases import PLAIN, add_contacts, previous_quarter
@@ -174,7 +174,7 @@ def test_the_pdf_says_suppressed_with_the_footnote_2011_3_1(agency, closed_quart
     from django.template.loader import render_to_string
 
     closed = ClosedPeriod.objects.get(agency=agency, period=closed_quarter)
-    report = releases.presentable(json.loads(bytes(closed.release_json)))
+    report = release_format.presentable(json.loads(bytes(closed.release_json)))
     html = render_to_string(
         "stats/released_pdf.html", {"agency": agency, "report": report, "closed_on": None}
     )

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from peerline.accounts.models import Role
 from peerline.agencies import clock, periods
-from peerline.stats import overview, releases
+from peerline.stats import overview, release_format, releases
 from peerline.stats.models import ClosedPeriod
 
 from .test_releases import PLAIN, add_contacts
@@ -167,7 +167,7 @@ def test_the_coordinator_sees_which_old_releases_the_rule_would_not_pass_2011_3_
     for row in table["rows"]:
         if row["dims"]["exception_category"] == "none":
             row["count"], row["suppressed"] = 60, False
-    old = releases.to_bytes(data)
+    old = release_format.to_bytes(data)
     ClosedPeriod.objects.filter(pk=closed.pk).update(release_json=old)
     closed.refresh_from_db()
     breaches = overview.rule_breaches(closed)

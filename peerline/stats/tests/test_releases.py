@@ -22,7 +22,7 @@ from peerline.contacts.models import (
     RecipientGroup,
     Referral,
 )
-from peerline.stats import disclosure, releases, tables
+from peerline.stats import disclosure, release_format, releases, tables
 from peerline.stats.models import ClosedPeriod, ThresholdChange
 from peerline.testing import personas as p
 
@@ -101,7 +101,7 @@ def linked_quarters(agency, year: str) -> disclosure.LinkedRelease:
     parts = []
     for quarter in periods.quarters_of(year):
         data = json.loads(releases.release_for(agency=agency, period=quarter))
-        parts.append((quarter, releases.release_from_payload(data)))
+        parts.append((quarter, release_format.release_from_payload(data)))
     return disclosure.LinkedRelease(parts=tuple(parts))
 
 
@@ -165,30 +165,30 @@ def test_small_counts_are_suppressed_and_none_can_be_recovered_2011_3_1(agency, 
         assert count is None or count == 0 or count >= 11
     assert any(count is None for count in published(data).values())
     counts = closed.cell_counts
-    bounds = disclosure.audit(releases.release_from_payload(data), tables.to_tables(counts))
+    bounds = disclosure.audit(release_format.release_from_payload(data), tables.to_tables(counts))
     assert disclosure.pinned_values(bounds) == []
 
 
 def test_only_an_ended_quarter_can_be_closed(agency, coordinator):
     current = periods.quarter_of(clock.local_today(agency))
-    with pytest.raises(releases.PeriodError, match="has not ended yet"):
+    with pytest.raises(release_format.PeriodError, match="has not ended yet"):
         releases.period_close(agency=agency, period=current, acting_user=coordinator)
-    with pytest.raises(releases.PeriodError, match="four"):
+    with pytest.raises(release_format.PeriodError, match="four"):
         releases.period_close(agency=agency, period=current[:4], acting_user=coordinator)
     for bad in ["2026-Q5", "2026-07", "last month", "", "0000-Q1"]:
-        with pytest.raises(releases.BadPeriod):
+        with pytest.raises(release_format.BadPeriod):
             releases.period_close(agency=agency, period=bad, acting_user=coordinator)
     assert not ClosedPeriod.objects.exists()
 
 
 def test_an_open_period_is_not_released_2011_3_1(agency):
     current = periods.quarter_of(clock.local_today(agency))
-    with pytest.raises(releases.NotReleased) as refused:
+    with pytest.raises(release_format.NotReleased) as refused:
         releases.release_for(agency=agency, period=current)
     assert str(refused.value) == releases.OPEN_MESSAGE
-    with pytest.raises(releases.NotReleased, match="still open"):
+    with pytest.raises(release_format.NotReleased, match="still open"):
         releases.release_for(agency=agency, period=previous_quarter(agency))
-    with pytest.raises(releases.NotReleased, match="four quarters"):
+    with pytest.raises(release_format.NotReleased, match="four quarters"):
         releases.release_for(agency=agency, period=current[:4])
 
 
@@ -204,7 +204,7 @@ def test_an_empty_quarter_closes_with_zeros(agency, coordinator):
 def test_another_agencys_release_is_not_served(agency, other_agency, users, coordinator):
     period = previous_quarter(agency)
     releases.period_close(agency=other_agency, period=period, acting_user=None)
-    with pytest.raises(releases.NotReleased):
+    with pytest.raises(release_format.NotReleased):
         releases.release_for(agency=agency, period=period)
 
 
@@ -223,7 +223,7 @@ def test_a_year_is_released_when_its_four_quarters_close_and_pins_no_cell_2011_3
         add_contacts(agency, users, quarter, 3 if i == 0 else 20, activity="grief", **PLAIN)
     for quarter in quarters[:3]:
         releases.period_close(agency=agency, period=quarter, acting_user=coordinator)
-        with pytest.raises(releases.NotReleased, match=quarters[3]):
+        with pytest.raises(release_format.NotReleased, match=quarters[3]):
             releases.release_for(agency=agency, period=year)
     releases.period_close(agency=agency, period=quarters[3], acting_user=coordinator)
     frozen = ClosedPeriod.objects.get(agency=agency, period=year)  # frozen with its last quarter
@@ -238,7 +238,7 @@ def test_a_year_is_released_when_its_four_quarters_close_and_pins_no_cell_2011_3
     q1 = published(json.loads(releases.release_for(agency=agency, period=quarters[0])))
     assert q1[("activity", "grief")] is None  # 3 < 11
 
-    bounds = disclosure.audit(releases.release_from_payload(data), year_tables, [link])
+    bounds = disclosure.audit(release_format.release_from_payload(data), year_tables, [link])
     assert disclosure.pinned_values(bounds) == []
     # Publishing the year's 63 would give away the first quarter's 3 (63 - 3 × 20).
     assert published(data)[("activity", "grief")] is None
@@ -300,7 +300,7 @@ def test_a_year_links_quarters_released_before_the_agency_shrank_2011_3_1(
     assert [row.dims["recipient_group"] for row in first.rows[:2]] == ["sworn", "civilian"]
     assert first.rows[0].suppressed and first.rows[1].suppressed
     bounds = disclosure.audit(
-        releases.release_from_payload(data), tables.to_tables(frozen.cell_counts), [link]
+        release_format.release_from_payload(data), tables.to_tables(frozen.cell_counts), [link]
     )
     assert disclosure.pinned_values(bounds) == []
     assert disclosure.interval_violations(bounds, frozen.threshold) == []

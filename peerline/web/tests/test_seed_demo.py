@@ -16,7 +16,7 @@ from peerline.accounts.models import Membership, Role
 from peerline.agencies import chain
 from peerline.agencies.models import Agency, Category, Employee, JobFamily, SeparationKind
 from peerline.testing import personas as p
-from peerline.web import demo
+from peerline.web import demo, demo_roster
 
 TODAY = date(2026, 3, 16)
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -127,7 +127,7 @@ def test_it_builds_a_realistic_agency(db, seeded):
     assert_structure(agency)
     rows = roster(agency)
     assert {code for (code,) in agency.divisions.values_list("code")} == {
-        code for code, _ in demo.DIVISIONS
+        code for code, _ in demo_roster.DIVISIONS
     }
     assert set(agency.shifts.values_list("name", flat=True)) == {"Day", "Evening", "Night"}
     sworn = sum(row["category"] == Category.SWORN for row in rows.values()) / len(rows)
@@ -152,7 +152,7 @@ def test_sergeants_supervise_six_to_ten(db, seeded):
     # Every supervisor title supervises someone; line staff supervise no one.
     for pk, row in rows.items():
         supervises = reports[pk] > 0
-        line = row["rank"] in {title for unit in demo.UNITS for title, _ in unit.line}
+        line = row["rank"] in {title for unit in demo_roster.UNITS for title, _ in unit.line}
         assert supervises != line, row["rank"]
 
 

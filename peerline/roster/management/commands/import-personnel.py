@@ -8,7 +8,8 @@ It prints no names or e-mail addresses.
 from django.core.management.base import BaseCommand, CommandError
 
 from peerline.agencies.models import Agency
-from peerline.roster.importer import RosterRejected, import_personnel
+from peerline.roster.importer import import_personnel
+from peerline.roster.reader import RosterRejected
 
 
 class Command(BaseCommand):
