@@ -25,23 +25,21 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from peerline.accounts.models import Membership, Role
+from peerline.accounts.models import Membership, Role, User
 from peerline.agencies.models import Agency, Employee, JobFamily
 
+from . import services
 from .defaults import agreement_create_default
 from .models import (
     CONSIDERATIONS,
-    AgreementSignature,
     Application,
     ConfidentialityAgreement,
     Decision,
-    Deselection,
     DeselectionCriterion,
     ExperienceArea,
     Interview,
     InterviewScore,
     Language,
-    LeaveOfAbsence,
     LeaveReason,
     Outcome,
     PanelRole,
@@ -95,18 +93,6 @@ def seed_team(
     v1 = agreement_create_default(agency=agency)
     v1.published_at = _at(today - timedelta(days=5 * 365), tz)
     v1.save(update_fields=["published_at"])
-    v2 = ConfidentialityAgreement.objects.create(
-        agency=agency,
-        version=2,
-        text=v1.text.replace(
-            "I understand that",
-            "I will not discuss supportive contacts on personal social media or messaging "
-            "groups.\n\nI understand that",
-        ),
-        published_at=_at(today - timedelta(days=60), tz),
-        published_by=coordinator,
-    )
-
     employees = list(
         Employee.objects.filter(agency=agency, good_standing=True, separated_on__isnull=True)
         .exclude(job_family=JobFamily.COMMAND)
@@ -166,19 +152,22 @@ def seed_team(
     panel = [demo_users[name] for name in ("peer", "clinician") if name in demo_users]
     recommenders = [demo_users[name] for name in ("steering", "command") if name in demo_users]
     history: list[StatusChange] = []
-    signatures: list[AgreementSignature] = []
-    leaves: list[LeaveOfAbsence] = []
+    first: list[services.Signing] = []  # version 1, on joining
+    fates_due: list[tuple[PeerSupporter, str, int, date, str]] = []
+    psps: list[PeerSupporter] = []
     for n, (row, fate) in enumerate(zip(members, fates, strict=True)):
         joined = today - timedelta(days=rng.randrange(120, 6 * 365))
         applied = joined - timedelta(days=rng.randrange(45, 120))
+        # Every member is active first; the later fates go through the services below.
         psp = PeerSupporter.objects.create(
             agency=agency,
             employee=row,
-            status=fate,
+            status=Status.ACTIVE,
             status_since=joined,
             initial_training_on=joined - timedelta(days=rng.randrange(3, 20)),
             **_card(rng, row),
         )
+        psps.append(psp)
         application = Application.objects.create(
             peer_supporter=psp,
             submitted_at=_at(applied, tz),
@@ -202,21 +191,46 @@ def seed_team(
                          reason="Onboarding complete: agreement signed, initial training done",
                          recorded_by=coordinator),
         ]  # fmt: skip
-        signatures.append(_signature(psp, v1, row, joined - timedelta(days=20), tz))
-        # All but two active members have signed the version published two months ago.
-        if fate == Status.ACTIVE and n not in UNSIGNED_V2:
-            signatures.append(
-                _signature(psp, v2, row, v2.published_at.date() + timedelta(days=n % 30), tz)
-            )
-        _fate(psp, fate, n, rng, today, coordinator, history, leaves, v2, row, tz, signatures)
+        first.append(_signing(psp, v1, row, joined - timedelta(days=20), tz))
+        if fate != Status.ACTIVE:
+            # Drawn here, in the members' order, so the draws are those of the loop.
+            since = max(joined + timedelta(days=30), today - timedelta(days=rng.randrange(20, 300)))
+            leave = rng.choice(list(LeaveReason)).value if fate == Status.ON_LEAVE else ""
+            fates_due.append((psp, fate, n, since, leave))
+    StatusChange.objects.bulk_create(history)
+    services.sign_agreements(agreement=v1, signings=first)
 
+    # Version 2, published two months ago: all but two active members have signed it (§6.8).
+    v2 = services.publish_agreement(
+        agency=agency,
+        text=v1.text.replace(
+            "I understand that",
+            "I will not discuss supportive contacts on personal social media or messaging "
+            "groups.\n\nI understand that",
+        ),
+        by=coordinator,
+        now=_at(today - timedelta(days=60), tz),
+    )
+    again = v2.published_at.date()
+    services.sign_agreements(
+        agreement=v2,
+        signings=[
+            _signing(psp, v2, row, again + timedelta(days=n % 30 if fate == Status.ACTIVE else 0), tz)
+            for n, (psp, row, fate) in enumerate(zip(psps, members, fates, strict=True))
+            if fate == Status.ON_LEAVE or (fate == Status.ACTIVE and n not in UNSIGNED_V2)
+        ],
+    )  # fmt: skip
+    for psp, later_fate, n, since, leave in fates_due:
+        _fate(psp, later_fate, n, since, leave, today, coordinator)
+
+    later: list[services.Signing] = []  # volunteers selected and signed
+    history = []
     for n, row in enumerate(volunteers):
         _volunteer(agency, row, STAGES[n % len(STAGES)], n, rng, today, tz, coordinator,
-                   recommenders, panel, v2, history, signatures)  # fmt: skip
-
+                   recommenders, panel, v2, history, later)  # fmt: skip
     StatusChange.objects.bulk_create(history)
-    AgreementSignature.objects.bulk_create(signatures)
-    LeaveOfAbsence.objects.bulk_create(leaves)
+    services.sign_agreements(agreement=v2, signings=later)
+
     team = PeerSupporter.objects.filter(
         agency=agency, status__in=[Status.ACTIVE, Status.ON_LEAVE]
     ).values_list("employee__user_id", flat=True)
@@ -296,49 +310,55 @@ def _card(rng: random.Random, row: Employee) -> dict[str, object]:
     }
 
 
-def _signature(
+def _signing(
     psp: PeerSupporter, agreement: ConfidentialityAgreement, row: Employee, day: date, tz: ZoneInfo
-) -> AgreementSignature:
-    assert row.user_id is not None  # every member was given an account first
-    return AgreementSignature(
-        peer_supporter=psp, agreement=agreement, signed_by_id=row.user_id,
-        signed_at=_at(max(day, agreement.published_at.date()), tz, 15), typed_name=row.full_name,
-    )  # fmt: skip
-
-
-def _fate(psp, fate, n, rng, today, coordinator, history, leaves, v2, row, tz, signatures):  # type: ignore[no-untyped-def]
-    """The later history of a member who is not simply active."""
-    if fate == Status.ACTIVE:
-        return
-    since = max(
-        psp.status_since + timedelta(days=30), today - timedelta(days=rng.randrange(20, 300))
+) -> services.Signing:
+    """The member's own signature, with their name as the roster has it (2011 §6.8)."""
+    assert row.user is not None  # every member was given an account first
+    return services.Signing(
+        peer_supporter=psp,
+        typed_name=row.full_name,
+        by=row.user,
+        now=_at(max(day, agreement.published_at.date()), tz, 15),
     )
+
+
+def _fate(
+    psp: PeerSupporter, fate: str, n: int, since: date, leave: str, today: date, by: User | None
+) -> None:
+    """The later history of a member who is not simply active, through the team's services."""
     if fate == Status.ON_LEAVE:
         # The first is due back within the week (the coordinator's reminder), the second later.
-        starts = today - timedelta(days=40 if n % 2 else 20)
-        back = today + timedelta(days=4 if n % 2 == 0 else 95)
-        if not any(s.agreement_id == v2.pk for s in signatures if s.peer_supporter_id == psp.pk):
-            signatures.append(_signature(psp, v2, row, v2.published_at.date(), tz))
-        leaves.append(LeaveOfAbsence(peer_supporter=psp, starts_on=starts, expected_return=back,
-                                     reason=rng.choice(list(LeaveReason)).value,
-                                     recorded_by=coordinator))  # fmt: skip
-        reason, since = "Leave of absence (2011 §4.4)", starts
+        services.leave_start(
+            peer_supporter=psp,
+            starts_on=today - timedelta(days=40 if n % 2 else 20),
+            expected_return=today + timedelta(days=4 if n % 2 == 0 else 95),
+            reason=leave,
+            by=by,
+        )
     elif fate == Status.INACTIVE:
-        reason = "Stepped down: new assignment leaves no time for the team"
+        services.step_down(
+            peer_supporter=psp,
+            reason="Stepped down: new assignment leaves no time for the team",
+            by=by,
+            on=since,
+        )
     elif fate == Status.DESELECTED:
-        Deselection.objects.create(
-            peer_supporter=psp, criterion=DeselectionCriterion.FAILURE_TO_ATTEND_TRAINING,
-            decided_on=since, decided_by=coordinator,
+        services.deselect(
+            peer_supporter=psp,
+            criterion=DeselectionCriterion.FAILURE_TO_ATTEND_TRAINING,
             reasons="No update training in three consecutive quarters despite two reminders "
             "(2011 §4.3, §8.2).",
-        )  # fmt: skip
-        reason = "Deselected: failure to attend training (2011 §4.3)"
+            by=by,
+            on=since,
+        )
     else:
-        reason = "Retired from the team after years of service"
-    psp.status_since = since
-    psp.save(update_fields=["status_since"])
-    history.append(StatusChange(peer_supporter=psp, from_status=Status.ACTIVE, to_status=fate,
-                                effective_on=since, reason=reason, recorded_by=coordinator))  # fmt: skip
+        services.retire_from_team(
+            peer_supporter=psp,
+            reason="Retired from the team after years of service",
+            by=by,
+            on=since,
+        )
 
 
 def _volunteer(
@@ -408,4 +428,4 @@ def _volunteer(
             reasons="Panel scores of 4 and above on every consideration; strong references.",
         )  # fmt: skip
     if step >= 5:
-        signatures.append(_signature(psp, v2, row, applied + timedelta(days=18), tz))
+        signatures.append(_signing(psp, v2, row, applied + timedelta(days=18), tz))

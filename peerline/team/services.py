@@ -87,7 +87,9 @@ __all__ = [
     "request_recommendation",
     "retire_from_team",
     "set_panel",
+    "Signing",
     "sign_agreement",
+    "sign_agreements",
     "step_down",
     "submit_score",
     "volunteer",
@@ -167,6 +169,30 @@ def can_sign(peer_supporter: PeerSupporter) -> bool:
     return peer_supporter.status == S.INACTIVE and has_served(peer_supporter)
 
 
+def _check_signing(
+    *,
+    peer_supporter: PeerSupporter,
+    agreement: ConfidentialityAgreement,
+    typed_name: str,
+    by: User,
+    current: ConfidentialityAgreement | None,
+    signed: bool,
+) -> None:
+    """The rules of a signature (2011 §6.8), shared by `sign_agreement` and `sign_agreements`:
+    `current` is the agency's version in force, `signed` whether the PSP has signed it."""
+    employee = peer_supporter.employee
+    if by.pk is None or by.pk != employee.user_id:
+        raise TeamError("Only the peer supporter can sign their own agreement.")
+    if current is None or agreement.pk != current.pk:
+        raise TeamError("Only the current version of the agreement can be signed (2011 §6.8).")
+    if not can_sign(peer_supporter):
+        raise TeamError("The agreement is signed once the program has selected you (2011 §6.8).")
+    if _normal(typed_name) != _normal(employee.full_name):
+        raise TeamError(f"Type your full name as the roster has it: {employee.full_name}.")
+    if signed:
+        raise TeamError("You have already signed this version.")
+
+
 @transaction.atomic
 def sign_agreement(
     *,
@@ -178,31 +204,86 @@ def sign_agreement(
 ) -> AgreementSignature:
     """The PSP signs the current version of the confidentiality agreement (2011 §6.8): who,
     when and which version are kept. Only the PSP's own log-in signs, with their full name."""
-    employee = peer_supporter.employee
-    if by.pk is None or by.pk != employee.user_id:
-        raise TeamError("Only the peer supporter can sign their own agreement.")
     current = selectors.current_agreement(peer_supporter.agency)
-    if current is None or agreement.pk != current.pk:
-        raise TeamError("Only the current version of the agreement can be signed (2011 §6.8).")
-    if not can_sign(peer_supporter):
-        raise TeamError("The agreement is signed once the program has selected you (2011 §6.8).")
-    if _normal(typed_name) != _normal(employee.full_name):
-        raise TeamError(f"Type your full name as the roster has it: {employee.full_name}.")
-    if selectors.has_signed(peer_supporter, current):
-        raise TeamError("You have already signed this version.")
+    _check_signing(
+        peer_supporter=peer_supporter,
+        agreement=agreement,
+        typed_name=typed_name,
+        by=by,
+        current=current,
+        signed=selectors.has_signed(peer_supporter, current),
+    )
     return AgreementSignature.objects.create(
         peer_supporter=peer_supporter,
-        agreement=current,
+        agreement=agreement,
         signed_by=by,
         signed_at=now,
         typed_name=" ".join(typed_name.split()),
     )
 
 
+@dataclass(frozen=True)
+class Signing:
+    """One PSP's signature in `sign_agreements`: the same fields `sign_agreement` takes."""
+
+    peer_supporter: PeerSupporter
+    typed_name: str
+    by: User
+    now: datetime
+
+
 @transaction.atomic
-def publish_agreement(*, agency: Agency, text: str, by: User | None) -> ConfidentialityAgreement:
+def sign_agreements(
+    *, agreement: ConfidentialityAgreement, signings: list[Signing]
+) -> list[AgreementSignature]:
+    """Many PSPs sign `agreement` at once (the demo's team of hundreds), each by the rules of
+    `sign_agreement` (`_check_signing`, 2011 §6.8), then written in one insert. One refusal
+    refuses them all: its message names the row and nothing is signed. A PSP listed twice is
+    refused the second time, as a second `sign_agreement` would be. Like `sign_agreement`, no
+    audit event: the signature itself is the record of who signed what, when."""
+    agencies = {s.peer_supporter.agency_id: s.peer_supporter.agency for s in signings}
+    current = {pk: selectors.current_agreement(agency) for pk, agency in agencies.items()}
+    signed = set(
+        AgreementSignature.objects.filter(
+            agreement__in=[a for a in current.values() if a is not None],
+            peer_supporter__in=[s.peer_supporter.pk for s in signings],
+        ).values_list("peer_supporter_id", "agreement_id")
+    )
+    rows = []
+    for n, signing in enumerate(signings, start=1):
+        psp = signing.peer_supporter
+        in_force = current[psp.agency_id]
+        try:
+            _check_signing(
+                peer_supporter=psp,
+                agreement=agreement,
+                typed_name=signing.typed_name,
+                by=signing.by,
+                current=in_force,
+                signed=in_force is not None and (psp.pk, in_force.pk) in signed,
+            )
+        except TeamError as refused:
+            raise TeamError(f"Signature {n}: {refused} Nothing was signed.") from None
+        signed.add((psp.pk, agreement.pk))
+        rows.append(
+            AgreementSignature(
+                peer_supporter=psp,
+                agreement=agreement,
+                signed_by=signing.by,
+                signed_at=signing.now,
+                typed_name=" ".join(signing.typed_name.split()),
+            )
+        )
+    return AgreementSignature.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def publish_agreement(
+    *, agency: Agency, text: str, by: User | None, now: datetime | None = None
+) -> ConfidentialityAgreement:
     """Publish a new version of the agreement; a version is never edited (2011 §6.8). Every PSP
-    then signs again (`selectors.unsigned_current` lists who has not)."""
+    then signs again (`selectors.unsigned_current` lists who has not). `now` (default: this
+    instant) is the publication time: the demo publishes its version 2 two months back."""
     text = text.strip().replace("\r\n", "\n")
     if not text:
         raise TeamError("The agreement needs its text.")
@@ -214,7 +295,7 @@ def publish_agreement(*, agency: Agency, text: str, by: User | None) -> Confiden
         agency=agency,
         version=(current.version + 1) if current else 1,
         text=text,
-        published_at=timezone.now(),
+        published_at=now or timezone.now(),
         published_by=by,
     )
     record("team.agreement_published", by=by, agency=agency, target=f"v{agreement.version}")

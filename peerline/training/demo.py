@@ -19,20 +19,20 @@ bulk inserts.
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
-from peerline.accounts.models import User
 from peerline.agencies.models import Agency
 from peerline.team.models import PeerSupporter, Status
 
-from . import selectors
+from . import selectors, services
 from .compliance import Quarter, TeamHistory
-from .models import Attendance, Edition, TrainingSession, TrainingTopic
+from .models import TrainingSession
+from .services import SessionFields
 
 INSTRUCTORS = [
     ("Dr. Renee Castillo, PsyD", True),
@@ -60,36 +60,23 @@ def seed_training(*, agency: Agency, seed: int, today: date) -> SeededTraining:
     tz = ZoneInfo(agency.time_zone)
     users = {u.username: u for u in get_user_model().objects.filter(memberships__agency=agency)}
     coordinator = users.get("coordinator")
-    own = TrainingTopic.objects.create(
-        agency=agency,
-        edition=Edition.AGENCY,
-        number="A1",
-        position=1,
-        title=OWN_TOPIC,
-        mapping_note="The agency's own topic (2011 §8.1).",
-        created_by=users.get("steering"),
-    )
+    # Through the services, so the demo obeys the rules a coordinator does (issue 14).
+    own = services.topic_add(agency=agency, title=OWN_TOPIC, by=users.get("steering"))
     topics = list(selectors.edition_topics(agency.guideline_edition))
     rng.shuffle(topics)
     covered = topics[UNCOVERED:] + [own]
 
     current = Quarter.of(today)
     quarters = [current.shift(-n) for n in range(4, -1, -1)]
-    sessions = _sessions(agency, rng, quarters, today, coordinator)
-    TrainingSession.objects.bulk_create(sessions)
-    sessions = list(TrainingSession.objects.filter(agency=agency).order_by("date", "pk"))
-    Through = TrainingSession.topics.through
-    links, cursor = [], 0
-    for session in sessions:
-        for _ in range(2):
-            links.append(
-                Through(
-                    trainingsession_id=session.pk,
-                    trainingtopic_id=covered[cursor % len(covered)].pk,
-                )
+    sessions, cursor = [], 0
+    for fields in _sessions(rng, quarters, today):
+        chosen = [covered[(cursor + i) % len(covered)] for i in range(2)]
+        cursor += 2
+        sessions.append(
+            services.session_save(
+                agency=agency, fields=replace(fields, topics=chosen), by=coordinator
             )
-            cursor += 1
-    Through.objects.bulk_create(links, ignore_conflicts=True)
+        )
 
     team = list(
         PeerSupporter.objects.filter(agency=agency)
@@ -100,7 +87,9 @@ def seed_training(*, agency: Agency, seed: int, today: date) -> SeededTraining:
     history = TeamHistory(agency, team, quarters[0].first, quarters[-1].last)
     ended = quarters[:-1]
     plans = _plans(rng, team, users.get("peer"), history, ended, today)
-    rows = []
+    # Who attended what, drawn PSP by PSP as before, then recorded session by session: one
+    # roster each, on the evening of the session (2011 §8.2).
+    rosters: dict[int, dict[int, Decimal | None]] = {s.pk: {} for s in sessions}
     for psp in team:
         for index, quarter in enumerate(quarters):
             in_quarter = [
@@ -113,35 +102,32 @@ def seed_training(*, agency: Agency, seed: int, today: date) -> SeededTraining:
             required = history.standing(psp, quarter, today).hours_required
             behind = plans[psp.pk][index] if quarter in ended else None
             for session, hours in _attend(rng, in_quarter, required, behind):
-                rows.append(
-                    Attendance(
-                        session=session,
-                        peer_supporter=psp,
-                        hours_credited=hours,
-                        recorded_by=coordinator,
-                        recorded_at=datetime.combine(session.date, time(17), tzinfo=tz),
-                        confirmed_by=coordinator,
-                        confirmed_at=datetime.combine(session.date, time(17), tzinfo=tz),
-                    )
-                )
-    Attendance.objects.bulk_create(rows)
+                # The rosters are recorded after the team's history is written, and a roster
+                # takes only PSPs on the team now (`eligible_attendees`): a former member's
+                # draws are made (the others' stay the same) but not recorded.
+                if psp.status in selectors.ROSTER_STATUSES:
+                    rosters[session.pk][psp.pk] = hours
+    attendances = 0
+    for session in sessions:
+        if rosters[session.pk]:
+            attendances += services.attendance_record(
+                session=session,
+                attendees=rosters[session.pk],
+                by=coordinator,
+                now=datetime.combine(session.date, time(17), tzinfo=tz),
+            ).created
     on_team = {psp.pk for psp in team if psp.status in (Status.ACTIVE, Status.ON_LEAVE)}
     return SeededTraining(
         sessions=len(sessions),
-        attendances=len(rows),
+        attendances=attendances,
         reminders=[pk for pk, plan in plans.items() if plan[-2:] == [False, True]],
         flagged=[pk for pk, plan in plans.items() if plan[-2:] == [True, True] and pk in on_team],
     )
 
 
-def _sessions(
-    agency: Agency,
-    rng: random.Random,
-    quarters: list[Quarter],
-    today: date,
-    coordinator: User | None,
-) -> list[TrainingSession]:
-    found: list[TrainingSession] = []
+def _sessions(rng: random.Random, quarters: list[Quarter], today: date) -> list[SessionFields]:
+    """A session a month, its topics left for the caller to deal."""
+    found: list[SessionFields] = []
     open_to_partners = quarters[-2]  # the last ended quarter
     for quarter in quarters:
         lengths = [Decimal(2), Decimal(3), Decimal(4)]
@@ -158,19 +144,19 @@ def _sessions(
             instructor, is_mhp = INSTRUCTORS[len(found) % len(INSTRUCTORS)]
             partners = quarter == open_to_partners and month == 3 * quarter.number - 1
             found.append(
-                TrainingSession(
-                    agency=agency,
+                SessionFields(
                     title="Regional critical incident refresher (partner agencies welcome)"
                     if partners
                     else f"{'Update training' if hours < 4 else 'Quarterly skills day'}, {day:%B}",
                     date=day,
                     start_time=time(18, 0) if hours == 2 else time(9, 0),
                     hours=hours,
+                    topics=[],
                     instructor=instructor,
                     instructor_is_mhp=is_mhp,
                     location="Regional Training Center" if partners else rng.choice(LOCATIONS),
                     partners_may_attend=partners,
-                    created_by=coordinator,
+                    notes="",
                 )
             )
     return found

@@ -6,7 +6,7 @@ commands share them.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import transaction
@@ -95,7 +95,11 @@ class AttendanceResult:
 
 @transaction.atomic
 def attendance_record(
-    *, session: TrainingSession, attendees: Mapping[int, Decimal | None], by: User | None
+    *,
+    session: TrainingSession,
+    attendees: Mapping[int, Decimal | None],
+    by: User | None,
+    now: datetime | None = None,
 ) -> AttendanceResult:
     """Record who attended `session`, all at once, from its roster: `attendees` maps each PSP who
     attended to their hours credited (None: the whole session; fewer for part of it). The roster
@@ -104,7 +108,8 @@ def attendance_record(
 
     Only the session's eligible PSPs: the host's active PSPs and those on leave, and partner
     agencies' active PSPs when the session is open to them and an agreement shares training
-    (2011 §3.8.2). Their hours count in their own agency's compliance (§8.2)."""
+    (2011 §3.8.2). Their hours count in their own agency's compliance (§8.2). `now` (default:
+    this instant) is when the roster was recorded: the demo records each on its session's day."""
     TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
     eligible = set(selectors.eligible_attendees(session).values_list("pk", flat=True))
     refused = sorted(set(attendees) - eligible)
@@ -130,7 +135,7 @@ def attendance_record(
             "pk", flat=True
         )
     )
-    now = timezone.now()
+    now = now or timezone.now()
     # A partner's PSP's hours wait for their own coordinator's confirmation (2011 §3.8.2).
     new = [
         Attendance(
