@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peerline.accounts import policy, throttle
@@ -34,7 +35,10 @@ SEND_SCOPE = "reach-send"
 
 def kiosk(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A page behind the agency's access code: public, never cached, rate-limited; the code
-    opens only a link in force (not revoked, not expired), else 404."""
+    opens only a link in force (not revoked, not expired), else 404. Every page sets the CSRF
+    cookie, the first one opened too: else the first form page would make it, and a second
+    request racing it (the phone app's worker fetching the same page) could make another, so
+    that the request for a peer is refused as forged."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -44,7 +48,7 @@ def kiosk(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         request.agency = link.agency  # type: ignore[attr-defined]
         return view(request, code, *args, **kwargs)
 
-    return policy.public(throttle.limit_failures("reach")(never_cache(wrapped)))
+    return policy.public(throttle.limit_failures("reach")(never_cache(ensure_csrf_cookie(wrapped))))
 
 
 def _crisis_lines(agency: Agency) -> list[Resource]:

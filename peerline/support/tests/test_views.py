@@ -61,6 +61,23 @@ def test_every_kiosk_page_opens_with_the_code_and_no_account_or_session_2011_2_3
     assert not Session.objects.exists()
 
 
+def test_the_first_kiosk_page_sets_the_csrf_cookie_the_request_form_then_uses(
+    agency, team, access_code
+):
+    """Opened first, the start page (no form of its own) sets the cookie: the request form's
+    token then matches it whatever else the phone fetched in between (a 403 "forged" once
+    met a person asking for a peer)."""
+    client = Client(enforce_csrf_checks=True)
+    start = client.get(reverse("support:kiosk", args=[access_code]))
+    assert "csrftoken" in start.cookies
+    cookie = client.cookies["csrftoken"].value
+    form = client.get(reverse("support:request", args=[access_code]))
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form.content)
+    assert token and client.cookies["csrftoken"].value == cookie  # the same secret
+    sent = send(client, access_code, csrfmiddlewaretoken=token.group(1).decode())
+    assert sent.status_code == 302
+
+
 def test_a_wrong_revoked_or_expired_code_opens_nothing(agency, access_code):
     client = Client()
     assert client.get(reverse("support:kiosk", args=["not-the-code"])).status_code == 404
