@@ -70,10 +70,13 @@ def lock_for_month(agency: Agency, month: date) -> bool:
     return bool(found)
 
 
-def reporting_period(agency: Agency, month: date, *, closed: bool | None = None) -> str:
+def reporting_period(
+    agency: Agency, month: date, *, closed: bool | None = None, today: date | None = None
+) -> str:
     """The quarter a contact of `month` counts in: its own while open, else today's (2011 §3.1).
-    `closed` says whether its own quarter is closed when the caller has read it already."""
+    `closed` says whether its own quarter is closed when the caller has read it already; `today`
+    is the agency's own unless given (the demo seeds as of a day of its own)."""
     own = quarter_of(month)
     if closed is None:
         closed = is_closed(agency, own)
-    return quarter_of(local_today(agency)) if closed else own
+    return quarter_of(today or local_today(agency)) if closed else own

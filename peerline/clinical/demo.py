@@ -3,7 +3,10 @@ local referral resources and a year of consultations (2011 §3.4, §5.1, §8.3.2
 
 `seed_clinical` runs inside `seed_demo`'s transaction after the log-ins exist: the demo log-in
 "clinician" (the clinical advisor role, no employee record) is linked to the first clinician.
-One licence expires within 60 days, so the coordinator sees the warning. Deterministic: one
+One licence expires within 60 days, so the coordinator sees the warning. Every row goes through
+`services` as the coordinator's pages write it (`clinician_save`, `shift_add`, `resource_save`,
+`consultation_log`), so the demo passes the same checks; there are few enough rows (about 80
+shifts and 70 consultations) that one at a time costs a fraction of a second. Deterministic: one
 `random.Random(seed)`; dates from `today`.
 """
 
@@ -14,14 +17,13 @@ from datetime import date, datetime, time, timedelta
 from peerline.accounts.models import Membership, Role
 from peerline.agencies.models import Agency
 
+from . import services
 from .models import (
     ClinicalRole,
-    Consultation,
     ConsultationOutcome,
     ConsultationReason,
     LicenceType,
     MentalHealthProfessional,
-    OnCallShift,
     Resource,
     ResourceCategory,
     Urgency,
@@ -116,23 +118,23 @@ def seed_clinical(*, agency: Agency, seed: int, today: date) -> list[MentalHealt
             if plan.licence_years is None
             else today.replace(month=12, day=31).replace(year=today.year + plan.licence_years)
         )
-        clinicians.append(
-            MentalHealthProfessional.objects.create(
-                agency=agency,
-                user=user,
-                name=name,
-                # Every clinician can be paged: the demo's addresses are at a reserved domain.
-                email=(user.email if user else "") or _email(name),
-                phone=plan.phone,
-                licence_type=plan.licence_type,
-                licence_number=f"{rng.randint(1000, 9999)}-{rng.randint(100, 999)}",
-                licence_state=agency.state,
-                licence_expires=expires,
-                role=plan.role,
-            )
+        clinician = MentalHealthProfessional(
+            user=user,
+            name=name,
+            # Every clinician can be paged: the demo's addresses are at a reserved domain.
+            email=(user.email if user else "") or _email(name),
+            phone=plan.phone,
+            licence_type=plan.licence_type,
+            licence_number=f"{rng.randint(1000, 9999)}-{rng.randint(100, 999)}",
+            licence_state=agency.state,
+            licence_expires=expires,
+            role=plan.role,
         )
+        services.clinician_save(agency=agency, clinician=clinician)
+        clinicians.append(clinician)
     _seed_shifts(agency, clinicians, today)
-    Resource.objects.bulk_create([Resource(agency=agency, **fields) for fields in LOCAL_RESOURCES])  # type: ignore[arg-type]
+    for fields in LOCAL_RESOURCES:
+        services.resource_save(agency=agency, resource=Resource(**fields))  # type: ignore[arg-type]
     _seed_consultations(agency, clinicians, today, rng)
     return clinicians
 
@@ -142,7 +144,6 @@ def _seed_shifts(agency: Agency, clinicians: list[MentalHealthProfessional], tod
     days or nights in turn, with the two holes of `HOLES`."""
     tz = zone(agency)
     skipped = {(today + timedelta(days=offset), kind) for offset, kind in HOLES}
-    shifts = []
     for offset in range(-PAST_DAYS, FUTURE_DAYS):
         day = today + timedelta(days=offset)
         week = (day.toordinal() // 7) % len(clinicians)
@@ -158,12 +159,9 @@ def _seed_shifts(agency: Agency, clinicians: list[MentalHealthProfessional], tod
                 time(DAY_STARTS if kind == "night" else NIGHT_STARTS),
                 tzinfo=tz,
             )
-            shifts.append(
-                OnCallShift(
-                    agency=agency, clinician=clinicians[who], starts_at=starts, ends_at=ends
-                )
+            services.shift_add(
+                agency=agency, clinician=clinicians[who], starts_at=starts, ends_at=ends
             )
-    OnCallShift.objects.bulk_create(shifts)
 
 
 def _seed_consultations(
@@ -172,32 +170,29 @@ def _seed_consultations(
     """A year of consultations, most after critical incidents or beyond a PSP's training."""
     reasons = list(ConsultationReason)
     weights = [5, 3, 2, 4, 4, 2, 1, 1]
-    rows = []
     year, month = today.year, today.month
     for _ in range(12):
         for _ in range(rng.randint(*CONSULTATIONS_PER_MONTH)):
             urgency = rng.choices(list(Urgency), [6, 3, 1])[0]
-            rows.append(
-                Consultation(
-                    agency=agency,
-                    clinician=rng.choice([*clinicians, None]),
-                    month=date(year, month, 1),
-                    reason=rng.choices(reasons, weights)[0],
-                    urgency=urgency,
-                    outcome=ConsultationOutcome.EMERGENCY
-                    if urgency == Urgency.IMMEDIATE and rng.random() < 0.3
-                    else rng.choice(
-                        [
-                            ConsultationOutcome.ADVICE,
-                            ConsultationOutcome.ADVICE,
-                            ConsultationOutcome.REFERRED,
-                            ConsultationOutcome.FOLLOW_UP,
-                        ]
-                    ),
-                )
-            )
+            # Drawn in the order they always were, so that the same seed gives the same year.
+            data = {
+                "clinician": rng.choice([*clinicians, None]),
+                "month": date(year, month, 1),
+                "reason": rng.choices(reasons, weights)[0],
+                "urgency": urgency,
+                "outcome": ConsultationOutcome.EMERGENCY
+                if urgency == Urgency.IMMEDIATE and rng.random() < 0.3
+                else rng.choice(
+                    [
+                        ConsultationOutcome.ADVICE,
+                        ConsultationOutcome.ADVICE,
+                        ConsultationOutcome.REFERRED,
+                        ConsultationOutcome.FOLLOW_UP,
+                    ]
+                ),
+            }
+            services.consultation_log(agency=agency, data=data, today=today)
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    Consultation.objects.bulk_create(rows)
 
 
 def _email(name: str) -> str:

@@ -28,16 +28,20 @@ MAX_WEEKS = 26
 CONSULTATION_FIELDS = frozenset({"month", "reason", "urgency", "outcome", "clinician"})
 
 
-def month_choices(agency: Agency) -> list[date]:
-    """The months a consultation may be logged for, newest first (this one and 12 before)."""
-    return offlist.recent_months(datetime.now(zone(agency)).date())
+def month_choices(agency: Agency, today: date | None = None) -> list[date]:
+    """The months a consultation may be logged for, newest first (this one and 12 before).
+    `today` is the agency's own unless given (the demo seeds as of a day of its own)."""
+    return offlist.recent_months(today or datetime.now(zone(agency)).date())
 
 
-def consultation_log(*, agency: Agency, data: dict[str, Any]) -> Consultation:
+def consultation_log(
+    *, agency: Agency, data: dict[str, Any], today: date | None = None
+) -> Consultation:
     """Record a consultation with an MHP (2011 §5.1, §5.2) as a month, a reason, an urgency and
-    an outcome; the clinician is optional. Who asked, and about whom, is never stored (§6.7)."""
+    an outcome; the clinician is optional. Who asked, and about whom, is never stored (§6.7).
+    The month is one of `month_choices(agency, today)`."""
     offlist.refuse(data, CONSULTATION_FIELDS, "consultation")
-    month = offlist.parse_month(data.get("month"), month_choices(agency))
+    month = offlist.parse_month(data.get("month"), month_choices(agency, today))
     for name, choices in (
         ("reason", ConsultationReason),
         ("urgency", Urgency),

@@ -3,9 +3,10 @@
 `seed_contacts` makes about twelve of the demo agency's employees active peer supporters (the
 demo "peer" log-in is one of them) and logs a few hundred contacts for them over the last four
 quarters, so that the coordinator's utilization page (2011 §3.9) and the releases to command
-staff (2011 §3.1) have something real to count. The contacts are like those `contact_log`
-records (fixed-list answers only, 2011 §6.7, each checked with `clean_fields`) but written with
-one `bulk_create`, and dated from `today` rather than from the clock.
+staff (2011 §3.1) have something real to count. The contacts and their follow-up reminders go
+through `services.contact_log_many`: every one passes the checks a contact logged on the phone
+passes (fixed-list answers only, 2011 §6.7), as of `today` rather than the clock, and they are
+written in bulk.
 
 Deterministic: every choice is drawn from one `random.Random(seed)` in a fixed order, from rows
 read in a fixed order, so the same agency, seed and day give the same log.
@@ -29,15 +30,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from peerline.accounts.models import Membership, Role
-from peerline.agencies import periods
 from peerline.agencies.models import Agency, Category, Employee, JobFamily
 from peerline.governance.models import ConfidentialityException, ExceptionCategory
 
+from . import services
 from .models import (
     Activity,
-    Contact,
     Duration,
-    FollowUpReminder,
     InitiatedBy,
     Mode,
     PriorContacts,
@@ -243,11 +242,12 @@ def seed_contacts(*, agency: Agency, seed: int, today: date) -> SeededContacts:
     """
     rng = random.Random(seed)
     team = _team(agency, rng)
+    users = get_user_model().objects.in_bulk([user_id for user_id, _ in team])
     exceptions = {
-        category: pk
-        for pk, category in ConfidentialityException.objects.filter(agency=agency)
-        .order_by("position", "pk")
-        .values_list("pk", "category")
+        exception.category: exception
+        for exception in ConfidentialityException.objects.filter(agency=agency).order_by(
+            "position", "pk"
+        )
     }
     months = _months(today)
     # The current month counts for the part of it that has passed.
@@ -271,30 +271,26 @@ def seed_contacts(*, agency: Agency, seed: int, today: date) -> SeededContacts:
         for _ in range(round(rng.randint(8, 18) * scale_up)):
             plan.append((rng.choice(responders), month, True))
 
-    drawn = [
-        _contact(rng, agency, team[member], month, incident, exceptions, today)
+    rows = [
+        (
+            users[team[member][0]],
+            _contact(rng, team[member][1], month, incident, exceptions, today),
+        )
         for member, month, incident in plan
     ]
-    contacts = [contact for contact, _ in drawn]
-    for contact in contacts:
-        contact.clean_fields(exclude=["agency", "peer_supporter", "exception"])
-    Contact.objects.bulk_create(contacts, batch_size=500)
-    reminders = [_reminder(contact, due, today) for contact, due in drawn]
-    FollowUpReminder.objects.bulk_create([r for r in reminders if r is not None])
+    contacts = services.contact_log_many(agency=agency, rows=rows, today=today)
     return SeededContacts(peer_supporters=len(team), contacts=len(contacts))
 
 
 def _contact(
     rng: random.Random,
-    agency: Agency,
-    member: tuple[int, str],
+    category: str,
     month: date,
     incident: bool,
-    exceptions: dict[str, int],
+    exceptions: dict[str, ConfidentialityException],
     today: date,
-) -> tuple[Contact, date | None]:
-    """One contact, and the day a follow-up is due if the PSP asked for one (never stored)."""
-    user_id, category = member
+) -> dict[str, Any]:
+    """One contact as the form sends it to `contact_log`: fixed-list answers and a month."""
     activity = _pick(rng, INCIDENT_ACTIVITY_WEIGHTS if incident else ACTIVITY_WEIGHTS)
     if activity in FAMILY_ACTIVITIES and rng.random() < 0.6:
         recipient = RecipientGroup.FAMILY
@@ -325,11 +321,11 @@ def _contact(
         if rng.random() < 0.15:
             referrals.add(_pick(rng, kinds | {R.MENTAL_HEALTH: 30}))
 
-    exception_id = None
+    exception = None
     if rng.random() < EXCEPTION_RATE:
         kind = _pick(rng, EXCEPTION_WEIGHTS)
-        exception_id = exceptions.get(kind) or next(iter(exceptions.values()), None)
-        if exception_id is not None:
+        exception = exceptions.get(kind) or next(iter(exceptions.values()), None)
+        if exception is not None:
             referrals.add(R.MENTAL_HEALTH)  # the procedure calls the on-call clinician
     limits = rng.random() < (0.75 if activity == A.ON_SCENE else LIMITS_EXPLAINED_RATE)
     role_conflict = rng.random() < ROLE_CONFLICT_RATE
@@ -339,32 +335,26 @@ def _contact(
     if (today - month).days <= FOLLOW_UP_WINDOW and rng.random() < FOLLOW_UP_RATE:
         follow_up = _day_in(rng, month, today) + timedelta(days=rng.randint(2, 21))
 
-    contact = Contact(
-        agency=agency,
-        peer_supporter_id=user_id,
-        month=month,
-        period=periods.quarter_of(month),
-        activity=activity,
-        recipient_group=recipient,
-        mode=mode,
-        initiated_by=initiated,
-        duration=duration,
-        **{f"referral_{referral.value}": referral.value in referrals for referral in Referral},
-        limits_explained=limits or exception_id is not None,
-        exception_id=exception_id,
-        role_conflict=role_conflict,
-        prior_contacts=prior,
-    )
-    return contact, follow_up
+    return {
+        "month": month,
+        "activity": activity,
+        "recipient_group": recipient,
+        "mode": mode,
+        "initiated_by": initiated,
+        "duration": duration,
+        "referrals": sorted(referrals),
+        "limits_explained": limits or exception is not None,
+        "exception": exception,
+        "role_conflict": role_conflict,
+        "prior_contacts": prior,
+        "follow_up_days": _follow_up_days(follow_up, today),
+    }
 
 
-def _reminder(contact: Contact, due: date | None, today: date) -> FollowUpReminder | None:
-    """The PSP's own follow-up reminder for a recent contact: a week, not tied to it."""
-    if due is None:
+def _follow_up_days(due: date | None, today: date) -> int | None:
+    """The PSP's own follow-up for a recent contact, as the form asks it: in how many days (a
+    week is kept, not the day). None when its week has passed: the scheduled job would have
+    deleted it. A day earlier this week counts from tomorrow, the soonest the form offers."""
+    if due is None or due - timedelta(days=due.weekday()) < today - timedelta(days=today.weekday()):
         return None
-    week = due - timedelta(days=due.weekday())
-    if week < today - timedelta(days=today.weekday()):
-        return None  # its week has passed: the scheduled job would have deleted it
-    return FollowUpReminder(
-        agency_id=contact.agency_id, peer_supporter_id=contact.peer_supporter_id, due_week=week
-    )
+    return max(1, (due - today).days)

@@ -1,5 +1,10 @@
-"""Writes of the contact log, shared by the phone form, the API and the demo seed (2011 §6.7)."""
+"""Writes of the contact log, shared by the phone form, the API and the demo seed (2011 §6.7).
 
+A new contact is checked by one function, `_checked`, whether it comes alone (`contact_log`, the
+form and the API) or by the hundred (`contact_log_many`, the demo seed's year of contacts).
+"""
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -71,21 +76,22 @@ def guidance_for(contact: Contact, agency: Agency) -> Guidance:
     )
 
 
-def month_choices(agency: Agency) -> list[date]:
-    """The months a contact may be logged for, newest first: this month and the 12 before it."""
-    return offlist.recent_months(clock.local_today(agency), MONTHS_BACK)
+def month_choices(agency: Agency, today: date | None = None) -> list[date]:
+    """The months a contact may be logged for, newest first: this month and the 12 before it.
+    `today` is the agency's own unless given (the demo seeds as of a day of its own)."""
+    return offlist.recent_months(today or clock.local_today(agency), MONTHS_BACK)
 
 
-def due_week(agency: Agency, days: int) -> date:
+def due_week(agency: Agency, days: int, today: date | None = None) -> date:
     """The Monday of the week `days` from today: a reminder is due in a week, never on a day."""
-    day = clock.local_today(agency) + timedelta(days=days)
+    day = (today or clock.local_today(agency)) + timedelta(days=days)
     return day - timedelta(days=day.weekday())
 
 
-def _month(agency: Agency, data: dict[str, Any]) -> date:
+def _month(agency: Agency, data: dict[str, Any], today: date | None = None) -> date:
     """The month of `data`, after refusing any off-list field (2011 §6.7)."""
     offlist.refuse(data, FIELDS, "contact record")
-    return offlist.parse_month(data.get("month"), month_choices(agency))
+    return offlist.parse_month(data.get("month"), month_choices(agency, today))
 
 
 def _apply(
@@ -95,6 +101,7 @@ def _apply(
     data: dict[str, Any],
     month: date,
     closed: bool | None = None,
+    today: date | None = None,
 ) -> date | None:
     """Set the contact's answers from `data`; the week a follow-up reminder is due, if asked.
     `closed`: whether the month's own quarter is closed, when the caller read it already."""
@@ -118,7 +125,7 @@ def _apply(
         )
 
     contact.month = month
-    contact.period = periods.reporting_period(agency, month, closed=closed)
+    contact.period = periods.reporting_period(agency, month, closed=closed, today=today)
     for name in (
         "activity",
         "recipient_group",
@@ -141,38 +148,117 @@ def _apply(
     # and the exception were each read scoped to this agency above, and the database checks
     # them again on INSERT (as it checks the period's pattern); asking again is three queries.
     contact.full_clean(exclude=LINKS, validate_constraints=False)
-    return None if follow_up_days is None else due_week(agency, int(follow_up_days))
+    return None if follow_up_days is None else due_week(agency, int(follow_up_days), today)
 
 
-def _family_follow_ups(*, agency: Agency, peer_supporter: User, data: dict[str, Any]) -> None:
-    """The PSP's own reminders to follow up with a family over the year (2011 §2.3.1, §2.3.7):
-    weeks only, tied to no contact, naming nobody."""
-    if not data.get("family_follow_ups"):
-        return
-    FollowUpReminder.objects.bulk_create(
-        FollowUpReminder(agency=agency, peer_supporter=peer_supporter, kind=ReminderKind.FAMILY,
-                         due_week=due_week(agency, days))
-        for days in FAMILY_FOLLOW_UP_DAYS
-    )  # fmt: skip
+def _reminders(
+    *,
+    agency: Agency,
+    peer_supporter: User,
+    data: dict[str, Any],
+    week: date | None,
+    today: date | None = None,
+) -> list[FollowUpReminder]:
+    """The PSP's own reminders a contact asks for, unsaved: the follow-up's week, if any, and a
+    family's follow-ups over the year (2011 §2.3.1, §2.3.7). Weeks only, tied to no contact,
+    naming nobody."""
+    reminders = []
+    if week is not None:
+        reminders.append(
+            FollowUpReminder(agency=agency, peer_supporter=peer_supporter, due_week=week)
+        )
+    if data.get("family_follow_ups"):
+        reminders += [
+            FollowUpReminder(agency=agency, peer_supporter=peer_supporter,
+                             kind=ReminderKind.FAMILY, due_week=due_week(agency, days, today))
+            for days in FAMILY_FOLLOW_UP_DAYS
+        ]  # fmt: skip
+    return reminders
+
+
+def _checked(
+    *,
+    agency: Agency,
+    peer_supporter: User,
+    data: dict[str, Any],
+    month: date,
+    closed: bool,
+    today: date | None,
+) -> tuple[Contact, list[FollowUpReminder]]:
+    """A new contact of `month` from `data`, checked by every rule, and the reminders it asks
+    for; nothing saved. The one check of a new contact, alone or in bulk (2011 §6.7)."""
+    contact = Contact(agency=agency, peer_supporter=peer_supporter)
+    week = _apply(contact, agency=agency, data=data, month=month, closed=closed, today=today)
+    reminders = _reminders(
+        agency=agency, peer_supporter=peer_supporter, data=data, week=week, today=today
+    )
+    return contact, reminders
 
 
 @transaction.atomic
-def contact_log(*, agency: Agency, peer_supporter: User, data: dict[str, Any]) -> Contact:
+def contact_log(
+    *, agency: Agency, peer_supporter: User, data: dict[str, Any], today: date | None = None
+) -> Contact:
     """Record one contact as non-identifying statistics (2011 §6.7).
 
     Refuses any field outside the fixed schema with `offlist.OffListField`, and bad values with
-    `ValidationError`; nothing is stored in either case.
+    `ValidationError`; nothing is stored in either case. `today` is the agency's own unless
+    given: the month offered, the quarter a closed quarter's contact counts in, and the weeks of
+    its reminders all count from it.
     """
-    month = _month(agency, data)
+    month = _month(agency, data, today)
     # The same row lock as closing a period: a contact is never saved into a quarter as it closes.
     closed = periods.lock_for_month(agency, month)
-    contact = Contact(agency=agency, peer_supporter=peer_supporter)
-    week = _apply(contact, agency=agency, data=data, month=month, closed=closed)
+    contact, reminders = _checked(
+        agency=agency,
+        peer_supporter=peer_supporter,
+        data=data,
+        month=month,
+        closed=closed,
+        today=today,
+    )
     contact.save()
-    if week is not None:
-        FollowUpReminder.objects.create(agency=agency, peer_supporter=peer_supporter, due_week=week)
-    _family_follow_ups(agency=agency, peer_supporter=peer_supporter, data=data)
+    FollowUpReminder.objects.bulk_create(reminders)
     return contact
+
+
+@transaction.atomic
+def contact_log_many(
+    *,
+    agency: Agency,
+    rows: Iterable[tuple[User, dict[str, Any]]],
+    today: date | None = None,
+) -> list[Contact]:
+    """Record many contacts at once, each `(peer supporter, data)` as `contact_log` records one
+    (2011 §6.7): every row passes the same `_checked`, then all are written with one
+    `bulk_create` (the demo seed's year of contacts).
+
+    All or nothing: the first refused row raises what `contact_log` would raise for it (with a
+    note naming the row) and nothing is stored.
+    """
+    # The lock `contact_log` takes, once, then the closed quarters in one read.
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    closed = set(periods.closed(agency).values_list("period", flat=True))
+    contacts, reminders = [], []
+    for index, (peer_supporter, data) in enumerate(rows):
+        try:
+            month = _month(agency, data, today)
+            contact, asked = _checked(
+                agency=agency,
+                peer_supporter=peer_supporter,
+                data=data,
+                month=month,
+                closed=periods.quarter_of(month) in closed,
+                today=today,
+            )
+        except (offlist.OffListField, ValidationError) as refusal:
+            refusal.add_note(f"Contact {index + 1} of the batch; nothing was stored.")
+            raise
+        contacts.append(contact)
+        reminders += asked
+    Contact.objects.bulk_create(contacts, batch_size=500)
+    FollowUpReminder.objects.bulk_create(reminders, batch_size=500)
+    return contacts
 
 
 @transaction.atomic
@@ -183,11 +269,11 @@ def contact_correct(*, contact: Contact, data: dict[str, Any]) -> Contact:
         raise ValidationError("This contact is in a closed period; its report is final.")
     week = _apply(contact, agency=contact.agency, data=data, month=_month(contact.agency, data))
     contact.save()
-    if week is not None:
-        FollowUpReminder.objects.create(
-            agency=contact.agency, peer_supporter=contact.peer_supporter, due_week=week
+    FollowUpReminder.objects.bulk_create(
+        _reminders(
+            agency=contact.agency, peer_supporter=contact.peer_supporter, data=data, week=week
         )
-    _family_follow_ups(agency=contact.agency, peer_supporter=contact.peer_supporter, data=data)
+    )
     return contact
 
 

@@ -1,5 +1,6 @@
 """Consultations logged without identities (2011 §5.1, §5.2, §6.7) and their counts."""
 
+import datetime
 import json
 
 import pytest
@@ -122,3 +123,20 @@ def test_the_log_and_report_deny_other_roles(client_for):
         assert client_for(role).get(LOG).status_code == 403
     for role in (Role.EMPLOYEE, Role.PEER_SUPPORTER, Role.COMMAND_STAFF):
         assert client_for(role).get(REPORT).status_code == 403
+
+
+def test_a_given_day_sets_the_months_offered_as_the_agencys_today_does(agency):
+    """The demo seeds as of a day of its own: the same rule, counted from that day."""
+    day = datetime.date(2026, 3, 1)
+    data = {**answers(agency), "month": "2025-03", "clinician": None}  # 12 months before
+    saved = services.consultation_log(agency=agency, data=data, today=day)
+    assert saved.month == datetime.date(2025, 3, 1)
+    for month in ("2025-02", "2026-04"):  # one too old, one to come
+        with pytest.raises(ValidationError) as refused:
+            services.consultation_log(agency=agency, data={**data, "month": month}, today=day)
+        assert list(refused.value.message_dict) == ["month"]
+    with pytest.raises(offlist.OffListField):
+        services.consultation_log(agency=agency, data={**data, "psp": "Sgt. Ruiz"}, today=day)
+    with pytest.raises(ValidationError):
+        services.consultation_log(agency=agency, data={**data, "urgency": "whenever"}, today=day)
+    assert Consultation.objects.count() == 1

@@ -1,12 +1,15 @@
 """The demo agency's clinical support (issue 6): deterministic, fast, and showing every state."""
 
+from collections import Counter
 from datetime import date, timedelta
 
+import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from peerline.accounts.models import Role
 from peerline.agencies import clock
-from peerline.clinical import selectors
+from peerline.clinical import demo, selectors, services
 from peerline.clinical.demo import seed_clinical
 from peerline.clinical.models import Consultation, OnCallShift, Resource
 from peerline.testing import personas as p
@@ -92,3 +95,44 @@ def test_the_demo_is_deterministic(db):
     second, _ = _demo_agency()
     seed_clinical(agency=second, seed=7, today=TODAY)
     assert _snapshot(second) == snapshot
+
+
+def test_every_demo_row_goes_through_the_services_the_pages_use(db, monkeypatch):
+    """The demo passes the coordinator's own checks: clinicians, shifts, resources, consultations."""
+    agency, _ = _demo_agency()
+    calls: Counter[str] = Counter()
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    for name in ("clinician_save", "shift_add", "resource_save", "consultation_log"):
+        monkeypatch.setattr(services, name, counted(name, getattr(services, name)))
+    seed_clinical(agency=agency, seed=7, today=TODAY)
+    # 38 days of two shifts (a week back, 31 days ahead) less the two holes; five resources.
+    assert calls == {
+        "clinician_save": 3,
+        "shift_add": 74,
+        "resource_save": 5,
+        "consultation_log": Consultation.objects.filter(agency=agency).count(),
+    }
+    assert OnCallShift.objects.filter(agency=agency).count() == 74
+    assert 12 * 3 <= calls["consultation_log"] <= 12 * 9
+
+
+def test_a_clinician_the_service_refuses_stops_the_demo(db, monkeypatch):
+    """The rule is the service's: a licence number it would refuse is refused in the demo too."""
+    agency, _ = _demo_agency()
+    monkeypatch.setattr(
+        "peerline.clinical.demo.CLINICIANS",
+        [
+            demo.CLINICIANS[0],
+            demo._Clinician("", "witch doctor", "consultant", "720-555-0172", 1),
+        ],
+    )
+    with pytest.raises(ValidationError) as refused:
+        seed_clinical(agency=agency, seed=7, today=TODAY)
+    assert "licence_type" in refused.value.message_dict
