@@ -6,6 +6,7 @@ POST; no answer ever travels in a URL.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from .models import Contact, Referral
 
 # The contact just saved, so that the confirmation survives a reload without a second save.
 SAVED_SESSION_KEY = "peerline_contact_saved"
+MINE_PER_PAGE = 50
 # Where a PSP refers a supervisor or subordinate instead (2011 §7.3).
 ROLE_CONFLICT_REFERRALS = [
     Referral.ANOTHER_PSP,
@@ -161,12 +163,14 @@ def saved(request: policy.AgencyRequest) -> HttpResponse:
 @require_safe
 @policy.requires(policy.Permission.CONTACT_LOG)
 def mine(request: policy.AgencyRequest) -> HttpResponse:
-    """One's own contacts in open periods, and one's follow-up reminders that are due."""
+    """One's own contacts in open periods, newest first, 50 to a page (a busy PSP's quarter
+    stays light on a phone), and one's follow-up reminders that are due."""
+    own = selectors.contacts_own_open(agency=request.agency, fetched_by=request.user)
     return render(
         request,
         "contacts/mine.html",
         {
-            "contacts": selectors.contacts_own_open(agency=request.agency, fetched_by=request.user),
+            "page": Paginator(own, MINE_PER_PAGE).get_page(request.GET.get("page")),
             "follow_ups": selectors.follow_ups_due(agency=request.agency, fetched_by=request.user),
         },
     )
