@@ -9,7 +9,7 @@ training session with the most attendance rows...). A page answering 200 at the 
 answer the same at the large one with the same number of queries: a query in a loop over
 employees, PSPs, sessions or contacts shows as a difference.
 
-Every parameterised URL is either measured (`DETAILS`) or named in `NOT_MEASURED` with why, so
+Every parameterised URL is either measured (`DETAILS`, `KIOSK_PAGES`) or named in `NOT_MEASURED` with why, so
 a new page is measured or consciously left out the day it is added.
 
 Everything runs in one transaction that is rolled back at the end of the module: the seeding
@@ -192,23 +192,38 @@ NOT_MEASURED = {
     "clinical:ical": "a calendar feed reached by its secret token",
     "respond:page": "a one-tap paging link reached by its token",
     "support:answer": "a one-tap link to an anonymous request, reached by its token",
-    # The kiosk of the agency's access link: no log-in, reached by the access code (issue 16).
-    # Not measured here: the test logs in as each role. Their costs are left for the next round.
-    **dict.fromkeys(
-        [
-            "support:kiosk",
-            "support:peers",
-            "support:request",
-            "support:status",
-            "support:limits",
-            "support:resources",
-        ],
-        "the access-link kiosk: no log-in, reached by the agency's access code",
-    ),
     # One's own, only for the person asked (a recommendation, a panel seat).
     "team:recommendation": "the recommender's own form; measured through its list page",
     "team:score": "a panel member's own score sheet; measured through its list page",
 }
+
+
+# The kiosk of the agency's access link (issue 16): no log-in, loaded by an anonymous visitor
+# with a code made for the measurement, and a request sent for the status page.
+KIOSK = "access link"  # in place of a role: nobody is logged in
+KIOSK_PAGES = (
+    "support:kiosk",
+    "support:peers",
+    "support:request",
+    "support:status",
+    "support:limits",
+    "support:resources",
+)
+
+
+def _kiosk_urls(agency: Agency) -> dict[str, str]:
+    """URL name → URL of each kiosk page, under a fresh access code of `agency`."""
+    from django.utils import timezone
+
+    from peerline.support import links, services
+
+    now = timezone.now()
+    _link, code = services.access_link_rotate(agency=agency, by=_coordinator_user(agency), now=now)
+    ref = links.status_token(services.request_create(agency=agency, now=now).pk, now=now)
+    return {
+        name: reverse(name, args=[code, ref] if name == "support:status" else [code])
+        for name in KIOSK_PAGES
+    }
 
 
 def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Any]:
@@ -255,10 +270,18 @@ def seed_demo() -> Callable[..., Any]:
     return seed_demo
 
 
-Measured = dict[tuple[Role, str], tuple[int, int]]  # (role, URL name) → (status, queries)
+# (role or KIOSK, URL name) → (status, queries)
+Measured = dict[tuple[str, str], tuple[int, int]]
 
 
-def _load(seed: Callable[..., Any], employees: int, only: set[tuple[Role, str]] | None) -> Measured:
+def _measure(client: Client, url: str) -> tuple[int, int]:
+    connection.queries_log.clear()  # a full log (9,000) would count nothing
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response.status_code, len(queries)
+
+
+def _load(seed: Callable[..., Any], employees: int, only: set[tuple[str, str]] | None) -> Measured:
     """Seed the demo at `employees` and load every page (or `only` these) as each role."""
     result = seed(employees=employees, seed=SEED)
     agency, found = result.agency, {}
@@ -269,10 +292,10 @@ def _load(seed: Callable[..., Any], employees: int, only: set[tuple[Role, str]] 
         for name, url in urls.items():
             if only is not None and (login.role, name) not in only:
                 continue
-            connection.queries_log.clear()  # a full log (9,000) would count nothing
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
-            found[(login.role, name)] = (response.status_code, len(queries))
+            found[(login.role, name)] = _measure(client, url)
+    for name, url in _kiosk_urls(agency).items():
+        if only is None or (KIOSK, name) in only:
+            found[(KIOSK, name)] = _measure(Client(), url)
     return found
 
 
@@ -309,7 +332,9 @@ def measured(
 
 def test_every_parameterised_page_is_measured_or_named_with_why():
     parameterised = {name for name, _, takes in routes() if takes}
-    assert parameterised - set(DETAILS) - set(NOT_MEASURED) == set()
+    assert parameterised - set(DETAILS) - set(KIOSK_PAGES) - set(NOT_MEASURED) == set()
+    assert set(KIOSK_PAGES) - parameterised == set(), "a kiosk page that no longer exists"
+    assert set(KIOSK_PAGES) & set(NOT_MEASURED) == set(), "measured and left out"
     assert set(DETAILS) - parameterised == set(), "a detail page that no longer exists"
     assert set(NOT_MEASURED) - parameterised == set(), "a page left out that no longer exists"
 
@@ -327,6 +352,8 @@ def test_every_role_loads_its_pages_at_both_sizes(measured):
     coordinator = {name for (who, name), (s, _) in small.items() if who == Role.COORDINATOR}
     for name in ("team:roster", "team:agreements", "training:compliance", "roster"):
         assert small[(Role.COORDINATOR, name)][0] == 200 and name in coordinator
+    for name in KIOSK_PAGES:  # the access link's pages, with no log-in (issue 16)
+        assert small[(KIOSK, name)][0] == 200, name
 
 
 def _growth(measured: dict[int, Measured]) -> list[str]:
@@ -338,7 +365,7 @@ def _growth(measured: dict[int, Measured]) -> list[str]:
         if large_status != status or large_queries != queries:
             role, name = key
             grown.append(
-                f"{role.value} {name}: {status}/{queries} queries at {SMALL} employees, "
+                f"{role} {name}: {status}/{queries} queries at {SMALL} employees, "
                 f"{large_status}/{large_queries} at {LARGE}"
             )
     return grown
