@@ -9,8 +9,9 @@ training session with the most attendance rows...). A page answering 200 at the 
 answer the same at the large one with the same number of queries: a query in a loop over
 employees, PSPs, sessions or contacts shows as a difference.
 
-Every parameterised URL is either measured (`DETAILS`) or named in `NOT_MEASURED` with why, so
-a new page is measured or consciously left out the day it is added.
+Every parameterised URL is either measured (`DETAILS`, `KIOSK_PAGES`) or named in `NOT_MEASURED`
+with why (`peerline/testing/pages.py`), so a new page is measured or consciously left out the day
+it is added.
 
 Everything runs in one transaction that is rolled back at the end of the module: the seeding
 leaves nothing behind for other tests.
@@ -24,10 +25,19 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from peerline.accounts import sessions
 from peerline.accounts.models import Role, User
-from peerline.testing.pages import DETAILS, NOT_MEASURED, pages, routes
+from peerline.agencies.models import Agency
+from peerline.testing.pages import (
+    DETAILS,
+    KIOSK_PAGES,
+    NOT_MEASURED,
+    coordinator_user,
+    pages,
+    routes,
+)
 from peerline.testing.second_factor import verified_force_login
 
 # The test database is created for marked tests only; the module's measurement needs it.
@@ -40,6 +50,25 @@ SMALL, LARGE = 300, 1_500
 SEED = 1
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the demo's log-ins, quickly
 
+# The kiosk of the agency's access link (issue 16): no log-in, loaded by an anonymous visitor
+# with a code made for the measurement, and a request sent for the status page.
+KIOSK = "access link"  # in place of a role: nobody is logged in
+
+
+def _kiosk_urls(agency: Agency) -> dict[str, str]:
+    """URL name → URL of each kiosk page, under a fresh access code of `agency`."""
+    from django.utils import timezone
+
+    from peerline.support import links, services
+
+    now = timezone.now()
+    _link, code = services.access_link_rotate(agency=agency, by=coordinator_user(agency), now=now)
+    ref = links.status_token(services.request_create(agency=agency, now=now).pk, now=now)
+    return {
+        name: reverse(name, args=[code, ref] if name == "support:status" else [code])
+        for name in KIOSK_PAGES
+    }
+
 
 @pytest.fixture(scope="module")
 def seed_demo() -> Callable[..., Any]:
@@ -49,10 +78,18 @@ def seed_demo() -> Callable[..., Any]:
     return seed_demo
 
 
-Measured = dict[tuple[Role, str], tuple[int, int]]  # (role, URL name) → (status, queries)
+# (role or KIOSK, URL name) → (status, queries)
+Measured = dict[tuple[str, str], tuple[int, int]]
 
 
-def _load(seed: Callable[..., Any], employees: int, only: set[tuple[Role, str]] | None) -> Measured:
+def _measure(client: Client, url: str) -> tuple[int, int]:
+    connection.queries_log.clear()  # a full log (9,000) would count nothing
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response.status_code, len(queries)
+
+
+def _load(seed: Callable[..., Any], employees: int, only: set[tuple[str, str]] | None) -> Measured:
     """Seed the demo at `employees` and load every page (or `only` these) as each role."""
     result = seed(employees=employees, seed=SEED)
     agency, found = result.agency, {}
@@ -63,10 +100,10 @@ def _load(seed: Callable[..., Any], employees: int, only: set[tuple[Role, str]] 
         for name, url in urls.items():
             if only is not None and (login.role, name) not in only:
                 continue
-            connection.queries_log.clear()  # a full log (9,000) would count nothing
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
-            found[(login.role, name)] = (response.status_code, len(queries))
+            found[(login.role, name)] = _measure(client, url)
+    for name, url in _kiosk_urls(agency).items():
+        if only is None or (KIOSK, name) in only:
+            found[(KIOSK, name)] = _measure(Client(), url)
     return found
 
 
@@ -103,7 +140,9 @@ def measured(
 
 def test_every_parameterised_page_is_measured_or_named_with_why():
     parameterised = {name for name, _, takes in routes() if takes}
-    assert parameterised - set(DETAILS) - set(NOT_MEASURED) == set()
+    assert parameterised - set(DETAILS) - set(KIOSK_PAGES) - set(NOT_MEASURED) == set()
+    assert set(KIOSK_PAGES) - parameterised == set(), "a kiosk page that no longer exists"
+    assert set(KIOSK_PAGES) & set(NOT_MEASURED) == set(), "measured and left out"
     assert set(DETAILS) - parameterised == set(), "a detail page that no longer exists"
     assert set(NOT_MEASURED) - parameterised == set(), "a page left out that no longer exists"
 
@@ -121,6 +160,8 @@ def test_every_role_loads_its_pages_at_both_sizes(measured):
     coordinator = {name for (who, name), (s, _) in small.items() if who == Role.COORDINATOR}
     for name in ("team:roster", "team:agreements", "training:compliance", "roster"):
         assert small[(Role.COORDINATOR, name)][0] == 200 and name in coordinator
+    for name in KIOSK_PAGES:  # the access link's pages, with no log-in (issue 16)
+        assert small[(KIOSK, name)][0] == 200, name
 
 
 def _growth(measured: dict[int, Measured]) -> list[str]:
@@ -132,7 +173,7 @@ def _growth(measured: dict[int, Measured]) -> list[str]:
         if large_status != status or large_queries != queries:
             role, name = key
             grown.append(
-                f"{role.value} {name}: {status}/{queries} queries at {SMALL} employees, "
+                f"{role} {name}: {status}/{queries} queries at {SMALL} employees, "
                 f"{large_status}/{large_queries} at {LARGE}"
             )
     return grown

@@ -140,6 +140,12 @@ class ContactForm(offlist.AnsweredForm):
         self._choice_field("month").choices = [
             (month_value(month), date_format(month, "F Y")) for month in months
         ]
+        self._choice_field("recipient_group").choices = [
+            (group.value, group.label)
+            for group in services.recipient_groups(
+                agency, keep=contact.recipient_group if contact else ""
+            )
+        ]
         self._choice_field("exception").choices = [
             (NONE, "No"),
             *((str(exception.pk), exception.label) for exception in exceptions),

@@ -76,6 +76,24 @@ def guidance_for(contact: Contact, agency: Agency) -> Guidance:
     )
 
 
+def recipient_groups(agency: Agency, *, keep: str = "") -> list[RecipientGroup]:
+    """Whom a contact may be with: the groups the agency's program serves (2011 §1.1, §2.3.7:
+    the agency decides whether it reaches employees' families and its retirees). `keep` is a
+    contact's own group when it is corrected, still offered after the agency stopped serving
+    it, so the contact's other answers can be corrected. The form and the API share this."""
+    not_served = {
+        RecipientGroup.FAMILY: not agency.serves_families,
+        RecipientGroup.RETIREE: not agency.serves_retirees,
+    }
+    return [group for group in RecipientGroup if not not_served.get(group) or group == keep]
+
+
+NOT_SERVED = {
+    RecipientGroup.FAMILY: "Your agency's program does not serve employees' families",
+    RecipientGroup.RETIREE: "Your agency's program does not serve retirees",
+}
+
+
 def month_choices(agency: Agency, today: date | None = None) -> list[date]:
     """The months a contact may be logged for, newest first: this month and the 12 before it.
     `today` is the agency's own unless given (the demo seeds as of a day of its own)."""
@@ -118,6 +136,14 @@ def _apply(
     unknown = referrals - set(Referral.values)
     if unknown:
         raise ValidationError({"referrals": f"Unknown referral: {', '.join(sorted(unknown))}."})
+    group = data.get("recipient_group")
+    if group in NOT_SERVED and group not in recipient_groups(agency, keep=contact.recipient_group):
+        raise ValidationError(
+            {
+                "recipient_group": f"{NOT_SERVED[RecipientGroup(group)]} (2011 §1.1, §2.3.7); "
+                "the steering committee decides whom it serves."
+            }
+        )
     follow_up_days = data.get("follow_up_days")
     if follow_up_days is not None and not 1 <= int(follow_up_days) <= MAX_FOLLOW_UP_DAYS:
         raise ValidationError(

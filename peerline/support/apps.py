@@ -10,9 +10,11 @@ def escalation_tick(now: datetime) -> None:
 
 
 def erasure_tick(now: datetime) -> None:
+    from .links import purge_expired
     from .services import erase_due
 
     erase_due(now=now)
+    purge_expired(now)
 
 
 class SupportConfig(AppConfig):
@@ -22,6 +24,12 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         from peerline.core.jobs import periodic
+        from peerline.notifications.outbox import register_renderer
+
+        from .links import fill_links
+
+        # One-tap links are made as the page is sent; the outbox row holds a placeholder.
+        register_renderer(fill_links)
 
         # A request waits minutes, not hours, before it goes to the next PSPs (2011 §3.6); the
         # callback details are erased within a minute of their window ending (DESIGN principle 8).

@@ -139,6 +139,26 @@ class SupportPage(models.Model):
         return f"page {self.pk} of support request {self.request_id}"
 
 
+class AnswerToken(models.Model):
+    """A one-tap answer link's token, kept only as its SHA-256 digest, like an incident page's
+    (`incidents.PageToken`; 2011 §6.7, DESIGN principle 8). Made by the worker as the page is
+    sent, so the link in clear is only in the message delivered. It names one page and serves
+    that page alone; it is deleted when another PSP accepts, and dies with the request (erased
+    with its pages) or at `expires_at`."""
+
+    page = models.ForeignKey(SupportPage, on_delete=models.CASCADE, related_name="tokens")
+    digest = models.CharField(
+        "a fingerprint of the link (never the link)", max_length=64, unique=True
+    )
+    expires_at = models.DateTimeField("the link stops working at")
+
+    class Meta:
+        verbose_name = "one-tap answer link"
+
+    def __str__(self) -> str:
+        return f"one-tap token of support page {self.page_id}"
+
+
 class SupportTally(models.Model):
     """What remains of the requests: counts by month, in the agency's time zone. No row here is
     about one request once a month has more than one."""

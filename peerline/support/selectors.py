@@ -12,7 +12,7 @@ from peerline.agencies.models import Agency
 from peerline.directory.selectors import listed
 from peerline.team.models import PeerSupporter
 
-from .models import AccessLink, SupportPage, SupportRequest, SupportSettings, SupportTally
+from .models import AccessLink, SupportRequest, SupportSettings, SupportTally
 
 
 def settings_of(agency: Agency) -> SupportSettings:
@@ -69,14 +69,6 @@ def matching(request: SupportRequest, *, today: date) -> list[PeerSupporter]:
 
 def request_for_status(pk: int) -> SupportRequest | None:
     return SupportRequest.objects.filter(pk=pk).select_related("agency").first()
-
-
-def page_for(pk: int) -> SupportPage | None:
-    return (
-        SupportPage.objects.filter(pk=pk)
-        .select_related("request__agency", "request__not_division", "peer_supporter", "clinician")
-        .first()
-    )
 
 
 @dataclass(frozen=True)

@@ -158,7 +158,7 @@ def request_create(
     return request
 
 
-def _page_text(request: SupportRequest, page: SupportPage, *, now: datetime) -> tuple[str, str]:
+def _page_text(request: SupportRequest, page: SupportPage) -> tuple[str, str]:
     """No details at all: who asked, how to reach them and what they prefer are seen on the
     answer page, by the one who accepts (pages cross e-mail and SMS)."""
     subject = "Someone asks for a peer supporter"
@@ -168,14 +168,16 @@ def _page_text(request: SupportRequest, page: SupportPage, *, now: datetime) -> 
             "Nothing in this message says who. The first to accept sees how to reach them;",
             "the others will see that it was taken.",
             "",
-            f"Open to accept: {links.answer_url(page.pk, now=now)}",
+            # The worker makes the one-tap link as it sends (`links.fill_links`): the outbox
+            # row never holds a live link.
+            f"Open to accept: {links.PLACEHOLDER.format(pk=page.pk)}",
         ]
     )
     return subject, body
 
 
 def _notify(request: SupportRequest, page: SupportPage, *, now: datetime) -> None:
-    subject, body = _page_text(request, page, now=now)
+    subject, body = _page_text(request, page)
     if page.peer_supporter is not None:
         psp = page.peer_supporter
         user, email, who = psp.employee.user, psp.reach_email or psp.employee.email, f"psp:{psp.pk}"
@@ -242,6 +244,10 @@ def accept(*, page: SupportPage, now: datetime) -> SupportRequest:
     request.save(update_fields=["status", "accepted_at"])
     SupportPage.objects.filter(pk=page.pk).update(accepted=True)
     page.accepted = True
+    # The others' links stop working; this one's lasts as long as the details are shown.
+    links.revoke_others(page)
+    shown = timedelta(hours=selectors.settings_of(request.agency).shown_hours)
+    links.keep_until(page, now + shown)
     minutes = max(0, int((now - request.created_at).total_seconds() // 60))
     _tally(request.agency, request.created_at, answered=1, minutes_to_answer=minutes)
     outbox.withdraw(topics=[topic_for("support", request.pk)])

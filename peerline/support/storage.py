@@ -33,7 +33,7 @@ SITUATIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         "The message sent to you and whether it was delivered.",
         "A page about an anonymous request is emptied with the request; a page about an "
         "incident is emptied when the incident is erased.",
-        ("notifications.Notification", "incidents.Deployment"),
+        ("notifications.Notification", "incidents.Deployment", "support.AnswerToken"),
     ),
     (
         "When you are supported",

@@ -9,6 +9,7 @@ request sent, so a script cannot flood the team with pages.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 
@@ -23,12 +24,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from peerline.accounts import policy, throttle
 from peerline.agencies.models import Agency
 from peerline.clinical.models import Resource, ResourceCategory
-from peerline.directory.selectors import directory_for
+from peerline.directory.forms import DirectoryFilterForm
+from peerline.directory.selectors import DirectoryFilter, directory_page
 from peerline.governance.selectors import card as limits_card
 
 from . import links, selectors, services, storage
 from .forms import RequestForm, SettingsForm
-from .models import AccessLink, RequestStatus
+from .models import AccessLink, RequestStatus, SupportPage
 
 SEND_SCOPE = "reach-send"
 
@@ -88,14 +90,38 @@ def kiosk_home(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @kiosk
-@require_safe
+@require_http_methods(["GET", "POST"])
 def kiosk_peers(request: HttpRequest, code: str) -> HttpResponse:
-    """Find a peer (2011 §3.6): the agency's own active PSPs, read-only; nobody is hidden for a
+    """Find a peer (2011 §3.6): the agency's own active PSPs, read-only, a short page at a time
+    like the directory (its selector, its filters): the filters and the page number travel by
+    POST only, never in the URL; the order is by name, nothing ranks. Nobody is hidden for a
     chain of command the page cannot know, so the request page offers "not from my division"."""
     agency = request.agency  # type: ignore[attr-defined]
-    today = selectors.today_of(agency, timezone.now())
-    cards = [c for c in directory_for(viewer=None, agency=agency, today=today) if not c.partner]
-    return _render(request, code, "support/kiosk_peers.html", cards=cards)
+    form = DirectoryFilterForm(
+        request.POST if request.method == "POST" else None, agency=agency, partners=[]
+    )
+    filters: DirectoryFilter | None = DirectoryFilter()
+    if form.is_bound:
+        filters = form.filters() if form.is_valid() else None
+    page = None
+    if filters is not None:
+        page = directory_page(
+            viewer=None,
+            agency=agency,
+            today=selectors.today_of(agency, timezone.now()),
+            # The agency's own PSPs only: a partner's are shared with its employees, not its door.
+            filters=replace(filters, agency_id=agency.pk),
+            number=request.POST.get("page", 1),
+        )
+    return _render(
+        request,
+        code,
+        "support/kiosk_peers.html",
+        form=form,
+        page=page,
+        filters=filters,
+        filter_count=filters.count if filters else 0,
+    )
 
 
 @kiosk
@@ -185,15 +211,16 @@ def stored(request: HttpRequest) -> HttpResponse:
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows an anonymous request and one button; only a POST accepts (mail scanners
     prefetch links). The one who accepted sees the callback details here, and only here, until
-    they mark it done or their window ends; everyone else sees "taken"."""
+    they mark it done or their window ends. Every other link to the request stops working once
+    it is taken, and every link once it is erased or expires: one answer, "closed", as a 404
+    (counted against the address's limit, like any unknown token)."""
     try:
-        pk = links.read(token, salt=links.ANSWER_SALT)
+        page: SupportPage | None = links.read_token(token, now=timezone.now())
     except links.LinkInvalid:
-        raise Http404 from None
-    page = selectors.page_for(pk)
+        page = None
     context: dict[str, Any] = {"page": page, "Status": RequestStatus}
     if page is None:
-        response = render(request, "support/answer.html", {**context, "gone": True}, status=410)
+        response = render(request, "support/answer.html", {**context, "gone": True}, status=404)
     elif request.method == "POST":
         action = request.POST.get("action")
         try:

@@ -12,6 +12,7 @@ from peerline.accounts.models import Role
 from peerline.audit.models import AuditEvent
 from peerline.clinical.models import Resource, ResourceCategory
 from peerline.notifications.models import Notification
+from peerline.notifications.outbox import rendered_body
 from peerline.support import links, services
 from peerline.support.models import AccessLink, SupportRequest, SupportSettings, SupportTally
 from peerline.testing import personas as p
@@ -37,8 +38,9 @@ def answer_path(body: str) -> str:
 
 
 def pages_of(request: SupportRequest) -> list[str]:
-    bodies = Notification.objects.filter(topic=f"support:{request.pk}").order_by("pk")
-    return [answer_path(row.body) for row in bodies]
+    """The answer links as the worker sends them (made at sending: the outbox row has none)."""
+    rows = Notification.objects.filter(topic=f"support:{request.pk}").order_by("pk")
+    return [answer_path(rendered_body(row)) for row in rows]
 
 
 def test_every_kiosk_page_opens_with_the_code_and_no_account_or_session_2011_2_3_7(
@@ -133,12 +135,14 @@ def test_request_answer_and_taken_end_to_end_through_the_pages_2011_3_6(agency, 
     shown = psp.get(first).content.decode()
     assert f'href="tel:{PHONE}"' in shown
     other = Client()
-    assert PHONE not in other.get(second).content.decode()
-    assert "Taken" in other.get(second).content.decode()
-    assert other.post(second, {"action": "accept"}).status_code == 409
+    # Taken: the other PSPs' links stop working (single-purpose, revoked on accept).
+    closed = other.get(second)
+    assert closed.status_code == 404 and PHONE not in closed.content.decode()
+    assert "This request is closed" in closed.content.decode()
+    assert other.post(second, {"action": "accept"}).status_code == 404
     assert "A peer supporter will call you" in requester.get(status_url).content.decode()
     psp.post(first, {"action": "done"})
-    assert psp.get(first).status_code == 410
+    assert psp.get(first).status_code == 404
     assert not SupportRequest.objects.exists()
     assert "This request is closed" in requester.get(status_url).content.decode()
     assert SupportTally.objects.get().answered == 1
