@@ -12,21 +12,17 @@ deployment's status (only a PAGED deployment can be answered, once).
 The clock is passed in (`now`), like everywhere in incidents, so tests control it.
 """
 
-import hashlib
-import re
-import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from peerline.notifications import links as tokens
+
 from .models import Deployment, PageToken
 
 MARGIN = timedelta(minutes=5)
-TOKEN_BYTES = 32
-# What secrets.token_urlsafe(32) makes: 43 characters of the URL-safe base64 alphabet.
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 # What the outbox row holds where the links go; the worker fills them in when it sends.
 ACCEPT = "[one-tap accept link]"
 DECLINE = "[one-tap decline link]"
@@ -42,26 +38,22 @@ class LinkExpired(Exception):
         self.deployment = deployment
 
 
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def lifetime(deployment: Deployment) -> timedelta:
     return timedelta(minutes=deployment.incident.agency.page_timeout_minutes) + MARGIN
 
 
 def make_token(deployment: Deployment, *, now: datetime) -> str:
     """A new token for `deployment`; only its digest is written."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = tokens.new_token()
     PageToken.objects.create(
-        deployment=deployment, digest=digest(token), expires_at=now + lifetime(deployment)
+        deployment=deployment, digest=tokens.digest(token), expires_at=now + lifetime(deployment)
     )
     return token
 
 
 def read_token(token: str, *, now: datetime) -> Deployment:
     """The deployment a token names; LinkInvalid if unknown, LinkExpired if too old."""
-    if not TOKEN_SHAPE.fullmatch(token):
+    if not tokens.TOKEN_SHAPE.fullmatch(token):
         raise LinkInvalid  # not one we made: no database read for a guess
     row = (
         PageToken.objects.select_related(
@@ -69,7 +61,7 @@ def read_token(token: str, *, now: datetime) -> Deployment:
             "deployment__peer_supporter__employee",
             "deployment__clinician",
         )
-        .filter(digest=digest(token))
+        .filter(digest=tokens.digest(token))
         .first()
     )
     if row is None:

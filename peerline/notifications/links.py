@@ -1,15 +1,34 @@
-"""Signed, expiring one-tap tokens for the links in a page, for any app that pages (issue 14.2).
+"""The tokens of one-tap links, for any app that pages (issue 14.2).
 
-A token is a salted `TimestampSigner` signature over the caller's payload (e.g. "<pk>.<round>"):
+A random token (`new_token`) names a row through its SHA-256 `digest`, the only form the app
+stores, so neither the database, the outbox nor a backup holds a live link (2011 §6.7; DESIGN
+principle 8); `TOKEN_SHAPE` refuses a guess before any database read.
+
+A signed token is a salted `TimestampSigner` signature over the caller's payload (e.g. "<pk>.<round>"):
 it names a row, holds no name, and cannot be forged or moved to another row or to another app
 (each app has its own salt). The caller decides how old a token may be; the clock is passed in
 (`now`) so tests control it.
 """
 
+import hashlib
+import re
+import secrets
 from datetime import datetime
 
 from django.core import signing
 from django.utils import timezone
+
+TOKEN_BYTES = 32  # 256 random bits
+# What secrets.token_urlsafe(32) makes: 43 characters of the URL-safe base64 alphabet.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class _Signer(signing.TimestampSigner):

@@ -13,9 +13,7 @@ The requester's state page is a signed token over the request's row number (the 
 signer, `peerline.notifications.links`): it is shown to the requester, never sent or stored.
 """
 
-import hashlib
 import re
-import secrets
 from datetime import datetime
 
 from django.conf import settings
@@ -27,9 +25,6 @@ from peerline.notifications import links as tokens
 from .models import AnswerToken, RequestStatus, SupportPage
 
 STATUS_SALT = "peerline.support.status"
-TOKEN_BYTES = 32
-# What secrets.token_urlsafe(32) makes: 43 characters of the URL-safe base64 alphabet.
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 PLACEHOLDER = "[one-tap answer link, page {pk}]"
 PLACEHOLDER_RE = re.compile(r"\[one-tap answer link, page (\d+)\]")
 
@@ -38,26 +33,24 @@ class LinkInvalid(Exception):
     """Unknown, tampered, truncated, revoked or expired: a 404."""
 
 
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def make_token(page: SupportPage) -> str:
     """A new token for `page`, valid until the request expires; only its digest is written."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    AnswerToken.objects.create(page=page, digest=digest(token), expires_at=page.request.expires_at)
+    token = tokens.new_token()
+    AnswerToken.objects.create(
+        page=page, digest=tokens.digest(token), expires_at=page.request.expires_at
+    )
     return token
 
 
 def read_token(token: str, *, now: datetime) -> SupportPage:
     """The page a token opens; LinkInvalid if it is not one in force."""
-    if not TOKEN_SHAPE.fullmatch(token):
+    if not tokens.TOKEN_SHAPE.fullmatch(token):
         raise LinkInvalid  # not one we made: no database read for a guess
     row = (
         AnswerToken.objects.select_related(
             "page__request__agency", "page__request__not_division", "page__peer_supporter"
         )
-        .filter(digest=digest(token), expires_at__gt=now)
+        .filter(digest=tokens.digest(token), expires_at__gt=now)
         .first()
     )
     if row is None:
