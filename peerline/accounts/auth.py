@@ -40,10 +40,13 @@ class TokenAuth(HttpBearer):
         # Guessed tokens: a few failures a minute per address, then 429 (`throttle`).
         if throttle.blocked("api", request):
             raise HttpError(429, throttle.TOO_MANY)
-        found = ApiToken.objects.for_key(token)
+        found, memberships = ApiToken.objects.for_key_with_roles(token)
         if found is None:
             throttle.failed("api", request)
-        return _grant(request, found.user if found else None, self.permission)
+            return None
+        if memberships:
+            policy.remember_memberships(request, found.user_id, memberships)
+        return _grant(request, found.user, self.permission)
 
 
 class SessionAuth(NinjaSessionAuth):

@@ -98,11 +98,40 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
                 return None
             found.digest = keys.digest(key)
             found.save(update_fields=["digest"])
-        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_EVERY:
-            # One UPDATE a minute at most, whatever the request rate.
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-            found.last_used_at = now
+        _note_use(found, now)
         return found
+
+    def for_key_with_roles(self, key: str) -> "tuple[ApiToken | None, list[Membership]]":
+        """The live token with this key and its user's memberships (with their agencies) in
+        one query: what an API request needs before anything else (issue 18). A user with no
+        role, or a token still stored the old way, takes `for_key`'s path instead."""
+        now = timezone.now()
+        rows: list[Membership] = list(
+            Membership.objects.filter(
+                user__is_active=True,
+                user__api_tokens__digest=keys.digest(key),
+                user__api_tokens__expires_at__gt=now,
+            )
+            .select_related("agency", "user")
+            .annotate(
+                token_pk=models.F("user__api_tokens__pk"),
+                token_used=models.F("user__api_tokens__last_used_at"),
+            )
+            .order_by("agency__code")
+        )
+        if not rows:
+            return self.for_key(key), []
+        first = rows[0]
+        found = ApiToken(pk=first.token_pk, user=first.user, last_used_at=first.token_used)  # type: ignore[attr-defined]
+        _note_use(found, now)
+        return found, rows
+
+
+def _note_use(token: "ApiToken", now: datetime) -> None:
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        # One UPDATE a minute at most, whatever the request rate.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
 
 
 def _default_expiry() -> datetime:

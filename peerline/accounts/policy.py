@@ -165,6 +165,17 @@ def _memberships(request: HttpRequest) -> list[tuple[int, str]]:
     return cached[1]  # type: ignore[no-any-return]
 
 
+def remember_memberships(request: HttpRequest, user_pk: int, rows: list[Membership]) -> None:
+    """Keep memberships already read (with their agencies, in code order) as `_memberships`
+    would: the API token's own query reads them with the token."""
+    agencies = {row.agency_id: row.agency for row in rows}
+    request._peerline_memberships = (  # type: ignore[attr-defined]
+        user_pk,
+        [(row.agency_id, row.role) for row in rows],
+        agencies,
+    )
+
+
 def _agencies(request: HttpRequest) -> dict[int, Agency]:
     """The agencies the user holds a role in, by id, in code order (no query of its own)."""
     _memberships(request)

@@ -1,10 +1,12 @@
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from peerline.accounts.models import ApiToken, Role
+from peerline.accounts.models import ApiToken, Membership, Role
 
 
 def _token(username):
@@ -43,6 +45,29 @@ def test_a_deactivated_users_token_is_refused(users, client):
     users[Role.COORDINATOR].is_active = False
     users[Role.COORDINATOR].save()
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+
+
+def test_an_expired_token_is_refused_and_one_with_no_role_is_forbidden(users, client):
+    key = _token("persona-coordinator")
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    nobody = _token("persona-none")  # a log-in with no role anywhere (the `users` fixture's)
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {nobody}"}).status_code == 403
+    )
+
+
+def test_a_token_read_with_its_roles_picks_the_agency_the_header_names(users, client, other_agency):
+    """The token's query brings the roles of every agency; the header still chooses one."""
+    coordinator = users[Role.COORDINATOR]
+    Membership.objects.create(user=coordinator, agency=other_agency, role=Role.STEERING_COMMITTEE)
+    key = _token("persona-coordinator")
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).json()
+    assert (me["agency"]["code"], me["roles"]) == ("OTHER", ["steering_committee"])  # by code
+    there = client.get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {key}", "X-Peerline-Agency": "TEST"}
+    ).json()
+    assert (there["agency"]["code"], there["roles"]) == ("TEST", ["coordinator"])
 
 
 def test_token_for_an_unknown_user_fails_loudly(db):
