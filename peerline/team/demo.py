@@ -145,15 +145,28 @@ def seed_team(
     ]
     first: list[services.Signing] = []  # version 1, before activation
     joining: list[tuple[PeerSupporter, date]] = []
-    fates_due: list[tuple[PeerSupporter, str, int, date, str]] = []
+    fates_due: list[tuple[int, str, date, str]] = []
     psps: list[PeerSupporter] = []
+    drawn = []
     for n, (row, fate) in enumerate(zip(members, fates, strict=True)):
         joined = today - timedelta(days=rng.randrange(120, 6 * 365))
         applied = joined - timedelta(days=rng.randrange(45, 120))
         trained = joined - timedelta(days=rng.randrange(3, 20))
         card = _card(rng, row)
-        # Every member went through selection (2011 §4.1, §4.2), by the services' rules.
-        application = _apply(row, rng.choice(STATEMENTS), applied, tz)
+        statement = rng.choice(STATEMENTS)
+        drawn.append((row, joined, applied, trained, card, statement))
+        if fate != Status.ACTIVE:
+            # Drawn here, in the members' order, so the draws are those of the loop.
+            since = max(joined + timedelta(days=30), today - timedelta(days=rng.randrange(20, 300)))
+            leave = rng.choice(list(LeaveReason)).value if fate == Status.ON_LEAVE else ""
+            fates_due.append((n, fate, since, leave))
+    # Every member went through selection (2011 §4.1, §4.2), by the services' rules.
+    applications = _apply(
+        [(row, statement, applied) for row, _, applied, _, _, statement in drawn], tz
+    )
+    for application, (row, joined, applied, trained, card, _) in zip(
+        applications, drawn, strict=True
+    ):
         psp = application.peer_supporter
         _card_set(psp, card)
         _select(application, logins, applied, joined - timedelta(days=21), tz)
@@ -161,15 +174,14 @@ def seed_team(
         psps.append(psp)
         joining.append((psp, joined))
         first.append(_signing(psp, v1, row, joined - timedelta(days=20), tz))
-        if fate != Status.ACTIVE:
-            # Drawn here, in the members' order, so the draws are those of the loop.
-            since = max(joined + timedelta(days=30), today - timedelta(days=rng.randrange(20, 300)))
-            leave = rng.choice(list(LeaveReason)).value if fate == Status.ON_LEAVE else ""
-            fates_due.append((psp, fate, n, since, leave))
     PeerSupporter.objects.bulk_update(psps, list(_CARD_FIELDS))
     services.sign_agreements(agreement=v1, signings=first)
-    for psp, joined in joining:
-        services.activate(peer_supporter=psp, by=logins.coordinator, on=joined)
+    services.activate_many(
+        activations=[
+            services.Activation(peer_supporter=psp, by=logins.coordinator, on=joined)
+            for psp, joined in joining
+        ]
+    )
 
     # Version 2, published two months ago: all but two active members have signed it (§6.8).
     v2 = services.publish_agreement(
@@ -191,12 +203,28 @@ def seed_team(
             if fate == Status.ON_LEAVE or (fate == Status.ACTIVE and n not in UNSIGNED_V2)
         ],
     )  # fmt: skip
-    for psp, later_fate, n, since, leave in fates_due:
-        _fate(psp, later_fate, n, since, leave, today, coordinator)
+    for n, later_fate, since, leave in fates_due:
+        _fate(psps[n], later_fate, n, since, leave, today, coordinator)
 
     later: list[services.Signing] = []  # volunteers selected and signed
+    # Their applications first, in one batch; then each goes as far as its stage.
+    drawn_v = []
     for n, row in enumerate(volunteers):
-        _volunteer(row, STAGES[n % len(STAGES)], n, rng, today, tz, logins, v2, later)
+        stage = STAGES[n % len(STAGES)]
+        applied = today - timedelta(days=rng.randrange(3, 25) + 10 * STAGES.index(stage))
+        drawn_v.append((row, stage, applied, _card(rng, row)))
+    applications = _apply(
+        [(row, STATEMENTS[n % len(STATEMENTS)], applied)
+         for n, (row, _, applied, _) in enumerate(drawn_v)], tz,
+    )  # fmt: skip
+    for n, (application, (row, stage, applied, card)) in enumerate(
+        zip(applications, drawn_v, strict=True)
+    ):
+        _card_set(application.peer_supporter, card)
+        _volunteer(application, row, stage, applied, n, rng, tz, logins, v2, later)
+    PeerSupporter.objects.bulk_update(
+        [application.peer_supporter for application in applications], list(_CARD_FIELDS)
+    )
     services.sign_agreements(agreement=v2, signings=later)
 
     return SeededTeam(
@@ -362,9 +390,15 @@ def _card_set(psp: PeerSupporter, card: dict[str, object]) -> None:
         setattr(psp, name, card[name])
 
 
-def _apply(row: Employee, statement: str, applied: date, tz: ZoneInfo) -> Application:
-    """The employee volunteers on their own log-in (2011 §4.1)."""
-    return services.volunteer(employee=row, statement=statement, by=row.user, now=_at(applied, tz))
+def _apply(rows: list[tuple[Employee, str, date]], tz: ZoneInfo) -> list[Application]:
+    """Each employee volunteers on their own log-in (2011 §4.1), in one batch."""
+    return services.volunteer_many(
+        volunteerings=[
+            services.Volunteering(employee=row, statement=statement, by=row.user,
+                                  now=_at(applied, tz))
+            for row, statement, applied in rows
+        ]
+    )  # fmt: skip
 
 
 def _select(
@@ -397,23 +431,19 @@ def _select(
 
 
 def _volunteer(
+    application: Application,
     row: Employee,
     stage: str,
+    applied: date,
     n: int,
     rng: random.Random,
-    today: date,
     tz: ZoneInfo,
     logins: _Logins,
     v2: ConfidentialityAgreement,
     signatures: list[services.Signing],
 ) -> None:
     """A volunteer somewhere in selection (2011 §4.1, §4.2), each stage through the services."""
-    applied = today - timedelta(days=rng.randrange(3, 25) + 10 * STAGES.index(stage))
-    card = _card(rng, row)
-    application = _apply(row, STATEMENTS[n % len(STATEMENTS)], applied, tz)
     psp = application.peer_supporter
-    _card_set(psp, card)
-    psp.save(update_fields=list(_CARD_FIELDS))
     step = STAGES.index(stage)
     coordinator = logins.coordinator
     if step >= 1:

@@ -2,17 +2,18 @@
 (2011 §4.1, §4.2). Public through `services`, which re-exports every function here.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peerline.accounts import policy
-from peerline.accounts.models import Role, User
+from peerline.accounts.models import Membership, Role, User
 from peerline.agencies import chain, clock
 from peerline.agencies.clock import local_today
 from peerline.agencies.models import Employee
-from peerline.audit.services import record
+from peerline.audit.services import Entry, record, record_many
 
 from .models import (
     CONSIDERATIONS,
@@ -26,8 +27,18 @@ from .models import (
     Recommendation,
     RecommenderRelation,
     Recommends,
+    StatusChange,
 )
-from .status import ON_THE_TEAM, S, TeamError, display_name, lock, write_change
+from .status import (
+    NEW,
+    ON_THE_TEAM,
+    S,
+    TeamError,
+    check_change,
+    display_name,
+    lock,
+    write_change,
+)
 
 
 @transaction.atomic
@@ -37,23 +48,15 @@ def volunteer(*, employee: Employee, statement: str, by: User | None, now: datet
     Eligibility is not a gate here: the coordinator sees the facts (`selectors.eligibility_facts`)
     and records the check with `check_eligibility`.
     """
-    statement = statement.strip()
-    if not statement:
-        raise TeamError("Write a few words on why you want to serve as a peer supporter.")
-    if employee.separated_on is not None:
-        raise TeamError("Only a current employee of the agency can volunteer (2011 §4.1).")
     peer_supporter = PeerSupporter.objects.filter(employee=employee).first()
     if peer_supporter is not None:
         lock(peer_supporter)
-        if peer_supporter.status == S.CANDIDATE:
-            raise TeamError("There is already an application in progress.")
-        if peer_supporter.status in ON_THE_TEAM:
-            raise TeamError("Already on the peer support team.")
-        if peer_supporter.status == S.ALUMNI:
-            raise TeamError(
-                "A former member (alumni) cannot apply again here: ask the program coordinator."
-            )
-    else:
+    statement = _check_volunteer(
+        employee=employee,
+        statement=statement,
+        status=peer_supporter.status if peer_supporter else NEW,
+    )
+    if peer_supporter is None:
         peer_supporter = PeerSupporter(
             agency=employee.agency,
             employee=employee,
@@ -68,6 +71,108 @@ def volunteer(*, employee: Employee, statement: str, by: User | None, now: datet
     )
     return Application.objects.create(
         peer_supporter=peer_supporter, submitted_at=now, statement=statement
+    )
+
+
+def _check_volunteer(*, employee: Employee, statement: str, status: str) -> str:
+    """The rules of volunteering, shared by `volunteer` and `volunteer_many`: `status` is the
+    employee's on the team (`NEW` before any application). Returns the statement as kept."""
+    statement = statement.strip()
+    if not statement:
+        raise TeamError("Write a few words on why you want to serve as a peer supporter.")
+    if employee.separated_on is not None:
+        raise TeamError("Only a current employee of the agency can volunteer (2011 §4.1).")
+    if status == S.CANDIDATE:
+        raise TeamError("There is already an application in progress.")
+    if status in ON_THE_TEAM:
+        raise TeamError("Already on the peer support team.")
+    if status == S.ALUMNI:
+        raise TeamError(
+            "A former member (alumni) cannot apply again here: ask the program coordinator."
+        )
+    return statement
+
+
+@dataclass(frozen=True)
+class Volunteering:
+    """One employee's application in `volunteer_many`: the fields `volunteer` takes."""
+
+    employee: Employee
+    statement: str
+    by: User | None
+    now: datetime
+
+
+@transaction.atomic
+def volunteer_many(*, volunteerings: list[Volunteering]) -> list[Application]:
+    """Many employees volunteer at once (the demo's hundreds), each by the rules of `volunteer`
+    (`_check_volunteer`, then `check_change`), written in a few inserts with the same status
+    history, role and audit events. One refusal refuses them all: its message names the row and
+    nothing is written. An employee listed twice is refused the second time, as a second
+    `volunteer` would be. A former member coming back goes through `volunteer` (a row to
+    change, not to make); the batch is for first applications."""
+    employees = [v.employee for v in volunteerings]
+    status = dict(
+        PeerSupporter.objects.select_for_update()
+        .filter(employee__in=employees)
+        .values_list("employee_id", "status")
+    )
+    today = {e.agency_id: clock.local_today(e.agency) for e in employees}
+    new: list[PeerSupporter] = []
+    statements: list[str] = []
+    for n, v in enumerate(volunteerings, start=1):
+        employee = v.employee
+        day = clock.local_today(employee.agency, v.now)
+        try:
+            statements.append(
+                _check_volunteer(
+                    employee=employee,
+                    statement=v.statement,
+                    status=status.get(employee.pk, NEW),
+                )
+            )
+            if employee.pk in status:
+                raise TeamError("A former member or volunteer applies again on their own.")
+            check_change(
+                old=NEW, to=S.CANDIDATE, reason="Volunteered", on=day, since=None,
+                today=today[employee.agency_id],
+            )  # fmt: skip
+        except TeamError as refused:
+            raise TeamError(f"Volunteer {n}: {refused} Nothing was written.") from None
+        status[employee.pk] = S.CANDIDATE
+        new.append(
+            PeerSupporter(
+                agency_id=employee.agency_id, employee=employee, status=S.CANDIDATE,
+                status_since=day,
+            )
+        )  # fmt: skip
+    PeerSupporter.objects.bulk_create(new)
+    # A candidate holds no peer_supporter role (`sync_membership`).
+    for agency_id in today:
+        Membership.objects.filter(
+            agency_id=agency_id,
+            role=Role.PEER_SUPPORTER,
+            user_id__in=[e.user_id for e in employees if e.agency_id == agency_id and e.user_id],
+        ).delete()
+    StatusChange.objects.bulk_create(
+        [
+            StatusChange(peer_supporter=psp, from_status=NEW, to_status=S.CANDIDATE,
+                         effective_on=psp.status_since, reason="Volunteered", recorded_by=v.by)
+            for psp, v in zip(new, volunteerings, strict=True)
+        ]
+    )  # fmt: skip
+    record_many(
+        [
+            Entry("team.status_changed", by=v.by, agency=psp.agency_id,
+                  target=f"peer_supporter:{psp.pk}", detail={"old": NEW, "new": S.CANDIDATE})
+            for psp, v in zip(new, volunteerings, strict=True)
+        ]
+    )  # fmt: skip
+    return Application.objects.bulk_create(
+        [
+            Application(peer_supporter=psp, submitted_at=v.now, statement=statement)
+            for psp, v, statement in zip(new, volunteerings, statements, strict=True)
+        ]
     )
 
 
