@@ -13,6 +13,14 @@ coordinator something real on every page of issue 4:
 - volunteers at every stage of selection (§4.1, §4.2), with recommendations asked of the demo
   "steering" and "command" log-ins and interview seats for "peer" and "clinician".
 
+Everything goes through the team's services, members included: each volunteered, was found
+eligible, recommended by the agency's steering log-in on its own account, selected, trained,
+signed and activated (the hundreds of a large agency by `volunteer_many`, `sign_agreements` and
+`activate_many`, the same rules in bulk). The log-ins are found by role, so the partner agency's
+"coordinator-so" and "steering-so" (web/demo.py) play those parts for its team; it has no PSP or
+clinician log-in for interview panels, so its volunteers are decided without one (the panel is
+advised, not required: `panel_warnings`).
+
 Deterministic like the rest of the demo: one `random.Random(seed)`, rows read in a fixed order.
 Members and volunteers get accounts `psp-<employee number>` without a usable password.
 """
