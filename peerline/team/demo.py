@@ -13,6 +13,14 @@ coordinator something real on every page of issue 4:
 - volunteers at every stage of selection (§4.1, §4.2), with recommendations asked of the demo
   "steering" and "command" log-ins and interview seats for "peer" and "clinician".
 
+Everything goes through the team's services, members included: each volunteered, was found
+eligible, recommended by the agency's steering log-in on its own account, selected, trained,
+signed and activated (the hundreds of a large agency by `volunteer_many`, `sign_agreements` and
+`activate_many`, the same rules in bulk). The log-ins are found by role, so the partner agency's
+"coordinator-so" and "steering-so" (web/demo.py) play those parts for its team; it has no PSP or
+clinician log-in for interview panels, so its volunteers are decided without one (the panel is
+advised, not required: `panel_warnings`).
+
 Deterministic like the rest of the demo: one `random.Random(seed)`, rows read in a fixed order.
 Members and volunteers get accounts `psp-<employee number>` without a usable password.
 """
@@ -34,21 +42,16 @@ from .models import (
     CONSIDERATIONS,
     Application,
     ConfidentialityAgreement,
-    Decision,
     DeselectionCriterion,
     ExperienceArea,
-    Interview,
-    InterviewScore,
     Language,
     LeaveReason,
     Outcome,
     PanelRole,
     PeerSupporter,
-    Recommendation,
     RecommenderRelation,
     Recommends,
     Status,
-    StatusChange,
 )
 
 EMPLOYEES_PER_ACTIVE_PSP = 28
@@ -87,9 +90,8 @@ def seed_team(
     """Build the demo team of `agency` (see the module docstring)."""
     rng = random.Random(seed)
     tz = ZoneInfo(agency.time_zone)
-    users = get_user_model().objects
-    demo_users = {user.username: user for user in users.filter(memberships__agency=agency)}
-    coordinator = demo_users.get("coordinator")
+    logins = _logins(agency)
+    coordinator = logins.coordinator
     v1 = agreement_create_default(agency=agency)
     v1.published_at = _at(today - timedelta(days=5 * 365), tz)
     v1.save(update_fields=["published_at"])
@@ -98,7 +100,7 @@ def seed_team(
         .exclude(job_family=JobFamily.COMMAND)
         .order_by("employee_number")
     )
-    peer = demo_users.get("peer")
+    peer = logins.peer
     peer_login = next((row for row in employees if peer and row.user_id == peer.pk), None)
     pool = [
         row
@@ -149,56 +151,45 @@ def seed_team(
         Status.ALUMNI,
         Status.ALUMNI,
     ]
-    panel = [demo_users[name] for name in ("peer", "clinician") if name in demo_users]
-    recommenders = [demo_users[name] for name in ("steering", "command") if name in demo_users]
-    history: list[StatusChange] = []
-    first: list[services.Signing] = []  # version 1, on joining
-    fates_due: list[tuple[PeerSupporter, str, int, date, str]] = []
+    first: list[services.Signing] = []  # version 1, before activation
+    joining: list[tuple[PeerSupporter, date]] = []
+    fates_due: list[tuple[int, str, date, str]] = []
     psps: list[PeerSupporter] = []
+    drawn = []
     for n, (row, fate) in enumerate(zip(members, fates, strict=True)):
         joined = today - timedelta(days=rng.randrange(120, 6 * 365))
         applied = joined - timedelta(days=rng.randrange(45, 120))
-        # Every member is active first; the later fates go through the services below.
-        psp = PeerSupporter.objects.create(
-            agency=agency,
-            employee=row,
-            status=Status.ACTIVE,
-            status_since=joined,
-            initial_training_on=joined - timedelta(days=rng.randrange(3, 20)),
-            **_card(rng, row),
-        )
-        psps.append(psp)
-        application = Application.objects.create(
-            peer_supporter=psp,
-            submitted_at=_at(applied, tz),
-            statement=rng.choice(STATEMENTS),
-            eligibility_checked_at=_at(applied + timedelta(days=7), tz),
-            eligibility_checked_by=coordinator,
-            eligible=True,
-        )
-        Decision.objects.create(
-            application=application,
-            outcome=Outcome.SELECTED,
-            reasons="Strong recommendations and a consistent panel; ready after initial training.",
-            decided_at=_at(joined - timedelta(days=21), tz),
-            decided_by=coordinator,
-        )
-        history += [
-            StatusChange(peer_supporter=psp, to_status=Status.CANDIDATE, effective_on=applied,
-                         reason="Volunteered", recorded_by=row.user),
-            StatusChange(peer_supporter=psp, from_status=Status.CANDIDATE,
-                         to_status=Status.ACTIVE, effective_on=joined,
-                         reason="Onboarding complete: agreement signed, initial training done",
-                         recorded_by=coordinator),
-        ]  # fmt: skip
-        first.append(_signing(psp, v1, row, joined - timedelta(days=20), tz))
+        trained = joined - timedelta(days=rng.randrange(3, 20))
+        card = _card(rng, row)
+        statement = rng.choice(STATEMENTS)
+        drawn.append((row, joined, applied, trained, card, statement))
         if fate != Status.ACTIVE:
             # Drawn here, in the members' order, so the draws are those of the loop.
             since = max(joined + timedelta(days=30), today - timedelta(days=rng.randrange(20, 300)))
             leave = rng.choice(list(LeaveReason)).value if fate == Status.ON_LEAVE else ""
-            fates_due.append((psp, fate, n, since, leave))
-    StatusChange.objects.bulk_create(history)
+            fates_due.append((n, fate, since, leave))
+    # Every member went through selection (2011 §4.1, §4.2), by the services' rules.
+    applications = _apply(
+        [(row, statement, applied) for row, _, applied, _, _, statement in drawn], tz
+    )
+    for application, (row, joined, applied, trained, card, _) in zip(
+        applications, drawn, strict=True
+    ):
+        psp = application.peer_supporter
+        _card_set(psp, card)
+        _select(application, logins, applied, joined - timedelta(days=21), tz)
+        services.record_initial_training(peer_supporter=psp, on=trained, by=logins.coordinator)
+        psps.append(psp)
+        joining.append((psp, joined))
+        first.append(_signing(psp, v1, row, joined - timedelta(days=20), tz))
+    PeerSupporter.objects.bulk_update(psps, list(_CARD_FIELDS))
     services.sign_agreements(agreement=v1, signings=first)
+    services.activate_many(
+        activations=[
+            services.Activation(peer_supporter=psp, by=logins.coordinator, on=joined)
+            for psp, joined in joining
+        ]
+    )
 
     # Version 2, published two months ago: all but two active members have signed it (§6.8).
     v2 = services.publish_agreement(
@@ -220,32 +211,30 @@ def seed_team(
             if fate == Status.ON_LEAVE or (fate == Status.ACTIVE and n not in UNSIGNED_V2)
         ],
     )  # fmt: skip
-    for psp, later_fate, n, since, leave in fates_due:
-        _fate(psp, later_fate, n, since, leave, today, coordinator)
+    for n, later_fate, since, leave in fates_due:
+        _fate(psps[n], later_fate, n, since, leave, today, coordinator)
 
     later: list[services.Signing] = []  # volunteers selected and signed
-    history = []
+    # Their applications first, in one batch; then each goes as far as its stage.
+    drawn_v = []
     for n, row in enumerate(volunteers):
-        _volunteer(agency, row, STAGES[n % len(STAGES)], n, rng, today, tz, coordinator,
-                   recommenders, panel, v2, history, later)  # fmt: skip
-    StatusChange.objects.bulk_create(history)
+        stage = STAGES[n % len(STAGES)]
+        applied = today - timedelta(days=rng.randrange(3, 25) + 10 * STAGES.index(stage))
+        drawn_v.append((row, stage, applied, _card(rng, row)))
+    applications = _apply(
+        [(row, STATEMENTS[n % len(STATEMENTS)], applied)
+         for n, (row, _, applied, _) in enumerate(drawn_v)], tz,
+    )  # fmt: skip
+    for n, (application, (row, stage, applied, card)) in enumerate(
+        zip(applications, drawn_v, strict=True)
+    ):
+        _card_set(application.peer_supporter, card)
+        _volunteer(application, row, stage, applied, n, rng, tz, logins, v2, later)
+    PeerSupporter.objects.bulk_update(
+        [application.peer_supporter for application in applications], list(_CARD_FIELDS)
+    )
     services.sign_agreements(agreement=v2, signings=later)
 
-    team = PeerSupporter.objects.filter(
-        agency=agency, status__in=[Status.ACTIVE, Status.ON_LEAVE]
-    ).values_list("employee__user_id", flat=True)
-    have = set(
-        Membership.objects.filter(agency=agency, role=Role.PEER_SUPPORTER).values_list(
-            "user_id", flat=True
-        )
-    )
-    Membership.objects.bulk_create(
-        [
-            Membership(user_id=uid, agency=agency, role=Role.PEER_SUPPORTER)
-            for uid in team
-            if uid not in have
-        ]
-    )
     return SeededTeam(
         active=sum(fate == Status.ACTIVE for fate in fates),
         on_leave=fates.count(Status.ON_LEAVE),
@@ -361,70 +350,149 @@ def _fate(
         )
 
 
-def _volunteer(
-    agency,
-    row,
-    stage,
-    n,
-    rng,
-    today,
-    tz,
-    coordinator,
-    recommenders,
-    panel,
-    v2,  # type: ignore[no-untyped-def]
-    history,
-    signatures,
-):
-    """A volunteer somewhere in selection (2011 §4.1, §4.2)."""
-    applied = today - timedelta(days=rng.randrange(3, 25) + 10 * STAGES.index(stage))
-    psp = PeerSupporter.objects.create(
-        agency=agency,
-        employee=row,
-        status=Status.CANDIDATE,
-        status_since=applied,
-        **_card(rng, row),
+@dataclass(frozen=True)
+class _Logins:
+    """The agency's log-ins that act in selection, found by their role (2011 §4.1)."""
+
+    coordinator: User | None
+    recommenders: list[User]  # a superior first (steering), then a colleague (command)
+    peer: User | None  # the demo "peer": a member, and a PSP seat on interview panels
+    clinician: User | None  # the MHP seat on interview panels
+
+
+def _logins(agency: Agency) -> _Logins:
+    held: dict[str, list[User]] = {}
+    for membership in (
+        Membership.objects.filter(agency=agency, user__is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    ):
+        held.setdefault(membership.role, []).append(membership.user)
+
+    def one(role: Role) -> User | None:
+        return next(iter(held.get(role, [])), None)
+
+    recommenders = [one(Role.STEERING_COMMITTEE), one(Role.COMMAND_STAFF)]
+    return _Logins(
+        coordinator=one(Role.COORDINATOR),
+        recommenders=[user for user in recommenders if user is not None],
+        peer=one(Role.PEER_SUPPORTER),
+        clinician=one(Role.CLINICAL_ADVISOR),
     )
-    application = Application.objects.create(
-        peer_supporter=psp, submitted_at=_at(applied, tz), statement=STATEMENTS[n % len(STATEMENTS)]
-    )
-    history.append(StatusChange(peer_supporter=psp, to_status=Status.CANDIDATE,
-                                effective_on=applied, reason="Volunteered",
-                                recorded_by_id=row.user_id))  # fmt: skip
-    step = STAGES.index(stage)
-    if step >= 1:
-        application.eligibility_checked_at = _at(applied + timedelta(days=2), tz)
-        application.eligibility_checked_by = coordinator
-        application.eligible = True
-        application.save()
-    if step >= 2 and recommenders:
-        for i, recommender in enumerate(recommenders):
-            answered = step >= 3 or i == 0
-            Recommendation.objects.create(
-                application=application, recommender=recommender,
-                relation=RecommenderRelation.SUPERIOR if i == 0 else RecommenderRelation.PEER,
-                answered_at=_at(applied + timedelta(days=6), tz) if answered else None,
-                recommends=rng.choice([Recommends.STRONGLY, Recommends.YES]) if answered else "",
-                comments="Calm under pressure; trusted by the shift." if answered else "",
-            )  # fmt: skip
-    if step >= 3 and panel:
-        interview = Interview.objects.create(
-            application=application, scheduled_for=_at(applied + timedelta(days=12), tz, 14),
-            location="Training room B",
+
+
+_CARD_FIELDS = (
+    "languages",
+    "experience_areas",
+    "reach_phone",
+    "reach_email",
+    "reach_note",
+    "available",
+)
+
+
+def _card_set(psp: PeerSupporter, card: dict[str, object]) -> None:
+    """The directory card is the PSP's own to fill in (no rule to pass): kept on the row, and
+    written for all in one update."""
+    for name in _CARD_FIELDS:
+        setattr(psp, name, card[name])
+
+
+def _apply(rows: list[tuple[Employee, str, date]], tz: ZoneInfo) -> list[Application]:
+    """Each employee volunteers on their own log-in (2011 §4.1), in one batch."""
+    return services.volunteer_many(
+        volunteerings=[
+            services.Volunteering(employee=row, statement=statement, by=row.user,
+                                  now=_at(applied, tz))
+            for row, statement, applied in rows
+        ]
+    )  # fmt: skip
+
+
+def _select(
+    application: Application, logins: _Logins, applied: date, decided: date, tz: ZoneInfo
+) -> None:
+    """A member's selection, through the services: eligible, recommended by a superior on their
+    log-in, selected (2011 §4.1, §4.2)."""
+    services.check_eligibility(
+        application=application, eligible=True, note="", by=logins.coordinator,
+        now=_at(applied + timedelta(days=7), tz),
+    )  # fmt: skip
+    if logins.recommenders:
+        superior = logins.recommenders[0]
+        asked = services.request_recommendation(
+            application=application, recommender=superior,
+            relation=RecommenderRelation.SUPERIOR, by=logins.coordinator,
         )  # fmt: skip
-        for member in panel:
-            role = PanelRole.MHP if member.username == "clinician" else PanelRole.PSP
-            # The demo "peer" has a score sheet still to fill in for some interviews.
-            done = step >= 4 or role == PanelRole.MHP or n >= len(STAGES)
-            scores = {name: rng.randint(3, 5) if done else None for name, _ in CONSIDERATIONS}
-            InterviewScore.objects.create(
-                interview=interview, panelist=member, panel_role=role, comments="",
-                submitted_at=_at(applied + timedelta(days=12), tz, 16) if done else None, **scores,
+        services.answer_recommendation(
+            recommendation=asked, recommends=Recommends.STRONGLY,
+            comments="Calm under pressure; trusted by the shift.", by=superior,
+            now=_at(applied + timedelta(days=14), tz),
+        )  # fmt: skip
+    services.decide(
+        application=application,
+        outcome=Outcome.SELECTED,
+        reasons="Strong recommendations and a consistent panel; ready after initial training.",
+        by=logins.coordinator,
+        now=_at(decided, tz),
+    )
+
+
+def _volunteer(
+    application: Application,
+    row: Employee,
+    stage: str,
+    applied: date,
+    n: int,
+    rng: random.Random,
+    tz: ZoneInfo,
+    logins: _Logins,
+    v2: ConfidentialityAgreement,
+    signatures: list[services.Signing],
+) -> None:
+    """A volunteer somewhere in selection (2011 §4.1, §4.2), each stage through the services."""
+    psp = application.peer_supporter
+    step = STAGES.index(stage)
+    coordinator = logins.coordinator
+    if step >= 1:
+        services.check_eligibility(
+            application=application, eligible=True, note="", by=coordinator,
+            now=_at(applied + timedelta(days=2), tz),
+        )  # fmt: skip
+    if step >= 2:
+        for i, recommender in enumerate(logins.recommenders):
+            asked = services.request_recommendation(
+                application=application, recommender=recommender, by=coordinator,
+                relation=RecommenderRelation.SUPERIOR if i == 0 else RecommenderRelation.PEER,
             )  # fmt: skip
+            if step >= 3 or i == 0:
+                services.answer_recommendation(
+                    recommendation=asked, by=recommender,
+                    recommends=rng.choice([Recommends.STRONGLY, Recommends.YES]),
+                    comments="Calm under pressure; trusted by the shift.",
+                    now=_at(applied + timedelta(days=6), tz),
+                )  # fmt: skip
+    seats: list[tuple[User | None, str]] = [(logins.peer, PanelRole.PSP),
+                                             (logins.clinician, PanelRole.MHP)]  # fmt: skip
+    panel = [(user, role) for user, role in seats if user is not None]
+    if step >= 3 and panel:
+        interview, _ = services.set_panel(
+            application=application, members=panel, location="Training room B", by=coordinator,
+            scheduled_for=_at(applied + timedelta(days=12), tz, 14),
+        )  # fmt: skip
+        sheets = {score.panelist_id: score for score in interview.scores.all()}
+        for member, role in panel:
+            # The demo "peer" has a score sheet still to fill in for some interviews.
+            if step >= 4 or role == PanelRole.MHP or n >= len(STAGES):
+                services.submit_score(
+                    score=sheets[member.pk], comments="", by=member,
+                    values={name: rng.randint(3, 5) for name, _ in CONSIDERATIONS},
+                    now=_at(applied + timedelta(days=12), tz, 16),
+                )  # fmt: skip
     if step >= 4:
-        Decision.objects.create(
-            application=application, outcome=Outcome.SELECTED, decided_by=coordinator,
-            decided_at=_at(applied + timedelta(days=16), tz),
+        services.decide(
+            application=application, outcome=Outcome.SELECTED, by=coordinator,
+            now=_at(applied + timedelta(days=16), tz),
             reasons="Panel scores of 4 and above on every consideration; strong references.",
         )  # fmt: skip
     if step >= 5:

@@ -19,24 +19,28 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from peerline.accounts.models import User
+from peerline.accounts.models import Membership, Role, User
 from peerline.agencies.clock import local_today
 from peerline.agencies.models import Agency
-from peerline.audit.services import record
+from peerline.audit.services import Entry, record, record_many
 
 from . import selectors
 from .models import (
     AgreementSignature,
+    Application,
     ConfidentialityAgreement,
+    Decision,
     Deselection,
     DeselectionCriterion,
     LeaveOfAbsence,
     LeaveReason,
+    Outcome,
     PeerSupporter,
     StatusChange,
 )
 from .selection import (
     SEAT_ROLE,
+    Volunteering,
     answer_recommendation,
     check_eligibility,
     decide,
@@ -45,6 +49,7 @@ from .selection import (
     set_panel,
     submit_score,
     volunteer,
+    volunteer_many,
     withdraw,
 )
 from .status import (
@@ -55,6 +60,7 @@ from .status import (
     S,
     TeamError,
     change_status,
+    check_change,
     has_served,
     lock,
     status_label,
@@ -70,7 +76,9 @@ __all__ = [
     "Checklist",
     "ChecklistItem",
     "TeamError",
+    "Activation",
     "activate",
+    "activate_many",
     "answer_recommendation",
     "can_sign",
     "change_status",
@@ -93,6 +101,8 @@ __all__ = [
     "step_down",
     "submit_score",
     "volunteer",
+    "volunteer_many",
+    "Volunteering",
     "withdraw",
 ]
 
@@ -320,26 +330,119 @@ def record_initial_training(*, peer_supporter: PeerSupporter, on: date, by: User
     )
 
 
+def _check_activation(*, status: str, checklist: Checklist) -> str:
+    """The rules of activation, shared by `activate` and `activate_many`: a candidate whose
+    onboarding is complete (2011 §4.1, §6.8). Returns the reason the change is kept with."""
+    if status != S.CANDIDATE:
+        raise TeamError(f"Only a candidate can be activated; this one is {status_label(status)}.")
+    if not checklist.complete:
+        raise TeamError("Not yet: " + "; ".join(checklist.missing) + ".")
+    return (
+        f"Onboarding complete: selected, agreement version {checklist.agreement_version} "
+        f"signed, initial training on {checklist.training_on:%B %-d, %Y}"
+    )
+
+
 @transaction.atomic
 def activate(*, peer_supporter: PeerSupporter, by: User | None, on: date) -> StatusChange:
     """A selected candidate becomes active once onboarding is complete: selected, the current
     agreement signed (2011 §6.8) and the initial training done. Grants the peer_supporter role."""
     lock(peer_supporter)
-    if peer_supporter.status != S.CANDIDATE:
-        raise TeamError(
-            f"Only a candidate can be activated; this one is {status_label(peer_supporter.status)}."
-        )
-    checklist = onboarding(peer_supporter)
-    if not checklist.complete:
-        raise TeamError("Not yet: " + "; ".join(checklist.missing) + ".")
-    return write_change(
-        peer_supporter=peer_supporter,
-        to=S.ACTIVE,
-        reason=f"Onboarding complete: selected, agreement version {checklist.agreement_version} "
-        f"signed, initial training on {checklist.training_on:%B %-d, %Y}",
-        by=by,
-        on=on,
+    reason = _check_activation(status=peer_supporter.status, checklist=onboarding(peer_supporter))
+    return write_change(peer_supporter=peer_supporter, to=S.ACTIVE, reason=reason, by=by, on=on)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One candidate's activation in `activate_many`: the fields `activate` takes."""
+
+    peer_supporter: PeerSupporter
+    by: User | None
+    on: date
+
+
+@transaction.atomic
+def activate_many(*, activations: list[Activation]) -> list[StatusChange]:
+    """Many candidates become active at once (the demo's hundreds), each by the rules of
+    `activate` (`_check_activation`, then `check_change`), their onboarding read in a few
+    queries and the changes, roles and audit events written in a few inserts. One refusal
+    refuses them all: its message names the row and nothing is written. A PSP listed twice is
+    refused the second time (no longer a candidate), as a second `activate` would be."""
+    psps = [a.peer_supporter for a in activations]
+    fresh = {
+        row.pk: row
+        for row in PeerSupporter.objects.select_for_update().filter(pk__in=[p.pk for p in psps])
+    }
+    agencies = {p.agency_id: p.agency for p in psps}
+    current = {pk: selectors.current_agreement(agency) for pk, agency in agencies.items()}
+    today = {pk: local_today(agency) for pk, agency in agencies.items()}
+    latest: dict[int, Application] = {}
+    for application in Application.objects.filter(peer_supporter__in=list(fresh)).order_by(
+        "submitted_at", "pk"
+    ):
+        latest[application.peer_supporter_id] = application
+    selected = set(
+        Decision.objects.filter(
+            application__in=[a for a in latest.values() if a.withdrawn_at is None],
+            outcome=Outcome.SELECTED,
+        ).values_list("application__peer_supporter_id", flat=True)
     )
+    signed = set(
+        AgreementSignature.objects.filter(
+            agreement__in=[a for a in current.values() if a is not None], peer_supporter__in=psps
+        ).values_list("peer_supporter_id", flat=True)
+    )
+    changes = []
+    for n, activation in enumerate(activations, start=1):
+        psp, row = activation.peer_supporter, fresh[activation.peer_supporter.pk]
+        agreement = current[psp.agency_id]
+        checklist = Checklist(
+            selected=psp.pk in selected,
+            agreement_version=agreement.version if agreement else None,
+            agreement_signed=psp.pk in signed,
+            training_on=row.initial_training_on,
+        )
+        try:
+            reason = check_change(
+                old=row.status,
+                to=S.ACTIVE,
+                reason=_check_activation(status=row.status, checklist=checklist),
+                on=activation.on,
+                since=row.status_since,
+                today=today[psp.agency_id],
+            )
+        except TeamError as refused:
+            raise TeamError(f"Activation {n}: {refused} Nothing was written.") from None
+        changes.append(
+            StatusChange(peer_supporter=row, from_status=row.status, to_status=S.ACTIVE,
+                         effective_on=activation.on, reason=reason, recorded_by=activation.by)
+        )  # fmt: skip
+        row.status, row.status_since = S.ACTIVE, activation.on
+    PeerSupporter.objects.bulk_update(list(fresh.values()), ["status", "status_since"])
+    for psp in psps:
+        psp.status, psp.status_since = S.ACTIVE, fresh[psp.pk].status_since
+    # The peer_supporter role comes with the status (`sync_membership`).
+    users = {(p.agency_id, p.employee.user_id) for p in psps if p.employee.user_id}
+    have = set(
+        Membership.objects.filter(
+            role=Role.PEER_SUPPORTER, user_id__in=[u for _, u in users]
+        ).values_list("agency_id", "user_id")
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(agency_id=agency_id, user_id=user_id, role=Role.PEER_SUPPORTER)
+            for agency_id, user_id in sorted(users - have)
+        ]
+    )
+    record_many(
+        [
+            Entry("team.status_changed", by=a.by, agency=a.peer_supporter.agency_id,
+                  target=f"peer_supporter:{a.peer_supporter.pk}",
+                  detail={"old": S.CANDIDATE, "new": S.ACTIVE})
+            for a in activations
+        ]
+    )  # fmt: skip
+    return StatusChange.objects.bulk_create(changes)
 
 
 # -- membership: leave, stepping down, deselection, alumni (2011 §4.3, §4.4) --------------------

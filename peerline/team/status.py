@@ -74,11 +74,12 @@ def lock(peer_supporter: PeerSupporter) -> None:
     peer_supporter.initial_training_on = fresh.initial_training_on
 
 
-def write_change(
-    *, peer_supporter: PeerSupporter, to: str, reason: str, by: User | None, on: date
-) -> StatusChange:
-    """Write one change of status: the only place that does (see `change_status`)."""
-    old = peer_supporter.status if peer_supporter.pk else NEW
+def check_change(
+    *, old: str, to: str, reason: str, on: date, since: date | None, today: date
+) -> str:
+    """The rules of one change (`TRANSITIONS`, a reason, a date neither in the future nor before
+    the current status began), shared by `write_change` and the bulk services. Returns the
+    reason as it is kept."""
     if to not in TRANSITIONS[old]:
         raise TeamError(
             f"A peer supporter who is {status_label(old)} cannot become {status_label(to)} "
@@ -87,12 +88,26 @@ def write_change(
     reason = " ".join(reason.split())
     if not reason:
         raise TeamError("Give the reason for the change: every change is recorded with one.")
-    if on > local_today(peer_supporter.agency):
+    if on > today:
         raise TeamError("A change is recorded when it happens: the date cannot be in the future.")
-    if peer_supporter.pk and on < peer_supporter.status_since:
-        raise TeamError(
-            f"The date cannot be before the current status began ({peer_supporter.status_since})."
-        )
+    if since is not None and on < since:
+        raise TeamError(f"The date cannot be before the current status began ({since}).")
+    return reason
+
+
+def write_change(
+    *, peer_supporter: PeerSupporter, to: str, reason: str, by: User | None, on: date
+) -> StatusChange:
+    """Write one change of status: the only place that does (see `change_status`)."""
+    old = peer_supporter.status if peer_supporter.pk else NEW
+    reason = check_change(
+        old=old,
+        to=to,
+        reason=reason,
+        on=on,
+        since=peer_supporter.status_since if peer_supporter.pk else None,
+        today=local_today(peer_supporter.agency),
+    )
     if old == S.ON_LEAVE:
         # Leaving the team ends a leave too; returning from it is `leave_end`.
         peer_supporter.leaves.filter(returned_on__isnull=True).update(returned_on=on)

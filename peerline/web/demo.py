@@ -105,7 +105,9 @@ def _seed_partner(demo: Agency, seed: int, today: date) -> None:
         code=PARTNER_CODE, name=PARTNER_NAME, state=DEMO_STATE, time_zone=DEMO_TIME_ZONE
     )
     people = _plan(PARTNER_EMPLOYEES, rng)
-    _write_roster(partner, people, rng, today, email_domain=PARTNER_EMAIL_DOMAIN)
+    rows = _write_roster(partner, people, rng, today, email_domain=PARTNER_EMAIL_DOMAIN)
+    # Its coordinator and a superior to recommend: selection needs them (2011 §4.1).
+    _create_users(partner, people, rows, rng, PARTNER_USERS)
     seed_team(agency=partner, seed=seed + 1, today=today, username_prefix="psp-so-")
     # Both coordinators accepted it: the demo seeds both sides (2011 §3.8.2).
     PartnerAgreement.objects.create(
@@ -151,13 +153,24 @@ DEMO_USERS: list[tuple[Role, str, tuple[str, str | None] | None]] = [
 ]
 
 
+# The partner's log-ins (same password): those its team's selection needs.
+PARTNER_USERS: list[tuple[Role, str, tuple[str, str | None] | None]] = [
+    (Role.COORDINATOR, "coordinator-so", ("Sergeant", None)),
+    (Role.STEERING_COMMITTEE, "steering-so", ("Lieutenant", None)),
+]
+
+
 def _create_users(
-    agency: Agency, people: list[_Person], rows: list[Employee], rng: random.Random
+    agency: Agency,
+    people: list[_Person],
+    rows: list[Employee],
+    rng: random.Random,
+    wanted: list[tuple[Role, str, tuple[str, str | None] | None]] = DEMO_USERS,
 ) -> list[DemoLogin]:
     """One log-in per role, linked to a fitting employee; one shared demo password."""
     users = get_user_model().objects
     taken = list(
-        users.filter(username__in=[name for _, name, _ in DEMO_USERS]).values_list(
+        users.filter(username__in=[name for _, name, _ in wanted]).values_list(
             "username", flat=True
         )
     )
@@ -167,7 +180,7 @@ def _create_users(
             "agency; rename or delete them first"
         )
     logins = []
-    for role, username, kind in DEMO_USERS:
+    for role, username, kind in wanted:
         employee = None
         if kind is not None:
             rank, division = kind

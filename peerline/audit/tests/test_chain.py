@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, connections, transaction
 
 from peerline.audit.chain import GENESIS, canonical_time
 from peerline.audit.models import AuditEvent
-from peerline.audit.services import check, record, state, verify
+from peerline.audit.services import Entry, check, record, record_many, state, verify
 from peerline.core.jobs import JOBS
 
 from .helpers import drop_triggers, sql
@@ -32,6 +32,18 @@ def test_each_row_carries_the_hash_of_the_one_before_it():
     result = verify()
     assert result.ok
     assert (result.checked, result.head_seq, result.head_hash) == (3, 3, third.hash)
+
+
+def test_a_batch_is_chained_as_one_record_after_another(agency):
+    """`record_many` (the bulk services): after a `record`, each row of the batch follows the
+    one before it, and the chain verifies."""
+    *_, third = three()
+    batch = record_many([Entry("test.bulk", agency=agency, target=f"row:{n}") for n in (1, 2)])
+    n = third.seq  # the agency's own events come first
+    assert [(e.seq, e.target) for e in batch] == [(n + 1, "row:1"), (n + 2, "row:2")]
+    assert batch[0].prev_hash == third.hash and batch[1].prev_hash == batch[0].hash
+    assert record_many([]) == []
+    assert verify().ok and verify().head_seq == n + 2
 
 
 def test_rows_read_back_from_the_database_verify_exactly(agency):

@@ -168,3 +168,29 @@ def test_a_partner_agency_shares_its_team_both_ways_2011_3_8_2(db, seeded):
     # Its accounts cannot collide with the demo agency's.
     usernames = team(partner).values_list("employee__user__username", flat=True)
     assert all(name.startswith("psp-so-") for name in usernames)
+
+
+def test_every_member_was_selected_through_the_rules_in_both_agencies_2011_4_1(db, seeded):
+    """The demo goes through the services: each member and each selected volunteer has an
+    eligibility check, a favourable answer from a log-in of their own agency, and a decision
+    dated before they joined (none of them "now")."""
+    partner = Agency.objects.get(code=agency_demo.PARTNER_CODE)
+    for agency in (seeded, partner):
+        holders = set(Membership.objects.filter(agency=agency).values_list("user_id", flat=True))
+        selected = team(agency).filter(applications__decision__outcome="selected").distinct()
+        members = team(agency).exclude(status=Status.CANDIDATE)
+        assert members.count() == selected.exclude(status=Status.CANDIDATE).count() > 0
+        for psp in selected.prefetch_related("applications__recommendations", "history"):
+            (application,) = psp.applications.all()
+            assert application.eligible is True
+            answered = [r for r in application.recommendations.all() if r.answered_at is not None]
+            assert any(r.recommends in ("strongly", "yes") for r in answered)
+            assert all(r.recommender_id in holders for r in answered)
+            decided = application.decision.decided_at.date()
+            assert decided <= TODAY - timedelta(days=3)
+            joined = [c.effective_on for c in psp.history.all() if c.to_status == Status.ACTIVE]
+            assert all(decided < day for day in joined)
+    # The partner's selection was made by its own coordinator, not by the demo agency's.
+    coordinator = get_user_model().objects.get(username="coordinator-so")
+    assert team(partner).filter(applications__decision__decided_by=coordinator).exists()
+    assert Membership.objects.get(user=coordinator).agency == partner

@@ -1,7 +1,7 @@
 """Selection: volunteering, eligibility, recommendations, the panel and the decision (2011 §4.1,
 §4.2)."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -332,3 +332,39 @@ def test_no_recommendation_or_interview_before_the_eligibility_check_2011_4_1(
     with pytest.raises(TeamError, match="eligibility check first"):
         services.set_panel(application=application, members=[(clinician, PanelRole.MHP)],
                            scheduled_for=None, location="", by=coordinator)  # fmt: skip
+
+
+def test_the_selection_steps_keep_the_time_they_are_given(
+    application, coordinator, sergeant_login, panel
+):
+    """The demo records selections made months ago: each step keeps its `now`."""
+    psp_user, _ = panel
+    checked, answered, scored, decided = (
+        datetime(2026, 3, day, 10, tzinfo=UTC) for day in (2, 9, 12, 16)
+    )
+    services.check_eligibility(
+        application=application, eligible=True, note="", by=coordinator, now=checked
+    )
+    rec = services.request_recommendation(
+        application=application, recommender=sergeant_login, relation="superior", by=coordinator
+    )
+    services.answer_recommendation(
+        recommendation=rec, recommends=Recommends.YES, comments="", by=sergeant_login, now=answered
+    )
+    interview, _ = services.set_panel(
+        application=application, members=[(psp_user, PanelRole.PSP)], scheduled_for=None,
+        location="", by=coordinator,
+    )  # fmt: skip
+    score = services.submit_score(
+        score=interview.scores.get(), values=SCORES, comments="", by=psp_user, now=scored
+    )
+    decision = services.decide(
+        application=application, outcome=Outcome.SELECTED, reasons="Good.", by=coordinator,
+        now=decided,
+    )  # fmt: skip
+    application.refresh_from_db()
+    rec.refresh_from_db()
+    assert application.eligibility_checked_at == checked
+    assert rec.answered_at == answered
+    assert score.submitted_at == scored
+    assert decision.decided_at == decided
