@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,6 +41,7 @@ from .models import Application, PeerSupporter, Status
 
 S = Status
 V = Callable[..., HttpResponse]
+MEMBERS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -111,14 +113,19 @@ def _forms(
 @policy.requires(policy.Permission.TEAM_MANAGE)
 @clock.in_agency_zone
 def roster(request: policy.AgencyRequest) -> HttpResponse:
-    """The team by status, who is due back from leave, and selection in progress (2011 §3.9)."""
+    """The team by status, 50 to a page, who is due back from leave, and selection in progress
+    (2011 §3.9)."""
     agency = request.agency
     status = request.GET.get("status", "")
     if status not in S.values:
         status = ""
     today = local_today(agency)
     counts = selectors.status_counts(agency)
-    members = list(selectors.team_roster(agency, status or None))
+    # A page at a time: a large agency's team and candidates run to thousands (issue 18).
+    page = Paginator(selectors.team_roster(agency, status or None), MEMBERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    members = list(page.object_list)
     return render(
         request,
         "team/roster.html",
@@ -127,6 +134,7 @@ def roster(request: policy.AgencyRequest) -> HttpResponse:
             "status_label": S(status).label if status else "",
             "counts": counts,
             "total": sum(n for _, _, n in counts),
+            "page": page,
             "members": members,
             "any_supervisor": any(psp.supervises for psp in members),  # type: ignore[attr-defined]
             "due_back": selectors.leaves_due_back(agency, today),

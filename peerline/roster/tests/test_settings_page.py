@@ -1,6 +1,7 @@
 """The program settings page and `GET /api/v1/agency` show the agency's settings (2011 §3.2)."""
 
 from peerline.accounts.models import Role
+from peerline.testing.personas import make_employee
 
 
 def test_the_settings_page_says_who_may_activate_and_the_coverage_target_2011_3_9(
@@ -26,3 +27,11 @@ def test_the_agency_api_gives_the_team_and_paging_settings(agency, client_for):
     assert body["activation_roles"] == []
     assert body["page_timeout_minutes"] == 10
     assert body["incident_retention_days"] == 30
+
+
+def test_the_rosters_next_page_keeps_the_division_chosen(agency, client_for):
+    patrol = agency.divisions.get(code="PATROL")
+    for number in range(55):
+        make_employee(agency, f"5{number:03}")  # in Patrol
+    html = client_for(Role.COORDINATOR).get(f"/roster/?division={patrol.pk}").content.decode()
+    assert f'href="?page=2&amp;division={patrol.pk}"' in html

@@ -128,6 +128,19 @@ def test_the_roster_shows_statuses_reminders_applications_and_supervisors(
         assert re.fullmatch(r"/team/([a-z]+/)*(\d+/)?(\?status=\w+)?", href), href
 
 
+def test_the_roster_comes_fifty_to_a_page_by_last_name_keeping_the_filter(agency, coord):
+    """A large agency's team runs to thousands (issue 18: 2.6 s for 3,400 rows at 50,000)."""
+    for number in range(53):
+        psp_in(Status.ACTIVE, p.make_employee(agency, f"7{number:03}", last_name=f"Zed{number:03}"))
+    first = coord.get("/team/?status=active").content.decode()
+    assert first.count("data-member=") == 50
+    assert "1–50 of 53, by last name" in first
+    assert "Zed000" in first and "Zed052" not in first
+    assert 'href="?page=2&amp;status=active"' in first  # the next page keeps the filter
+    second = coord.get("/team/?status=active&page=2").content.decode()
+    assert second.count("data-member=") == 3 and "Zed052" in second
+
+
 def _queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
