@@ -22,13 +22,15 @@ from peerline.training.api import router as training_router
 
 # The refusals every operation can answer, each with {"detail": message}: a NUL in the request
 # (400, peerline.core.validation), no identity (401), a role without the permission (403),
-# another agency's or a missing object (404), a value the validation refuses (422).
+# another agency's or a missing object (404), a value the validation refuses (422), and an
+# address that sent too many wrong tokens in the last minute (429, `accounts.throttle`).
 ERRORS = {
     400: "The request holds a NUL character or cannot be read.",
     401: "No valid token or session.",
     403: "The role does not grant this operation.",
     404: "No such object in this agency.",
     422: "A value is refused; the detail says which and why.",
+    429: "Too many wrong tokens from this address: wait a minute.",
 }
 DETAIL = {
     "type": "object",

@@ -114,6 +114,8 @@ def test_a_passkey_on_the_virtual_authenticator_enrols_and_verifies(
     )
     log_in(page, live_server, "newcoord")
     expect(page).to_have_url(re.compile(r"/signin/enrol/"))
+    # The passkey button works once its script has loaded: a click before that does nothing.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Add a passkey").click()
     # The ceremony is two round trips and a key made in the browser: on a loaded CI machine it
     # takes more than the default five seconds.
@@ -126,6 +128,7 @@ def test_a_passkey_on_the_virtual_authenticator_enrols_and_verifies(
     log_out(page)
     log_in(page, live_server, "newcoord")
     expect(page).to_have_url(re.compile(r"/signin/verify/"))
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Use a passkey").click()
     expect(page).to_have_url(f"{live_server.url}/roster/", timeout=30_000)  # the ceremony again
     assert console_errors == []

@@ -97,5 +97,19 @@ def test_the_openapi_schema_is_published(client):
     assert "/api/v1/me" in schema["paths"]
 
 
+def test_the_schema_documents_the_throttles_429_which_the_api_answers(users, client, settings):
+    """An address past its wrong tokens gets 429 on every operation: the schema says so."""
+    settings.PEERLINE_THROTTLE_PER_MINUTE = 2
+    for _ in range(2):
+        client.get("/api/v1/me", headers={"Authorization": "Bearer pl_wrong"})
+    key = _token("persona-coordinator")
+    answered = client.get("/api/v1/agency", headers={"Authorization": f"Bearer {key}"})
+    assert answered.status_code == 429
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert "429" in operation["responses"], (method, path)
+
+
 def test_passwords_are_hashed_with_argon2():
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
