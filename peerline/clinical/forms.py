@@ -8,7 +8,7 @@ from django.utils.dateformat import format as date_format
 from peerline.accounts import policy
 from peerline.accounts.models import Role, User
 from peerline.agencies.models import Agency
-from peerline.core import offlist
+from peerline.core import offlist, validation
 from peerline.uswds import style
 
 from .models import (
@@ -25,7 +25,7 @@ from .services import MAX_WEEKS, month_choices
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
 
 
-class LoginChoiceField(forms.ModelChoiceField):
+class LoginChoiceField(validation.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_full_name() or obj.username} ({obj.username})"
 
@@ -89,7 +89,7 @@ class ClinicianForm(forms.ModelForm):
 class ShiftForm(forms.Form):
     """One on-call shift in the agency's local time, optionally repeated weekly (2011 §5.1)."""
 
-    clinician = forms.ModelChoiceField(
+    clinician = validation.ModelChoiceField(
         label="Clinician",
         queryset=MentalHealthProfessional.objects.none(),
         empty_label="Choose a clinician",

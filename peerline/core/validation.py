@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 # Dates: nothing the program records happened before 1900, and no plan reaches past 2100 (which
@@ -101,6 +103,32 @@ def id_or_none(text: str | None) -> int | None:
         return None
     value = int(text)
     return value if 0 < value <= ID_MAX else None
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's, refusing a number no database row can have as an invalid choice: Django catches
+    ValueError and TypeError, but SQLite raises OverflowError for it (a 500)."""
+
+    def to_python(self, value: Any) -> Any:
+        typed = isinstance(value, str | int) and value not in self.empty_values
+        if self.to_field_name is None and typed and id_or_none(str(value)) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, with the same refusal for each value chosen (see `ModelChoiceField`)."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for pk in value:
+                if isinstance(pk, str | int) and id_or_none(str(pk)) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 _NUL_MARKS = (b"\x00", b"%00", b"\\u0000")

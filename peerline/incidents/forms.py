@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from peerline.agencies import clock
 from peerline.agencies.models import Agency, Division
+from peerline.core import validation
 from peerline.core.validation import PLAN_DATE_MAX, date_error
 
 from .models import IncidentArea, IncidentType
@@ -51,7 +52,7 @@ class IncidentForm(forms.Form):
 
     type = forms.ChoiceField(label="What happened", choices=IncidentType.choices)
     occurred_at = forms.CharField(label="When", max_length=32)
-    area = forms.ModelChoiceField(
+    area = validation.ModelChoiceField(
         label="General area",
         queryset=IncidentArea.objects.none(),
         required=False,
@@ -63,7 +64,7 @@ class IncidentForm(forms.Form):
         strip=True,
         required=False,
     )
-    units = forms.ModelMultipleChoiceField(
+    units = validation.ModelMultipleChoiceField(
         label="Units involved", queryset=Division.objects.none(), required=False
     )
     team_size = forms.IntegerField(

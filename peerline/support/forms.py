@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from peerline.agencies.models import Agency, Category, Division, JobFamily
+from peerline.core import validation
 from peerline.notifications.outbox import PHONE_RE, phone_digits
 from peerline.team.models import Language
 from peerline.uswds import style
@@ -35,7 +36,7 @@ class RequestForm(forms.Form):
     job_family = forms.ChoiceField(
         label="Who works in", choices=ANY + list(JobFamily.choices), required=False
     )
-    not_division = forms.ModelChoiceField(
+    not_division = validation.ModelChoiceField(
         label="Not from my division",
         queryset=Division.objects.none(),
         required=False,

@@ -7,6 +7,7 @@ from django import forms
 
 from peerline import uswds
 from peerline.accounts.models import User
+from peerline.core import validation
 
 from .models import (
     CONSIDERATIONS,
@@ -90,7 +91,7 @@ class EligibilityForm(UswdsForm):
     note = forms.CharField(label="Note", required=False, max_length=300)
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(validation.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _user_label(obj)
 

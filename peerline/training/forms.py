@@ -11,6 +11,7 @@ from django import forms
 from django.http import QueryDict
 
 from peerline.agencies.models import Agency
+from peerline.core import validation
 from peerline.uswds import UswdsForm
 
 from . import selectors
@@ -20,7 +21,7 @@ from .services import MAX_HOURS, MIN_HOURS, SessionFields
 NO_DETAILS = "Write nothing about anyone a peer supporter has supported (2011 §6.7)."
 
 
-class TopicChoice(forms.ModelMultipleChoiceField):
+class TopicChoice(validation.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.reference} · {obj.title}"
 
