@@ -10,9 +10,12 @@ from django.utils import timezone
 from peerline.agencies.clock import local_today
 from peerline.agencies.models import Agency
 from peerline.audit.services import record
+from peerline.core import validation
 
 from . import generate
 from .models import Acknowledgement, ManualSection, ManualVersion
+
+TITLE_MAX = ManualSection._meta.get_field("title").max_length
 
 
 def section_save(*, agency: Agency, by, title: str, body: str,  # type: ignore[no-untyped-def]
@@ -20,6 +23,10 @@ def section_save(*, agency: Agency, by, title: str, body: str,  # type: ignore[n
     """A section the coordinator writes; it enters the next draft."""
     if not title.strip() or not body.strip():
         raise ValidationError("A section needs a title and a text.")
+    for text, most in ((title, TITLE_MAX), (body, None)):
+        error = validation.text_error(text, max_length=most)
+        if error:
+            raise ValidationError(error)
     with transaction.atomic():
         if section is None:
             last = ManualSection.objects.filter(agency=agency).aggregate(n=Max("position"))["n"]
@@ -48,6 +55,9 @@ def publish(*, version: ManualVersion, by, note: str = "") -> None:  # type: ign
     then asked to acknowledge it on their home page."""
     if version.published_at is not None:
         raise ValidationError("This version is already published.")
+    error = validation.text_error(note)
+    if error:
+        raise ValidationError(error)
     with transaction.atomic():
         version.published_at, version.approved_by = timezone.now(), by
         version.approval_note = note.strip()[:300]

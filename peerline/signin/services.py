@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from peerline.accounts.models import Membership, Role, User
 from peerline.agencies.models import Agency, Employee
 from peerline.audit.services import record
+from peerline.core import validation
 
 from .selectors import policy_for
 
@@ -126,7 +127,11 @@ def _agency_of(user: User) -> Agency | None:
 def totp_enrol(*, user: User, key: str, name: str, last_t: int) -> TOTPDevice:
     """Keep an authenticator app whose code the user just typed (step `last_t` is spent)."""
     device = TOTPDevice.objects.create(
-        user=user, key=key, name=name[:64] or "Authenticator app", confirmed=True, last_t=last_t
+        user=user,
+        key=key,
+        name=("" if validation.text_error(name) else name[:64]) or "Authenticator app",
+        confirmed=True,
+        last_t=last_t,
     )
     record("mfa.enrolled", by=user, agency=_agency_of(user), detail={"kind": "totp"})
     return device

@@ -66,3 +66,23 @@ def test_the_manual_prints_as_a_pdf(client_for):
     _publish(client_for)
     response = client_for(Role.PEER_SUPPORTER).get("/manual/manual.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_a_section_or_note_with_a_control_character_or_too_long_is_refused_not_a_500(client_for):
+    """Found by the form fuzzing on PostgreSQL, which refuses a NUL in text (a 500 there)."""
+    from peerline.manual.models import ManualSection
+
+    coordinator = client_for(Role.COORDINATOR)
+    for title, body in [("Local\x00", "Text"), ("Local", "a\x00b"), ("x" * 201, "Text")]:
+        page = coordinator.post("/manual/sections/new/", {"title": title, "body": body})
+        assert page.status_code == 200
+        assert "control characters" in page.content.decode() or "200 characters" in (
+            page.content.decode()
+        )
+    assert not ManualSection.objects.exists()
+    assert coordinator.post("/manual/draft/").status_code == 302
+    draft = ManualVersion.objects.get()
+    committee = client_for(Role.STEERING_COMMITTEE)
+    committee.post(f"/manual/versions/{draft.pk}/publish/", {"note": "Nov\x002"})
+    draft.refresh_from_db()
+    assert draft.published_at is None
