@@ -10,6 +10,7 @@ from peerline.team.models import Language
 from peerline.uswds import style
 
 from .models import Requester, SupportSettings, Window
+from .selectors import requesters
 
 ANY = [("", "No preference")]
 
@@ -50,13 +51,9 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, agency: Agency, rules: SupportSettings, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["not_division"].queryset = Division.objects.filter(agency=agency)  # type: ignore[attr-defined]
-        allowed = [Requester.EMPLOYEE]
-        if rules.families_may_use:
-            allowed.append(Requester.FAMILY)
-        if rules.retirees_may_use:
-            allowed.append(Requester.RETIREE)
+        allowed = requesters(rules)
         requester = self.fields["requester"]
-        requester.choices = [(r.value, r.label) for r in allowed]  # type: ignore[attr-defined]
+        requester.choices = [(r, Requester(r).label) for r in allowed]  # type: ignore[attr-defined]
         if len(allowed) == 1:
             requester.widget = forms.HiddenInput()
         style(self.fields)
@@ -85,6 +82,18 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # The program's scope (the steering committee's, 2011 §2.3.7) comes first: the link
+        # cannot open to people the program does not serve.
+        agency = self.instance.agency
+        for field, served, whom in (
+            ("families_may_use", agency.serves_families, "families"),
+            ("retirees_may_use", agency.serves_retirees, "retirees"),
+        ):
+            if not served:
+                self.fields[field].help_text = (
+                    f"The program does not serve {whom} (the steering committee decides): "
+                    "the link stays closed to them whatever is chosen here."
+                )
         style(self.fields)
 
     def clean_expiry_hours(self) -> int:

@@ -12,13 +12,29 @@ from peerline.agencies.models import Agency
 from peerline.directory.selectors import listed
 from peerline.team.models import PeerSupporter
 
-from .models import AccessLink, SupportRequest, SupportSettings, SupportTally
+from .models import AccessLink, Requester, SupportRequest, SupportSettings, SupportTally
 
 
 def settings_of(agency: Agency) -> SupportSettings:
     """The agency's settings, or the defaults (unsaved) when the coordinator changed none."""
     found = SupportSettings.objects.filter(agency=agency).first()
-    return found if found is not None else SupportSettings(agency=agency)
+    if found is None:
+        return SupportSettings(agency=agency)
+    found.agency = agency  # read by `requesters`: no second query for it
+    return found
+
+
+def requesters(rules: SupportSettings) -> list[str]:
+    """Who may use the access link: employees always; family members and retirees only when the
+    program serves them (the steering committee's scope, 2011 §1.1, §2.3.7) and the coordinator
+    opened the link to them. The request form, the service and the kiosk's words all read this."""
+    agency = rules.agency
+    allowed: list[str] = [Requester.EMPLOYEE]
+    if agency.serves_families and rules.families_may_use:
+        allowed.append(Requester.FAMILY)
+    if agency.serves_retirees and rules.retirees_may_use:
+        allowed.append(Requester.RETIREE)
+    return allowed
 
 
 def code_hash(code: str) -> str:

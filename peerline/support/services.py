@@ -132,9 +132,7 @@ def request_create(
 ) -> SupportRequest:
     """Send an anonymous request for a peer and page the first matching PSPs (2011 §3.6)."""
     rules = selectors.settings_of(agency)
-    if (requester == Requester.FAMILY and not rules.families_may_use) or (
-        requester == Requester.RETIREE and not rules.retirees_may_use
-    ):
+    if requester not in selectors.requesters(rules):
         raise NotAllowed
     if not_division is not None and not_division.agency_id != agency.pk:
         raise ValueError("a division of another agency")

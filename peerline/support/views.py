@@ -30,7 +30,7 @@ from peerline.governance.selectors import card as limits_card
 
 from . import links, selectors, services, storage
 from .forms import RequestForm, SettingsForm
-from .models import AccessLink, RequestStatus, SupportPage
+from .models import AccessLink, Requester, RequestStatus, SupportPage
 
 SEND_SCOPE = "reach-send"
 
@@ -73,6 +73,7 @@ def _render(
             "agency": agency,
             "code": code,
             "rules": rules,
+            "also_open_to": [r for r in selectors.requesters(rules) if r != Requester.EMPLOYEE],
             "crisis_lines": _crisis_lines(agency),
             **context,
         },

@@ -278,3 +278,34 @@ def test_the_request_page_and_the_card_link_to_what_peerline_stores(agency, acce
 def test_no_access_link_without_one_made(agency, other_agency):
     p.make_user("x", agency, Role.COORDINATOR)
     assert Client().get(reverse("support:kiosk", args=["anything"])).status_code == 404
+
+
+def test_the_link_is_closed_to_families_the_program_does_not_serve_2011_2_3_7(
+    agency, team, access_code
+):
+    """The coordinator's link setting cannot open the door wider than the steering committee's
+    scope: with families out of the program, the form offers no "family member", a family
+    request is refused, and the start page does not say families are welcome."""
+    SupportSettings.objects.create(agency=agency, families_may_use=True, retirees_may_use=True)
+    agency.serves_families = False
+    agency.save(update_fields=["serves_families"])
+    client = Client()
+    start = client.get(reverse("support:kiosk", args=[access_code])).content.decode()
+    assert "open to retirees too" in start and "family" not in start
+    form = client.get(reverse("support:request", args=[access_code])).content.decode()
+    assert 'value="retiree"' in form and 'value="family"' not in form
+    refused = send(client, access_code, requester="family")
+    assert refused.status_code == 200 and not SupportRequest.objects.exists()
+    assert send(client, access_code, requester="retiree").status_code == 302
+    agency.serves_families = True
+    agency.save(update_fields=["serves_families"])
+    start = client.get(reverse("support:kiosk", args=[access_code])).content.decode()
+    assert "open to family members and retirees too" in start
+
+
+def test_the_link_settings_say_when_the_program_does_not_serve_retirees(agency, client_for):
+    agency.serves_retirees = False
+    agency.save(update_fields=["serves_retirees"])
+    page = client_for(Role.COORDINATOR).get(reverse("support:manage")).content.decode()
+    assert "The program does not serve retirees" in page
+    assert "The program does not serve families" not in page
