@@ -126,6 +126,7 @@ def status_counts(agency: Agency) -> list[tuple[str, str, int]]:
     """(status, label, count) for every status, zeros included."""
     counts = dict(
         PeerSupporter.objects.filter(agency=agency)
+        .order_by()  # the default order by name joins every member's employee row for nothing
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
