@@ -92,6 +92,7 @@ PAGES: dict[str, str] = {
     "team:roster": "C",
     "team:member": "C",
     "team:application": "C",
+    "team:applications": "C",  # selection in progress, a page of its own (issue 18)
     "team:agreements": "C",
     # Interview panels: PSPs, the licensed MHP and the coordinator (§4.1).
     "team:interviews": "PCM",

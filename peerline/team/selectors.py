@@ -3,8 +3,21 @@
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import models
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from peerline.accounts import policy
 from peerline.accounts.models import Role, User
@@ -113,6 +126,7 @@ def status_counts(agency: Agency) -> list[tuple[str, str, int]]:
     """(status, label, count) for every status, zeros included."""
     counts = dict(
         PeerSupporter.objects.filter(agency=agency)
+        .order_by()  # the default order by name joins every member's employee row for nothing
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
@@ -188,62 +202,144 @@ def _with_progress(applications: QuerySet[Application]) -> QuerySet[Application]
     )
 
 
-def open_applications(agency: Agency) -> list[Application]:
-    """Applications in progress, oldest first, each with `next_step` (text) and `needs_action`
-    (the coordinator's move rather than someone else's)."""
-    latest = Subquery(
-        Application.objects.filter(peer_supporter=OuterRef("peer_supporter"))
-        .order_by("-submitted_at", "-pk")
-        .values("pk")[:1]
+class Step(models.IntegerChoices):
+    """Where an application in progress stands (2011 §4.1): each step's words, in the order
+    they are checked. `COORDINATORS` are the coordinator's move; the others wait on someone else
+    (the candidate, a recommender, a panelist)."""
+
+    NOT_SELECTED = 1, "Not selected"
+    AWAITING_SIGNATURE = 2, "Selected: waiting for the agreement to be signed"
+    RECORD_TRAINING = 3, "Selected: record the initial training"
+    READY = 4, "Ready to activate"
+    CHECK_ELIGIBILITY = 5, "Check eligibility"
+    NOT_ELIGIBLE = 6, "Not eligible: record the decision"
+    ASK_RECOMMENDATIONS = 7, "Ask for recommendations"
+    AWAITING_RECOMMENDATIONS = 8, "Waiting for recommendations"
+    SET_PANEL = 9, "Set the interview panel, or decide"
+    AWAITING_SCORES = 10, "Waiting for score sheets"
+    DECIDE = 11, "Decide"
+
+
+COORDINATORS = frozenset(
+    {
+        Step.RECORD_TRAINING,
+        Step.READY,
+        Step.CHECK_ELIGIBILITY,
+        Step.NOT_ELIGIBLE,
+        Step.ASK_RECOMMENDATIONS,
+        Step.SET_PANEL,
+        Step.DECIDE,
+    }
+)
+
+
+def _step(current: ConfidentialityAgreement | None) -> Case:
+    """The application's `Step`, in SQL: so the coordinator's count and a page of the list are
+    one query each however many candidates there are (issue 18: 2,200 at 50,000 employees)."""
+    signed = Exists(
+        AgreementSignature.objects.filter(
+            peer_supporter=OuterRef("peer_supporter"), agreement=current
+        )
     )
-    found = _with_progress(
+    asked = Recommendation.objects.filter(application=OuterRef("pk"))
+    seats = InterviewScore.objects.filter(interview__application=OuterRef("pk"))
+    decided = Q(decision__isnull=False)
+    return Case(
+        When(decided & Q(decision__outcome=Outcome.NOT_SELECTED), then=Step.NOT_SELECTED),
+        When(decided & ~signed, then=Step.AWAITING_SIGNATURE),
+        When(decided & Q(peer_supporter__initial_training_on__isnull=True),
+             then=Step.RECORD_TRAINING),
+        When(decided, then=Step.READY),
+        When(eligibility_checked_at__isnull=True, then=Step.CHECK_ELIGIBILITY),
+        When(eligible=False, then=Step.NOT_ELIGIBLE),
+        When(~Exists(asked), then=Step.ASK_RECOMMENDATIONS),
+        When(~Exists(asked.filter(answered_at__isnull=False)),
+             then=Step.AWAITING_RECOMMENDATIONS),
+        When(~Exists(seats), then=Step.SET_PANEL),
+        When(Exists(seats.filter(submitted_at__isnull=True)), then=Step.AWAITING_SCORES),
+        default=Step.DECIDE,
+        output_field=models.IntegerField(),
+    )  # fmt: skip
+
+
+def _count(rows: QuerySet[Any]) -> Subquery:
+    return Subquery(
+        rows.order_by().values("interview__application").annotate(n=Count("pk")).values("n"),
+        output_field=models.IntegerField(),
+    )
+
+
+def _later() -> QuerySet[Application]:
+    """The same volunteer's applications later than the outer one (in `latest_application`'s
+    order): "the latest" is "none later", an anti-join PostgreSQL sizes well, where it guessed
+    `pk = (the latest)` at a few rows and planned loops over 2,200 candidates (issue 18)."""
+    return Application.objects.filter(peer_supporter=OuterRef("peer_supporter")).filter(
+        Q(submitted_at__gt=OuterRef("submitted_at"))
+        | Q(submitted_at=OuterRef("submitted_at"), pk__gt=OuterRef("pk"))
+    )
+
+
+def open_applications(agency: Agency, yours: bool | None = None) -> QuerySet[Application]:
+    """Applications in progress (each candidate's latest, not withdrawn), oldest first, each
+    annotated with its `step` (a `Step`); only those at the coordinator's move if `yours`, only
+    those waiting on someone else if `yours is False`. `next_steps` words a page of them."""
+    found = (
         Application.objects.filter(
             peer_supporter__agency=agency,
             peer_supporter__status=Status.CANDIDATE,
             withdrawn_at__isnull=True,
-            pk=latest,
-        ).order_by("submitted_at", "pk")
+        )
+        .exclude(Exists(_later()))
+        .annotate(step=_step(current_agreement(agency)))
+        .order_by("submitted_at", "pk")
     )
-    current = current_agreement(agency)
-    applications = list(found)
-    for application in applications:
-        step, needs_action = next_step(application, current)
-        application.next_step = step  # type: ignore[attr-defined]
-        application.needs_action = needs_action  # type: ignore[attr-defined]
-    return applications
+    if yours is None:
+        return found
+    theirs = Q(step__in=COORDINATORS)
+    return found.filter(theirs if yours else ~theirs)
 
 
-def next_step(
-    application: Application, current: ConfidentialityAgreement | None
-) -> tuple[str, bool]:
-    """Where an application stands: (what comes next, whether the coordinator does it)."""
-    decision = getattr(application, "decision", None)
-    if decision is not None:
-        if decision.outcome != Outcome.SELECTED:
-            return "Not selected", False
-        psp = application.peer_supporter
-        if not any(s.agreement_id == getattr(current, "pk", None) for s in psp.signatures.all()):
-            return "Selected: waiting for the agreement to be signed", False
-        if psp.initial_training_on is None:
-            return "Selected: record the initial training", True
-        return "Ready to activate", True
-    if application.eligibility_checked_at is None:
-        return "Check eligibility", True
-    if application.eligible is False:
-        return "Not eligible: record the decision", True
-    recommendations = list(application.recommendations.all())
-    if not recommendations:
-        return "Ask for recommendations", True
-    if not any(r.answered_at for r in recommendations):
-        return "Waiting for recommendations", False
-    interview = getattr(application, "interview", None)
-    seats = list(interview.scores.all()) if interview else []
-    if not seats:
-        return "Set the interview panel, or decide", True
-    waiting = sum(1 for seat in seats if seat.submitted_at is None)
-    if waiting:
-        return f"Waiting for {waiting} of {len(seats)} score sheets", False
-    return "Decide", True
+def application_counts(agency: Agency) -> tuple[int, int]:
+    """(applications in progress, those waiting for the coordinator's next step), 2011 §4.1:
+    one query, whatever the number of candidates."""
+    found = open_applications(agency).aggregate(
+        total=Count("pk"), yours=Count("pk", filter=Q(step__in=COORDINATORS))
+    )
+    return found["total"], found["yours"]
+
+
+def waiting_for_coordinator(agency: Agency) -> int:
+    """How many applications in progress wait for the coordinator's next step (2011 §4.1)."""
+    return application_counts(agency)[1]
+
+
+def next_steps(applications: QuerySet[Application]) -> list[Application]:
+    """`applications` (from `open_applications`, a page of them) with what the list shows: the
+    volunteer, `next_step` (words) and `needs_action` (the coordinator's move rather than
+    someone else's). The score sheets still out are counted for the ones waiting on them.
+
+    Two queries: the page's rows and steps in their order, then the people of those rows only
+    (joined before the sort, each of 2,200 candidates' employee row was read, issue 18)."""
+    steps = dict(applications.values_list("pk", "step"))  # type: ignore[misc]  # annotated
+    order = {pk: n for n, pk in enumerate(steps)}
+    seats = InterviewScore.objects.filter(interview__application=OuterRef("pk"))
+    found: list[Application] = sorted(
+        Application.objects.filter(pk__in=steps)
+        .select_related("peer_supporter__employee__division")
+        .annotate(
+            seats=_count(seats), seats_waiting=_count(seats.filter(submitted_at__isnull=True))
+        ),
+        key=lambda application: order[application.pk],
+    )
+    for application in found:
+        step = Step(steps[application.pk])
+        words = step.label
+        if step == Step.AWAITING_SCORES:
+            waiting, total = application.seats_waiting, application.seats  # type: ignore[attr-defined]
+            words = f"Waiting for {waiting} of {total} score sheets"
+        application.next_step = words  # type: ignore[attr-defined]
+        application.needs_action = step in COORDINATORS  # type: ignore[attr-defined]
+    return found
 
 
 def application_detail(agency: Agency) -> QuerySet[Application]:
@@ -349,31 +445,37 @@ def panel_choices(agency: Agency, exclude: int | None = None) -> list[tuple[User
 
 
 def unsigned_current(agency: Agency) -> list[PeerSupporter]:
-    """Members (and selected candidates) who have not signed the current agreement (§6.8).
+    """Members (and selected candidates) who have not signed the current agreement (§6.8)."""
+    return list(unsigned_current_query(agency))
+
+
+def unsigned_current_query(agency: Agency) -> QuerySet[PeerSupporter]:
+    """`unsigned_current` as a query, by last name: to count them or show a page of them.
 
     One query whatever the size of the team: "selected" is `is_selected` written in SQL (the
     latest application, not withdrawn, with a decision to select), not asked per candidate.
     """
     current = current_agreement(agency)
-    latest = (
-        Application.objects.filter(peer_supporter=OuterRef(OuterRef("pk")))
-        .order_by("-submitted_at", "-pk")
-        .values("pk")[:1]
-    )
     selected = Exists(
         Application.objects.filter(
-            pk=Subquery(latest), withdrawn_at__isnull=True, decision__outcome=Outcome.SELECTED
-        )
+            peer_supporter=OuterRef("pk"),
+            withdrawn_at__isnull=True,
+            decision__outcome=Outcome.SELECTED,
+        ).exclude(Exists(_later()))
     )
+    # `NOT IN` a list PostgreSQL hashes once: the anti-join it planned without statistics
+    # read the version's signatures once per member (issue 18).
+    signed = AgreementSignature.objects.filter(agreement=current).values("peer_supporter")
     unsigned = (
         PeerSupporter.objects.filter(
             agency=agency, status__in=[Status.ACTIVE, Status.ON_LEAVE, Status.CANDIDATE]
         )
-        .exclude(signatures__agreement=current)
+        .exclude(pk__in=signed)
         .filter(Q(status__in=[Status.ACTIVE, Status.ON_LEAVE]) | Q(selected))
         .select_related("employee")
+        .order_by("employee__last_name", "employee__first_name", "pk")
     )
-    return list(unsigned)
+    return unsigned
 
 
 def agreements_with_counts(agency: Agency) -> QuerySet[ConfidentialityAgreement]:

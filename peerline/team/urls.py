@@ -6,6 +6,7 @@ app_name = "team"
 urlpatterns = [
     path("", views.roster, name="roster"),
     path("<int:pk>/", views.member, name="member"),
+    path("applications/", views.applications, name="applications"),
     path("applications/<int:pk>/", views.application, name="application"),
     path("agreements/", views.agreements, name="agreements"),
     path("volunteer/", views_self.volunteer, name="volunteer"),

@@ -42,6 +42,7 @@ from .models import Application, PeerSupporter, Status
 S = Status
 V = Callable[..., HttpResponse]
 MEMBERS_PER_PAGE = 50
+APPLICATIONS_ON_ROSTER = 10
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def roster(request: policy.AgencyRequest) -> HttpResponse:
         request.GET.get("page")
     )
     members = list(page.object_list)
+    in_progress, yours = selectors.application_counts(agency)
     return render(
         request,
         "team/roster.html",
@@ -138,9 +140,48 @@ def roster(request: policy.AgencyRequest) -> HttpResponse:
             "members": members,
             "any_supervisor": any(psp.supervises for psp in members),  # type: ignore[attr-defined]
             "due_back": selectors.leaves_due_back(agency, today),
-            "applications": selectors.open_applications(agency),
-            "unsigned": len(selectors.unsigned_current(agency)),
+            # The oldest few and the counts: the whole list is a page of its own (issue 18).
+            "applications": selectors.next_steps(
+                selectors.open_applications(agency)[:APPLICATIONS_ON_ROSTER]
+            ),
+            "applications_total": in_progress,
+            "applications_yours": yours,
+            "unsigned": selectors.unsigned_current_query(agency).count(),
             "guidance": selectors.SUPERVISOR_GUIDANCE,
+        },
+    )
+
+
+# Whose move an application waits for: the filter of the list of applications in progress.
+MOVES = {"yours": "Your move", "others": "Waiting on someone else"}
+
+
+@require_safe
+@policy.requires(policy.Permission.TEAM_MANAGE)
+@clock.in_agency_zone
+def applications(request: policy.AgencyRequest) -> HttpResponse:
+    """Selection in progress, oldest first, 50 to a page, each with its next step; filtered to
+    the coordinator's move or someone else's (2011 §4.1)."""
+    agency = request.agency
+    move = request.GET.get("move", "")
+    if move not in MOVES:
+        move = ""
+    found = selectors.open_applications(agency, yours={"yours": True, "others": False}.get(move))
+    total, yours = selectors.application_counts(agency)
+    page = Paginator(found, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "team/applications.html",
+        {
+            "move": move,
+            "move_label": MOVES.get(move, ""),
+            "counts": [
+                ("yours", MOVES["yours"], yours),
+                ("others", MOVES["others"], total - yours),
+            ],
+            "total": total,
+            "page": page,
+            "applications": selectors.next_steps(page.object_list),  # type: ignore[arg-type]
         },
     )
 
@@ -412,7 +453,10 @@ def agreements(request: policy.AgencyRequest) -> HttpResponse:
                 for version in selectors.agreements_with_counts(agency)
             ],
             "current": current,
-            "unsigned": selectors.unsigned_current(agency),
+            # By last name, 50 to a page: after a new version, the whole team is on it.
+            "unsigned": Paginator(
+                selectors.unsigned_current_query(agency), MEMBERS_PER_PAGE
+            ).get_page(request.GET.get("page")),
             "form": form,
         },
     )

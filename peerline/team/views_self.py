@@ -8,6 +8,7 @@ is a 404, the same answer as a missing one.
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +21,10 @@ from peerline.agencies.models import Employee
 from . import selectors, services
 from .forms import AnswerForm, ScoreForm, SignForm, VolunteerForm
 from .models import CONSIDERATIONS, PeerSupporter, Status
+
+# What is asked of one person runs to hundreds on a large agency's panels (issue 18): a page at
+# a time, what is still to do first.
+PER_PAGE = 50
 
 
 def _my_employee(request: policy.AgencyRequest) -> Employee | None:
@@ -150,12 +155,10 @@ def agreement(request: policy.AgencyRequest) -> HttpResponse:
 @policy.requires(policy.Permission.TEAM_SELF)
 @clock.in_agency_zone
 def recommendations(request: policy.AgencyRequest) -> HttpResponse:
-    """The recommendations the program asked of me (2011 §4.1)."""
-    return render(
-        request,
-        "team/recommendations.html",
-        {"asked": selectors.recommendations_for(request.user, request.agency)},
-    )
+    """The recommendations the program asked of me, unanswered first, 50 to a page (2011 §4.1)."""
+    asked = selectors.recommendations_for(request.user, request.agency)
+    page = Paginator(asked, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "team/recommendations.html", {"asked": page, "page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -207,12 +210,10 @@ def recommendation(request: policy.AgencyRequest, pk: int) -> HttpResponse:
 @policy.requires(policy.Permission.TEAM_INTERVIEW)
 @clock.in_agency_zone
 def interviews(request: policy.AgencyRequest) -> HttpResponse:
-    """My seats on interview panels (2011 §4.1)."""
-    return render(
-        request,
-        "team/interviews.html",
-        {"seats": selectors.panel_seats_for(request.user, request.agency)},
-    )
+    """My seats on interview panels, the sheets to fill in first, 50 to a page (2011 §4.1)."""
+    seats = selectors.panel_seats_for(request.user, request.agency)
+    page = Paginator(seats, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "team/interviews.html", {"seats": page, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

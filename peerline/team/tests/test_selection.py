@@ -286,7 +286,7 @@ def test_open_applications_say_what_comes_next(
     agency, application, coordinator, sergeant_login, panel, other_agency
 ):
     def step():
-        (found,) = selectors.open_applications(agency)
+        (found,) = selectors.next_steps(selectors.open_applications(agency))
         return found.next_step, found.needs_action
 
     assert step() == ("Check eligibility", True)
@@ -310,7 +310,7 @@ def test_open_applications_say_what_comes_next(
     assert step() == ("Decide", True)
     services.decide(application=application, outcome="selected", reasons="Good.", by=coordinator)
     assert step() == ("Selected: waiting for the agreement to be signed", False)
-    assert selectors.open_applications(other_agency) == []
+    assert list(selectors.open_applications(other_agency)) == []
 
 
 def test_no_recommendation_or_interview_before_the_eligibility_check_2011_4_1(

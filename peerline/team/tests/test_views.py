@@ -68,6 +68,7 @@ def pages(world):
         "/team/": COORDINATOR,
         f"/team/{world['member'].pk}/": COORDINATOR,
         f"/team/applications/{world['application'].pk}/": COORDINATOR,
+        "/team/applications/": COORDINATOR,
         "/team/agreements/": COORDINATOR,
         "/team/volunteer/": EVERYONE,
         "/team/agreement/": EVERYONE,
