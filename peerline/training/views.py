@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -350,11 +350,14 @@ def report_csv(request: policy.AgencyRequest) -> HttpResponse:
     """The team report of a quarter, for POST/state certification audits."""
     quarter = _quarter(request)
     team = compliance.team_compliance(agency=request.agency, quarter=quarter)
-    response = HttpResponse(reports.team_csv(team), content_type="text/csv; charset=utf-8")
+    # Streamed: a team of thousands is written a chunk at a time (issue 18).
+    response = StreamingHttpResponse(
+        reports.team_csv_chunks(team), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="peerline-{request.agency.code}-training-{quarter.label}.csv"'
     )
-    return response
+    return response  # type: ignore[return-value]  # streamed; the decorators pass it through
 
 
 # -- transcripts ---------------------------------------------------------------------------------
