@@ -402,12 +402,13 @@ class TeamHistory:
             if psp_id in self.segments and self.on_team(psp_id, day):
                 summed[(psp_id, Quarter.of(day))] += hours
         self.credits = {key: hours.quantize(TENTH) for key, hours in summed.items()}
-        firsts = [
-            TrainingSession.objects.filter(agency=agency).aggregate(first=Min("date"))["first"],
-            Attendance.objects.filter(CONFIRMED, peer_supporter__agency=agency).aggregate(
-                first=Min("session__date")
-            )["first"],
-        ]
+        own = TrainingSession.objects.filter(agency=agency).aggregate(first=Min("date"))["first"]
+        # Sessions attended elsewhere matter only before the agency's own first: the scan of
+        # its PSPs' attendance stops there, not at the start of its history (issue 18).
+        elsewhere = Attendance.objects.filter(CONFIRMED, peer_supporter__agency=agency)
+        if own is not None:
+            elsewhere = elsewhere.filter(session__date__lt=own)
+        firsts = [own, elsewhere.aggregate(first=Min("session__date"))["first"]]
         self.first_record = min((day for day in firsts if day is not None), default=None)
         self._profiles: dict[int, int] = {}  # PSP → profile number
         self._numbers: dict[Profile, int] = {}  # profile → its number
