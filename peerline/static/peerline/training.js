@@ -53,6 +53,10 @@
   var searchButton = form.querySelector("[data-roster-filter-button]");
   var saveButton = form.querySelector("[data-roster-save]");
   var dirty = false;
+  // One page: the names are all here and filter as you type. Several: the button searches the
+  // whole roster on the server (the page's own names still filter as you type).
+  var paged = form.hasAttribute("data-roster-paged");
+  searchButton.hidden = !paged;
   input.addEventListener("input", filter);
   form.querySelector("[data-roster-all]").addEventListener("click", function (event) {
     event.preventDefault();
@@ -104,7 +108,11 @@
     if (event.key === "Enter" && event.target.tagName === "INPUT") {
       event.preventDefault();
       if (event.target === input) {
-        searchButton.click();
+        if (paged) {
+          searchButton.click();
+        } else {
+          filter();
+        }
       }
     }
   });
