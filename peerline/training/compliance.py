@@ -29,12 +29,14 @@ The rules, in one place:
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import Protocol
 
-from django.db.models import Min
+from django.db.models import Exists, Min, OuterRef, Q, Sum
 
 from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
@@ -81,15 +83,15 @@ class Quarter:
     def label(self) -> str:
         return f"{self.year}-Q{self.number}"
 
-    @property
+    @cached_property  # read for every PSP of a team: worked out once
     def first(self) -> date:
         return date(self.year, 3 * self.number - 2, 1)
 
-    @property
+    @cached_property  # read for every PSP of a team: worked out once
     def last(self) -> date:
         return periods.last_day(self.label)
 
-    @property
+    @cached_property  # read for every PSP of a team: worked out once
     def days(self) -> int:
         return (self.last - self.first).days + 1
 
@@ -157,6 +159,14 @@ class QuarterStanding:
         return self.active_days + self.paused_days > 0 and self.active_days < self.quarter.days
 
 
+def _reminder(run: int, status: str) -> bool:
+    return run == 1 and status in ON_TEAM
+
+
+def _flagged(run: int, status: str) -> bool:
+    return run >= 2 and status in ON_TEAM
+
+
 @dataclass(frozen=True)
 class Standing:
     """A PSP's standing in the quarter asked, with the run of quarters behind up to it."""
@@ -172,41 +182,111 @@ class Standing:
     @property
     def reminder(self) -> bool:
         """Behind for one quarter, and still on the team: remind them (2011 §8.2)."""
-        return self.consecutive_behind == 1 and self.on_team_now
+        return _reminder(self.consecutive_behind, self.peer_supporter.status)
 
     @property
     def flagged(self) -> bool:
         """Behind for two quarters in a row or more, and still on the team: a deselection
         review (2011 §4.3). Someone already deselected or gone needs none."""
-        return self.consecutive_behind >= 2 and self.on_team_now
+        return _flagged(self.consecutive_behind, self.peer_supporter.status)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A PSP's standing with only their id and status: what the team's figures, filters and
+    paging need, so that a page loads the names of the rows it shows and no others."""
+
+    psp_id: int
+    status: str
+    standing: QuarterStanding
+    consecutive_behind: int
+
+    @property
+    def reminder(self) -> bool:
+        """One quarter behind and still on the team (2011 §8.2)."""
+        return _reminder(self.consecutive_behind, self.status)
+
+    @property
+    def flagged(self) -> bool:
+        """Two quarters behind in a row or more and still on the team (2011 §4.3)."""
+        return _flagged(self.consecutive_behind, self.status)
+
+
+def standings(lines: Sequence[Line]) -> list[Standing]:
+    """The PSPs of `lines` loaded with their employee, in one query, in the lines' order."""
+    psps = PeerSupporter.objects.select_related("employee").in_bulk([line.psp_id for line in lines])
+    return [Standing(psps[line.psp_id], line.standing, line.consecutive_behind) for line in lines]
 
 
 @dataclass(frozen=True)
 class TeamCompliance:
+    """The team's standing in a quarter: `lines` hold every PSP's figures in name order; the
+    PSPs themselves are loaded only when `rows` (or a list of `standings`) is asked for."""
+
     agency: Agency
     quarter: Quarter
     hours_full_quarter: Decimal
     ended: bool
-    rows: list[Standing]
+    lines: list[Line]
     records_start: Quarter
 
     @property
+    def size(self) -> int:
+        return len(self.lines)
+
+    @cached_property
+    def compliant_count(self) -> int:
+        return sum(line.standing.compliant for line in self.lines)
+
+    @cached_property
+    def reminder_count(self) -> int:
+        return sum(line.reminder for line in self.lines)
+
+    @cached_property
+    def flagged_count(self) -> int:
+        return sum(line.flagged for line in self.lines)
+
+    @cached_property
+    def rows(self) -> list[Standing]:
+        return standings(self.lines)
+
+    @property
     def compliant(self) -> list[Standing]:
-        return [row for row in self.rows if row.standing.compliant]
+        return standings([line for line in self.lines if line.standing.compliant])
 
     @property
     def reminders(self) -> list[Standing]:
-        return [row for row in self.rows if row.reminder]
+        return standings([line for line in self.lines if line.reminder])
 
     @property
     def flagged(self) -> list[Standing]:
-        return [row for row in self.rows if row.flagged]
+        return standings([line for line in self.lines if line.flagged])
 
 
 # -- the team's history, loaded once -------------------------------------------------------------
 
 Segment = tuple[date, date | None, str]  # [start, end) with a status; end None: still so
 Span = tuple[date, date | None]
+
+
+class Member(Protocol):
+    """What the computation reads of a PSP: a PeerSupporter, or the three values of one."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def status_since(self) -> date: ...
+
+
+@dataclass(frozen=True)
+class _Member:
+    pk: int
+    status: str
+    status_since: date
 
 
 def _overlap(a: Span, b: Span) -> int:
@@ -217,7 +297,7 @@ def _overlap(a: Span, b: Span) -> int:
     return max(0, (min(ends) - start).days)
 
 
-def _segments(psp: PeerSupporter, changes: list[tuple[date, str]]) -> list[Segment]:
+def _segments(psp: Member, changes: list[tuple[date, str]]) -> list[Segment]:
     """The PSP's status over time from the dated history; the current status closes it."""
     changes = list(changes)
     if not changes or changes[-1][1] != psp.status:
@@ -245,43 +325,97 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
+def _days(segments: Sequence[Segment], leaves: Sequence[Span], quarter: Quarter) -> tuple[int, int]:
+    """(active and not on leave, paused by leave) days of `quarter`."""
+    after = quarter.last + timedelta(days=1)
+    span: Span = (quarter.first, after)
+    active = paused = 0
+    for start, end, status in segments:
+        if status not in ON_TEAM:
+            continue
+        days = _overlap((start, end), span)
+        if not days:
+            continue
+        if status == Status.ON_LEAVE:
+            on_leave = days
+        else:
+            within: Span = (max(start, quarter.first), _min_end(end, after))
+            on_leave = sum(_overlap(leave, within) for leave in leaves)
+        active += days - on_leave
+        paused += on_leave
+    return active, paused
+
+
+Profile = tuple[tuple[Segment, ...], tuple[Span, ...]]
+
+
 class TeamHistory:
     """Status histories, leaves and hours credited of some PSPs, and where the agency's
-    training records start, read in five queries."""
+    training records start, read in five queries.
 
-    def __init__(self, agency: Agency, psps: Iterable[PeerSupporter], first: date, last: date):
+    The days each PSP owed in each quarter are worked out once per *profile*: their time on the
+    team and their leaves, cut to the dates read. PSPs active throughout (most of a team) share
+    one, so a team of thousands costs a few profiles and a dictionary look-up per PSP and
+    quarter, not a walk through each one's history (issue 18)."""
+
+    def __init__(
+        self,
+        agency: Agency,
+        psps: Iterable[Member],
+        first: date,
+        last: date,
+        *,
+        whole_team: bool = False,
+    ):
         self.agency = agency
         self.psps = list(psps)
-        ids = [psp.pk for psp in self.psps]
+        self.window: tuple[date, date] = (first, last + timedelta(days=1))
+        # The whole team's rows are read by agency: a list of thousands of ids is not sent.
+        scope = (
+            Q(peer_supporter__agency=agency)
+            if whole_team
+            else Q(peer_supporter_id__in=[psp.pk for psp in self.psps])
+        )
         changes: dict[int, list[tuple[date, str]]] = defaultdict(list)
         for psp_id, day, status in (
-            StatusChange.objects.filter(peer_supporter_id__in=ids)
+            StatusChange.objects.filter(scope)
             .order_by("effective_on", "recorded_at", "pk")
             .values_list("peer_supporter_id", "effective_on", "to_status")
         ):
             changes[psp_id].append((day, status))
         self.segments = {psp.pk: _segments(psp, changes[psp.pk]) for psp in self.psps}
         leaves: dict[int, list[Span]] = defaultdict(list)
-        for psp_id, starts, returned in LeaveOfAbsence.objects.filter(
-            peer_supporter_id__in=ids
-        ).values_list("peer_supporter_id", "starts_on", "returned_on"):
+        for psp_id, starts, returned in LeaveOfAbsence.objects.filter(scope).values_list(
+            "peer_supporter_id", "starts_on", "returned_on"
+        ):
             leaves[psp_id].append((starts, returned))
         self.leaves = {psp_id: _merge(spans) for psp_id, spans in leaves.items()}
-        self.credits: dict[tuple[int, Quarter], Decimal] = defaultdict(lambda: ZERO)
-        for psp_id, day, hours in Attendance.objects.filter(
-            CONFIRMED, peer_supporter_id__in=ids, session__date__range=(first, last)
-        ).values_list("peer_supporter_id", "session__date", "hours_credited"):
+        summed: dict[tuple[int, Quarter], Decimal] = defaultdict(lambda: ZERO)
+        for psp_id, day, hours in (
+            Attendance.objects.filter(CONFIRMED, scope, session__date__range=(first, last))
+            .values_list("peer_supporter_id", "session__date")
+            .annotate(hours=Sum("hours_credited"))
+            .order_by()
+        ):
             # Only hours of a day on the team count towards its quarters: a session the day
             # before a PSP became active was not update training of theirs (2011 §8.2; issue 17).
-            if self.on_team(psp_id, day):
-                self.credits[(psp_id, Quarter.of(day))] += hours
-        firsts = [
-            TrainingSession.objects.filter(agency=agency).aggregate(first=Min("date"))["first"],
-            Attendance.objects.filter(CONFIRMED, peer_supporter__agency=agency).aggregate(
-                first=Min("session__date")
-            )["first"],
-        ]
+            if psp_id in self.segments and self.on_team(psp_id, day):
+                summed[(psp_id, Quarter.of(day))] += hours
+        self.credits = {key: hours.quantize(TENTH) for key, hours in summed.items()}
+        own = TrainingSession.objects.filter(agency=agency).aggregate(first=Min("date"))["first"]
+        # Sessions attended elsewhere matter only before the agency's own first: the scan of
+        # its PSPs' attendance stops there, not at the start of its history (issue 18).
+        elsewhere = Attendance.objects.filter(CONFIRMED, peer_supporter__agency=agency)
+        if own is not None:
+            elsewhere = elsewhere.filter(session__date__lt=own)
+        firsts = [own, elsewhere.aggregate(first=Min("session__date"))["first"]]
         self.first_record = min((day for day in firsts if day is not None), default=None)
+        self._profiles: dict[int, int] = {}  # PSP → profile number
+        self._numbers: dict[Profile, int] = {}  # profile → its number
+        self._profile_data: list[Profile] = []
+        self._days: dict[tuple[int, Quarter], tuple[int, int]] = {}
+        self._required: dict[tuple[int, Quarter], Decimal] = {}
+        self._owed: dict[tuple[int, Quarter, Quarter], list[tuple[Quarter, Decimal]]] = {}
 
     def on_team(self, psp_id: int, day: date) -> bool:
         """Active or on leave on `day`, by the dated status history."""
@@ -295,28 +429,41 @@ class TeamHistory:
         current = Quarter.of(today)
         return min(Quarter.of(self.first_record), current) if self.first_record else current
 
-    def days(self, psp: PeerSupporter, quarter: Quarter) -> tuple[int, int]:
-        """(active and not on leave, paused by leave) days of `quarter`."""
-        after = quarter.last + timedelta(days=1)
-        span: Span = (quarter.first, after)
-        active = paused = 0
-        leaves = self.leaves.get(psp.pk, [])
-        for start, end, status in self.segments[psp.pk]:
-            if status not in ON_TEAM:
-                continue
-            days = _overlap((start, end), span)
-            if not days:
-                continue
-            if status == Status.ON_LEAVE:
-                on_leave = days
-            else:
-                within: Span = (max(start, quarter.first), _min_end(end, after))
-                on_leave = sum(_overlap(leave, within) for leave in leaves)
-            active += days - on_leave
-            paused += on_leave
-        return active, paused
+    def _profile(self, psp_id: int) -> int:
+        """The number of the PSP's profile: their spans on the team and leaves, cut to the
+        window read (the days of a quarter inside it are the same)."""
+        found = self._profiles.get(psp_id)
+        if found is None:
+            low, high = self.window
+            segments = tuple(
+                (max(start, low), _min_end(end, high), status)
+                for start, end, status in self.segments[psp_id]
+                if status in ON_TEAM and start < high and (end is None or end > low)
+            )
+            leaves = tuple(
+                (max(start, low), _min_end(end, high))
+                for start, end in self.leaves.get(psp_id, [])
+                if start < high and (end is None or end > low)
+            )
+            profile = (segments, leaves)
+            found = self._numbers.setdefault(profile, len(self._profile_data))
+            if found == len(self._profile_data):
+                self._profile_data.append(profile)
+            self._profiles[psp_id] = found
+        return found
 
-    def active_on(self, psp: PeerSupporter, day: date) -> bool:
+    def days(self, psp: Member, quarter: Quarter) -> tuple[int, int]:
+        """(active and not on leave, paused by leave) days of `quarter`."""
+        if not self._inside(quarter):
+            return _days(self.segments[psp.pk], self.leaves.get(psp.pk, []), quarter)
+        key = (self._profile(psp.pk), quarter)
+        found = self._days.get(key)
+        if found is None:
+            segments, leaves = self._profile_data[key[0]]
+            found = self._days[key] = _days(segments, leaves, quarter)
+        return found
+
+    def active_on(self, psp: Member, day: date) -> bool:
         """Active and not on leave on `day`: the requirement runs."""
         return any(
             status == Status.ACTIVE and start <= day and (end is None or day < end)
@@ -326,34 +473,67 @@ class TeamHistory:
             for start, end in self.leaves.get(psp.pk, [])
         )
 
-    def standing(self, psp: PeerSupporter, quarter: Quarter, today: date) -> QuarterStanding:
+    def _inside(self, quarter: Quarter) -> bool:
+        return self.window[0] <= quarter.first and quarter.last < self.window[1]
+
+    def required(self, psp: Member, quarter: Quarter, recorded: bool) -> Decimal:
+        """The hours `psp` owed in `quarter` (nothing before the records start)."""
+        if not recorded:
+            return ZERO
+        full = self.agency.training_hours_per_quarter
+        if not self._inside(quarter):
+            return hours_required(full, self.days(psp, quarter)[0], quarter.days)
+        key = (self._profile(psp.pk), quarter)
+        found = self._required.get(key)
+        if found is None:
+            active, _ = self.days(psp, quarter)
+            found = self._required[key] = hours_required(full, active, quarter.days)
+        return found
+
+    def standing(self, psp: Member, quarter: Quarter, today: date) -> QuarterStanding:
         active, paused = self.days(psp, quarter)
         recorded = quarter >= self.records_start(today)
-        full = self.agency.training_hours_per_quarter if recorded else ZERO
         return QuarterStanding(
             quarter=quarter,
-            hours_required=hours_required(full, active, quarter.days),
-            hours_credited=self.credits[(psp.pk, quarter)].quantize(TENTH),
+            hours_required=self.required(psp, quarter, recorded),
+            hours_credited=self.credits.get((psp.pk, quarter), ZERO).quantize(TENTH),
             active_days=active,
             paused_days=paused,
             ended=quarter.has_ended(today),
             recorded=recorded,
         )
 
-    def consecutive_behind(self, psp: PeerSupporter, quarter: Quarter, today: date) -> int:
-        """The run of quarters behind up to `quarter` (see the module docstring)."""
+    def consecutive_behind(self, psp: Member, quarter: Quarter, today: date) -> int:
+        """The run of quarters behind up to `quarter` (see the module docstring). Every quarter
+        read has ended: the run starts at the last ended quarter at the latest."""
         start = min(quarter, Quarter.of(today).shift(-1))
         run = 0
-        for back in range(LOOKBACK):
-            if start.shift(-back) < self.records_start(today):
-                break
-            standing = self.standing(psp, start.shift(-back), today)
-            if not standing.has_requirement:
-                continue
-            if not standing.behind:
-                break
+        for asked, required in self._owing(psp, start, self.records_start(today)):
+            if self.credits.get((psp.pk, asked), ZERO) >= required:
+                break  # a quarter met ends the run
             run += 1
         return run
+
+    def _owing(
+        self, psp: Member, start: Quarter, records_start: Quarter
+    ) -> list[tuple[Quarter, Decimal]]:
+        """The quarters with a requirement from `start` back (at most `LOOKBACK` read, none
+        before the records start), newest first, with the hours owed: the same for every PSP
+        of a profile. A quarter without one neither counts nor breaks a run."""
+        key = (self._profile(psp.pk), start, records_start)
+        found = self._owed.get(key)
+        if found is None:
+            found = []
+            for back in range(LOOKBACK):
+                asked = start.shift(-back)
+                if asked < records_start:
+                    break
+                required = self.required(psp, asked, True)
+                if required:
+                    found.append((asked, required))
+            if self._inside(start.shift(-LOOKBACK + 1)):  # else not the same for the profile
+                self._owed[key] = found
+        return found
 
 
 def _min_end(a: date | None, b: date) -> date:
@@ -361,64 +541,98 @@ def _min_end(a: date | None, b: date) -> date:
 
 
 def _history(
-    agency: Agency, psps: Iterable[PeerSupporter], quarter: Quarter, today: date
+    agency: Agency,
+    psps: Iterable[Member],
+    quarter: Quarter,
+    today: date,
+    *,
+    whole_team: bool = False,
 ) -> TeamHistory:
     """What answering for `quarter` needs: `LOOKBACK` quarters back, to the end of the later of
     `quarter` and the current one."""
     first = min(quarter, Quarter.of(today).shift(-1)).shift(-LOOKBACK + 1).first
-    return TeamHistory(agency, psps, first, max(quarter.last, Quarter.of(today).last))
+    last = max(quarter.last, Quarter.of(today).last)
+    return TeamHistory(agency, psps, first, last, whole_team=whole_team)
 
 
 # -- reads for pages, the API and the home page --------------------------------------------------
 
 
-def _everyone(agency: Agency) -> list[PeerSupporter]:
-    """Every PSP of the agency whatever their status; who was on the team when is read from
-    their history (a candidate who never served is on no quarter's list)."""
-    return list(
-        PeerSupporter.objects.filter(agency=agency)
-        .select_related("employee")
-        .order_by("employee__last_name", "employee__first_name", "pk")
-    )
+def _members(agency: Agency, *, on_team_now: bool = False) -> list[_Member]:
+    """The agency's PSPs who are, or were once, active or on leave, in name order, as three
+    values each: who was on the team when is read from their history, and a candidate who never
+    served (thousands, in a large selection) is on no quarter's list, so is not read."""
+    found = PeerSupporter.objects.filter(agency=agency)
+    if on_team_now:
+        found = found.filter(status__in=ON_TEAM)
+    else:
+        served = StatusChange.objects.filter(peer_supporter=OuterRef("pk"), to_status__in=ON_TEAM)
+        found = found.filter(Q(status__in=ON_TEAM) | Exists(served))
+    return [
+        _Member(*row)
+        for row in found.order_by("employee__last_name", "employee__first_name", "pk").values_list(
+            "pk", "status", "status_since"
+        )
+    ]
 
 
 def team_compliance(
     *, agency: Agency, quarter: Quarter, today: date | None = None
 ) -> TeamCompliance:
     """Every PSP of the agency who was active or on leave on some day of `quarter`, with the
-    hours required and credited, and the run of quarters behind (2011 §8.2, §4.3)."""
+    hours required and credited, and the run of quarters behind (2011 §8.2, §4.3).
+
+    Six queries whatever the team's size; the PSPs' names are loaded only for the rows shown
+    (`TeamCompliance.rows`, `standings`)."""
     today = today or clock.local_today(agency)
-    history = _history(agency, _everyone(agency), quarter, today)
-    rows = []
-    for psp in history.psps:
-        standing = history.standing(psp, quarter, today)
+    members = _members(agency)
+    history = _history(agency, members, quarter, today, whole_team=True)
+    lines = []
+    for member in members:
+        standing = history.standing(member, quarter, today)
         if not standing.on_team:
             continue
-        rows.append(Standing(psp, standing, history.consecutive_behind(psp, quarter, today)))
+        run = history.consecutive_behind(member, quarter, today)
+        lines.append(Line(member.pk, member.status, standing, run))
     return TeamCompliance(
         agency=agency,
         quarter=quarter,
         hours_full_quarter=Decimal(agency.training_hours_per_quarter).quantize(TENTH),
         ended=quarter.has_ended(today),
-        rows=rows,
+        lines=lines,
         records_start=history.records_start(today),
     )
+
+
+def _flagged_lines(agency: Agency, today: date) -> list[Line]:
+    quarter = Quarter.of(today).shift(-1)
+    team = _members(agency, on_team_now=True)
+    history = _history(agency, team, quarter, today, whole_team=True)
+    found = []
+    for member in team:
+        run = history.consecutive_behind(member, quarter, today)
+        if _flagged(run, member.status):
+            found.append(
+                Line(member.pk, member.status, history.standing(member, quarter, today), run)
+            )
+    return found
 
 
 def flagged_for_review(*, agency: Agency, today: date) -> list[Standing]:
     """PSPs on the team today who were behind two quarters in a row or more, up to the last
     ended quarter: each needs a deselection review by the coordinator (2011 §4.3). For the
     coordinator's home page; Peerline decides nothing."""
-    quarter = Quarter.of(today).shift(-1)
-    team = [psp for psp in _everyone(agency) if psp.status in ON_TEAM]
-    history = _history(agency, team, quarter, today)
-    found = []
-    for psp in team:
-        run = history.consecutive_behind(psp, quarter, today)
-        standing = Standing(psp, history.standing(psp, quarter, today), run)
-        if standing.flagged:
-            found.append(standing)
-    return found
+    return standings(_flagged_lines(agency, today))
+
+
+def flagged_for_review_summary(
+    *, agency: Agency, today: date, first: int = 5
+) -> tuple[int, list[Standing]]:
+    """How many `flagged_for_review` would list, and the first `first` of them by name: for a
+    page that shows a few and links to the compliance page for the rest (2011 §4.3). Loads
+    `first` PSPs, however many are flagged."""
+    lines = _flagged_lines(agency, today)
+    return len(lines), standings(lines[:first])
 
 
 def psp_quarters(

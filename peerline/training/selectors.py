@@ -1,11 +1,12 @@
 """Reads of training: the catalogue, who may attend a session, topic coverage, transcripts."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 
 from peerline.accounts.models import User
 from peerline.agencies.models import Agency
@@ -117,12 +118,11 @@ def eligible_attendees(session: TrainingSession) -> QuerySet[PeerSupporter]:
     guests = partner_agencies_for(session)
     own = Q(agency_id=session.agency_id, status__in=ROSTER_STATUSES)
     partners = Q(agency__in=guests, status=Status.ACTIVE)
-    recorded = Q(training_attendances__session=session) & (
-        Q(agency_id=session.agency_id) | Q(agency__in=guests)
-    )
+    # EXISTS, not a join: no duplicate rows, so no DISTINCT over the whole roster (issue 18).
+    attended = Attendance.objects.filter(session=session, peer_supporter=OuterRef("pk"))
+    recorded = Exists(attended) & (Q(agency_id=session.agency_id) | Q(agency__in=guests))
     return (
         PeerSupporter.objects.filter(own | partners | recorded)
-        .distinct()
         .select_related("employee", "agency")
         .order_by("employee__last_name", "employee__first_name", "pk")
     )
@@ -195,20 +195,37 @@ def _covered(
     return by_psp, last
 
 
-def topic_coverage(
-    *, agency: Agency, team: list[PeerSupporter], until: date
-) -> list[TopicCoverage]:
-    """For each topic of the agency's catalogue, how many of `team` have covered it by `until`
-    (a session on the topic or on its equivalent in the other edition)."""
+def topic_coverage(*, agency: Agency, team: Sequence[int], until: date) -> list[TopicCoverage]:
+    """For each topic of the agency's catalogue, how many of the PSPs `team` (their ids) have
+    covered it by `until` (a session on the topic or on its equivalent in the other edition).
+
+    One query whatever the team's size: the database counts, for each topic, the distinct
+    PSPs who attended a session on a topic that counts as it (issue 18)."""
     topics = catalogue(agency)
-    by_psp, last = _covered([psp.pk for psp in team], until, topics)
-    return [
-        TopicCoverage(
-            topic,
-            sum(topic.pk in by_psp[psp.pk] for psp in team),
-            len(team),
-            last.get(topic.pk),
+    counted_by: dict[int, set[int]] = defaultdict(set)  # catalogue topic → topics counting as it
+    for source, targets in equivalence(topics).items():
+        for target in targets:
+            counted_by[target].add(source)
+    found: dict[str, Any] = {}
+    if team and topics:
+        found = Attendance.objects.filter(
+            CONFIRMED, peer_supporter_id__in=list(team), session__date__lte=until
+        ).aggregate(
+            **{
+                f"{kind}{topic.pk}": function(
+                    field,
+                    filter=Q(session__topics__in=sorted(counted_by[topic.pk])),
+                    **options,
+                )
+                for topic in topics
+                for kind, function, field, options in (
+                    ("n", Count, "peer_supporter_id", {"distinct": True}),
+                    ("d", Max, "session__date", {}),
+                )
+            }
         )
+    return [
+        TopicCoverage(topic, found.get(f"n{topic.pk}") or 0, len(team), found.get(f"d{topic.pk}"))
         for topic in topics
     ]
 

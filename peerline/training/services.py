@@ -4,7 +4,7 @@ Each function checks its rules and raises `TrainingError` with a message for the
 commands share them.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -100,18 +100,27 @@ def attendance_record(
     attendees: Mapping[int, Decimal | None],
     by: User | None,
     now: datetime | None = None,
+    among: Collection[int] | None = None,
 ) -> AttendanceResult:
     """Record who attended `session`, all at once, from its roster: `attendees` maps each PSP who
     attended to their hours credited (None: the whole session; fewer for part of it). The roster
     is the whole truth: a PSP left out is no longer recorded. Posting the same roster twice
     changes nothing the second time.
 
+    `among`, when given, is the part of the roster that was on the form (a page of it): the truth
+    about those PSPs only, so saving one page never unticks anyone on another (issue 18).
+
     Only the session's eligible PSPs: the host's active PSPs and those on leave, and partner
     agencies' active PSPs when the session is open to them and an agreement shares training
     (2011 §3.8.2). Their hours count in their own agency's compliance (§8.2). `now` (default:
     this instant) is when the roster was recorded: the demo records each on its session's day."""
     TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
-    eligible = set(selectors.eligible_attendees(session).values_list("pk", flat=True))
+    roster = selectors.eligible_attendees(session)
+    if among is not None:
+        if set(attendees) - set(among):
+            raise TrainingError("The roster was not understood; reload the page and try again.")
+        roster = roster.filter(pk__in=list(among))
+    eligible = set(roster.values_list("pk", flat=True))
     refused = sorted(set(attendees) - eligible)
     if refused:
         raise TrainingError(

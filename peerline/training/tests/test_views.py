@@ -198,7 +198,7 @@ def test_the_team_report_csv(agency, client_for):
     response = client_for(Role.COORDINATOR).get(f"/training/report.csv?quarter={quarter}")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f"training-{quarter}.csv" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == reports.CSV_HEADER
     assert rows[1][:4] == [quarter, "'=6005", "Csvson", "First=6005"]
     assert rows[1][7:10] == ["4.0", "3.0", "no"]
