@@ -17,7 +17,7 @@ from peerline.manual.selectors import home_reminders as manual_reminders
 from peerline.team import selectors as team
 from peerline.team.models import PeerSupporter
 from peerline.team.services import can_sign
-from peerline.training.compliance import flagged_for_review
+from peerline.training.compliance import flagged_for_review_summary
 
 
 @dataclass(frozen=True)
@@ -62,14 +62,15 @@ def waiting_for(request: policy.AgencyRequest) -> list[Task]:
                 f"{_count(waiting, 'application')} waiting for your next step (2011 §4.1)",
                 "team:applications",
             ))  # fmt: skip
-        flagged = flagged_for_review(agency=agency, today=today)
+        # The count and the first few by name: names load for those shown only (issue 18).
+        flagged, named = flagged_for_review_summary(agency=agency, today=today, first=DETAILS_SHOWN)
         if flagged:
             tasks.append(Task(
-                f"{_count(len(flagged), 'peer supporter')} behind on training two quarters or "
+                f"{_count(flagged, 'peer supporter')} behind on training two quarters or "
                 "more in a row: a deselection review is yours to decide (2011 §4.3, §8.2)",
                 "training:compliance",
                 _first([f"{row.peer_supporter.employee}: {row.consecutive_behind} quarters "
-                        "behind" for row in flagged[:DETAILS_SHOWN]], len(flagged)),
+                        "behind" for row in named], flagged),
                 urgent=True,
             ))  # fmt: skip
         unsigned = team.unsigned_current_query(agency).count()
