@@ -95,6 +95,7 @@ def _ever_on_team(agency: Agency) -> list[PeerSupporter]:
         PeerSupporter.objects.filter(agency=agency)
         .filter(Q(status__in=ON_TEAM) | Exists(served))
         .only("pk", "agency_id", "status", "status_since")
+        .order_by()  # not by name: that would join the whole roster
     )
 
 
