@@ -6,18 +6,19 @@ person, and none reads a supportive contact.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count
 
 from peerline.agencies import clock
-from peerline.agencies.models import Agency
+from peerline.agencies.models import Agency, Employee
 from peerline.clinical.selectors import holes
-from peerline.committee.selectors import composition, current_scope
-from peerline.coverage.matrix import coverage_matrix
+from peerline.committee.selectors import composition, current_scope, training_completion
+from peerline.coverage.matrix import current_q, required_for
 from peerline.manual import selectors as manual
 from peerline.team.models import PeerSupporter
 from peerline.team.models import Status as TeamStatus
 from peerline.team.selectors import current_agreement, unsigned_current
-from peerline.training.compliance import Quarter, team_compliance
 
 from .models import Status
 
@@ -35,19 +36,13 @@ def _share(part: int, whole: int) -> str:
 def training(agency: Agency, now: datetime) -> Measured:
     """2011 §8.2 / 2006 Training 2: the share of PSPs with a requirement last quarter who
     completed their (pro-rated) hours."""
-    today = clock.local_today(agency, now)
-    quarter = Quarter.today(agency, now).shift(-1)
-    rows = [r for r in team_compliance(agency=agency, quarter=quarter, today=today).rows
-            if r.standing.has_requirement]  # fmt: skip
-    done = sum(r.standing.compliant for r in rows)
-    evidence = (
-        f"{_share(done, len(rows))} peer supporters completed their hours in {quarter.label}."
-    )
-    if not rows:
+    quarter, required, done = training_completion(agency, clock.local_today(agency, now))
+    evidence = f"{_share(done, required)} peer supporters completed their hours in {quarter}."
+    if not required:
         return Measured(
-            Status.NOT_MET, f"No peer supporter had a training requirement in {quarter.label}."
+            Status.NOT_MET, f"No peer supporter had a training requirement in {quarter}."
         )
-    if done == len(rows):
+    if done == required:
         return Measured(Status.MET, evidence)
     return Measured(Status.PARTLY if done else Status.NOT_MET, evidence)
 
@@ -62,14 +57,39 @@ def on_call(agency: Agency, now: datetime) -> Measured:
     return Measured(Status.NOT_MET if hours >= 30 * 24 - 1 else Status.PARTLY, evidence)
 
 
+def _cells(agency: Agency, on: date) -> list[tuple[int, int]]:
+    """(headcount, active PSPs) of each shift × division × category cell with anyone in it on
+    `on`: the coverage matrix's cells (`coverage.matrix`), counted by the keys alone: no names,
+    no job family, so two narrow grouped queries whatever the roster's size (issue 18)."""
+    keys = ("shift_id", "division_id", "category")
+    headcount = {
+        tuple(row[k] for k in keys): row["n"]
+        for row in Employee.objects.filter(current_q(on), agency=agency)
+        .values(*keys)
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    active = {
+        tuple(row[f"employee__{k}"] for k in keys): row["n"]
+        for row in PeerSupporter.objects.filter(
+            current_q(on, "employee__"), agency=agency, status=TeamStatus.ACTIVE
+        )
+        .values(*(f"employee__{k}" for k in keys))
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    return [(n, active.get(key, 0)) for key, n in headcount.items() if n]
+
+
 def coverage(agency: Agency, now: datetime) -> Measured:
     """2011 §3.8.1 / 2006 Administration 8.1: every shift × division × sworn/civilian cell at the
     agency's target of one active PSP per so many employees."""
-    matrix = coverage_matrix(agency=agency, on=clock.local_today(agency, now))
-    cells = [c for c in matrix.cells if c.headcount]
-    short = [c for c in cells if c.gap > 0]
+    cells = _cells(agency, clock.local_today(agency, now))
+    target = agency.employees_per_psp
+    gaps = [max(0, required_for(headcount, target) - active) for headcount, active in cells]
+    short = [gap for gap in gaps if gap > 0]
     evidence = (f"{len(short)} of {len(cells)} cells short of one peer supporter per "
-                f"{agency.employees_per_psp} employees; {sum(c.gap for c in short)} missing.")  # fmt: skip
+                f"{target} employees; {sum(short)} missing.")  # fmt: skip
     if not short:
         return Measured(Status.MET, evidence)
     return Measured(Status.PARTLY if len(short) < len(cells) else Status.NOT_MET, evidence)

@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from peerline.agencies.models import Agency
 from peerline.clinical.models import Consultation, ConsultationOutcome, ConsultationReason
 from peerline.clinical.selectors import holes
 from peerline.contacts.models import Activity, Contact, PriorContacts, Referral
+from peerline.team.models import PeerSupporter, StatusChange
 from peerline.team.selectors import status_counts
-from peerline.training.compliance import Quarter, team_compliance
+from peerline.training.compliance import LOOKBACK, ON_TEAM, Quarter, TeamHistory
 
 from .models import AdvisorScope, Meeting, Seat, SteeringCommitteeMember
 
@@ -85,16 +86,57 @@ class TrainingSummary:
     flagged: int
 
 
-def training_summary(agency: Agency, today: date) -> TrainingSummary:
+def _ever_on_team(agency: Agency) -> list[PeerSupporter]:
+    """The PSPs whose status was ever active or on leave (their status now or one in their
+    history): only they can have a quarter on the team. The candidates who never served (2,200
+    at 50,000 employees) are not read, nor anyone's name: these are counts (issue 18)."""
+    served = StatusChange.objects.filter(peer_supporter=OuterRef("pk"), to_status__in=ON_TEAM)
+    return list(
+        PeerSupporter.objects.filter(agency=agency)
+        .filter(Q(status__in=ON_TEAM) | Exists(served))
+        .only("pk", "agency_id", "status", "status_since")
+        .order_by()  # not by name: that would join the whole roster
+    )
+
+
+def training_completion(agency: Agency, today: date) -> tuple[str, int, int]:
+    """(last ended quarter, PSPs with a requirement in it, those who completed their pro-rated
+    hours) (2011 §8.2): `team_compliance`'s figures for that quarter, without the runs of
+    quarters behind, so only that quarter's hours are read."""
     quarter = Quarter.of(today).shift(-1)
-    team = team_compliance(agency=agency, quarter=quarter, today=today)
-    rows = [r for r in team.rows if r.standing.has_requirement]
+    history = TeamHistory(agency, _ever_on_team(agency), quarter.first, quarter.last)
+    standings = [history.standing(psp, quarter, today) for psp in history.psps]
+    required = [s for s in standings if s.on_team and s.has_requirement]
+    return quarter.label, len(required), sum(s.compliant for s in required)
+
+
+def training_summary(agency: Agency, today: date) -> TrainingSummary:
+    """`team_compliance` of the last ended quarter as counts (2011 §8.2, §4.3), read for the
+    PSPs who ever served only, and the runs of quarters behind counted only for those on the
+    team now (a reminder or a flag needs that; issue 18)."""
+    quarter = Quarter.of(today).shift(-1)
+    # The window `team_compliance` reads for that quarter: `LOOKBACK` quarters back, to the end
+    # of the current one.
+    first, last = quarter.shift(-LOOKBACK + 1).first, Quarter.of(today).last
+    history = TeamHistory(agency, _ever_on_team(agency), first, last)
+    required = compliant = reminders = flagged = 0
+    for psp in history.psps:
+        standing = history.standing(psp, quarter, today)
+        if not standing.on_team:
+            continue
+        if standing.has_requirement:
+            required += 1
+            compliant += standing.compliant
+        if psp.status in ON_TEAM:
+            run = history.consecutive_behind(psp, quarter, today)
+            reminders += run == 1
+            flagged += run >= 2
     return TrainingSummary(
         quarter=quarter.label,
-        required=len(rows),
-        compliant=sum(r.standing.compliant for r in rows),
-        reminders=len(team.reminders),
-        flagged=len(team.flagged),
+        required=required,
+        compliant=compliant,
+        reminders=reminders,
+        flagged=flagged,
     )
 
 
@@ -137,20 +179,31 @@ def _tallies(counts: Counter[str], choices: Any) -> list[Tally]:
 
 def advisor_summary(agency: Agency, today: date, now: datetime) -> AdvisorSummary:
     quarter = Quarter.of(today).shift(-1)
-    contacts = Contact.objects.filter(agency=agency, period=quarter.label)
-    rows = list(
-        contacts.values(
-            "activity", "limits_explained", "exception_id", "role_conflict", "prior_contacts",
-            *[f"referral_{r}" for r in Referral.values],
-        )
-    )  # fmt: skip
-    activity = Counter(row["activity"] for row in rows)
-    referrals = Counter(r for row in rows for r in Referral.values if row[f"referral_{r}"])
+    # Counted by the database, one row per activity type: the quarter's contacts (2,400 at
+    # 50,000 employees) are never read one by one (issue 18).
+    flags = {
+        "not_explained": Q(limits_explained=False),
+        "exceptions": Q(exception__isnull=False),
+        "conflict": Q(role_conflict=True),
+        "repeat": Q(prior_contacts=PriorContacts.FOUR_PLUS),
+        **{f"to_{r}": Q(**{f"referral_{r}": True}) for r in Referral.values},
+    }
+    by_activity = list(
+        Contact.objects.filter(agency=agency, period=quarter.label)
+        .values("activity")
+        .annotate(n=Count("pk"), **{k: Count("pk", filter=q) for k, q in flags.items()})
+        .order_by()
+    )
+    totals: Counter[str] = Counter()
+    for row in by_activity:
+        totals.update({k: row[k] for k in ("n", *flags)})
+    activity = Counter({row["activity"]: row["n"] for row in by_activity})
+    referrals = Counter({r: totals[f"to_{r}"] for r in Referral.values})
     consultations = Consultation.objects.filter(
         agency=agency, month__gte=quarter.first, month__lte=quarter.last
-    )
-    reasons = Counter(consultations.values_list("reason", flat=True))
-    outcomes = Counter(consultations.values_list("outcome", flat=True))
+    ).order_by()
+    reasons = Counter(dict(consultations.values_list("reason").annotate(n=Count("pk"))))
+    outcomes = Counter(dict(consultations.values_list("outcome").annotate(n=Count("pk"))))
     gaps = holes(agency=agency, start=now, days=30)
     year_ago = today - timedelta(days=365)
     meetings = Meeting.objects.filter(agency=agency, held_on__gt=year_ago, held_on__lte=today)
@@ -159,13 +212,13 @@ def advisor_summary(agency: Agency, today: date, now: datetime) -> AdvisorSummar
         quarter=quarter.label,
         team=[Tally(label, n) for _, label, n in status_counts(agency) if n],
         training=training_summary(agency, today),
-        contacts=len(rows),
+        contacts=totals["n"],
         activities=_tallies(activity, Activity.choices),
         referrals=_tallies(referrals, Referral.choices),
-        limits_not_explained=sum(not row["limits_explained"] for row in rows),
-        exceptions_invoked=sum(row["exception_id"] is not None for row in rows),
-        role_conflicts=sum(row["role_conflict"] for row in rows),
-        repeat_contacts=sum(row["prior_contacts"] == PriorContacts.FOUR_PLUS for row in rows),
+        limits_not_explained=totals["not_explained"],
+        exceptions_invoked=totals["exceptions"],
+        role_conflicts=totals["conflict"],
+        repeat_contacts=totals["repeat"],
         consultations=_tallies(reasons, ConsultationReason.choices),
         outcomes=_tallies(outcomes, ConsultationOutcome.choices),
         on_call_holes=len(gaps),

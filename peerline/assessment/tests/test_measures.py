@@ -121,3 +121,28 @@ def test_committee_composition_2011_3_2(bare):
     committee.member_add(agency=bare, by=None, name="Dr. In", seat=Seat.LICENSED_MHP,
                          since=since, licence_state="il")  # fmt: skip
     assert measures.committee_composition(bare, NOW).status == Status.MET
+
+
+def test_coverage_counts_who_is_on_the_roster_and_active_today_2011_3_8_1(bare):
+    """Counted by the cells' keys alone (issue 18): the same cells as the coverage matrix."""
+    bare.employees_per_psp = 2
+    bare.save()
+    night = bare.shifts.get(code="NIGHT")
+    # Day · patrol · sworn: four on the roster (one leaving after today, one already gone, one
+    # leaving today: not counted), two needed; one active PSP and one on leave: 1 missing.
+    psp(bare, "40", active_since=LONG_AGO)
+    on_leave = psp(bare, "41", active_since=LONG_AGO)
+    on_leave.status = "on_leave"
+    on_leave.save(update_fields=["status"])
+    p.make_employee(bare, "42", separation_date=date(2026, 12, 31))
+    p.make_employee(bare, "43")
+    p.make_employee(bare, "44", separated_on=date(2026, 1, 1))
+    p.make_employee(bare, "45", separation_date=date(2026, 10, 15))
+    # Night · patrol · sworn: one employee, an active PSP: met. Night · patrol · civilian: two
+    # employees, nobody: 1 missing.
+    psp(bare, "50", active_since=LONG_AGO, shift=night)
+    p.make_employee(bare, "51", shift=night, category="civilian")
+    p.make_employee(bare, "52", shift=night, category="civilian")
+    found = measures.coverage(bare, NOW)
+    assert found.status == Status.PARTLY
+    assert found.evidence == "2 of 3 cells short of one peer supporter per 2 employees; 2 missing."

@@ -2,7 +2,7 @@
 the agency as a whole, never a person supported, never one PSP's figures; only the advisor and
 the coordinator, each in their own agency."""
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -88,3 +88,40 @@ def test_another_agencys_coordinator_sees_only_their_own(client_for, quarter):
     page = client_for("outsider").get(URL).content.decode()
     assert "1 contact logged." in page  # their own agency's one contact, not ours
     assert "investigation or discipline" not in page
+
+
+def test_every_count_of_the_quarter_across_activities_2011_3_4_6_3_7_3(agency, users):
+    """Counted in the database by activity type (issue 18): each figure is the whole quarter's,
+    added up across the types, as counted by hand here."""
+    from peerline.committee.selectors import Tally, advisor_summary
+    from peerline.governance.models import ConfidentialityException
+
+    period, month = last_quarter(agency)
+    psp = users[Role.PEER_SUPPORTER]
+    limit = ConfidentialityException.objects.create(
+        agency=agency, category="threat_to_self", label="A limit for this test", procedure="Call."
+    )
+    contact(agency, psp, period, month, referral_eap=True, referral_chaplain=True,
+            prior_contacts="4+")  # fmt: skip
+    contact(agency, psp, period, month, exception=limit, limits_explained=False,
+            referral_eap=True)  # fmt: skip
+    contact(agency, psp, period, month, activity="grief", exception=limit, role_conflict=True,
+            prior_contacts="4+", referral_mental_health=True)  # fmt: skip
+    contact(agency, psp, period, month, activity="grief", limits_explained=False)
+    contact(agency, psp, "2001-Q1", date(2001, 1, 1), exception=limit)  # another quarter
+    for reason, outcome in [("substance", "advice"), ("substance", "referred"),
+                            ("suicide_risk", "referred")]:  # fmt: skip
+        Consultation.objects.create(agency=agency, month=month, reason=reason,
+                                    urgency="routine", outcome=outcome)  # fmt: skip
+    today = local_today(agency)
+    found = advisor_summary(agency, today, datetime.combine(today, time(12), UTC))
+    assert found.contacts == 4
+    assert found.activities == [Tally("General stress", 2), Tally("Grief", 2)]
+    assert found.referrals == [Tally("Licensed mental health professional", 1),
+                               Tally("Employee assistance program", 2),
+                               Tally("Chaplain", 1)]  # fmt: skip
+    assert (found.limits_not_explained, found.exceptions_invoked) == (2, 2)
+    assert (found.role_conflicts, found.repeat_contacts) == (1, 2)
+    assert found.consultations == [Tally("Concern about suicide risk", 1),
+                                   Tally("Substance use", 2)]  # fmt: skip
+    assert found.outcomes == [Tally("Advice given", 1), Tally("Referred to a clinician", 2)]
