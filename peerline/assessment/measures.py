@@ -18,7 +18,7 @@ from peerline.coverage.matrix import current_q, required_for
 from peerline.manual import selectors as manual
 from peerline.team.models import PeerSupporter
 from peerline.team.models import Status as TeamStatus
-from peerline.team.selectors import current_agreement, unsigned_current
+from peerline.team.selectors import current_agreement, unsigned_current_query
 
 from .models import Status
 
@@ -100,7 +100,7 @@ def agreement(agency: Agency, now: datetime) -> Measured:
     current = current_agreement(agency)
     if current is None:
         return Measured(Status.NOT_MET, "No confidentiality agreement is published.")
-    unsigned = len(unsigned_current(agency))
+    unsigned = unsigned_current_query(agency).order_by().count()
     team = PeerSupporter.objects.filter(
         agency=agency, status__in=[TeamStatus.ACTIVE, TeamStatus.ON_LEAVE]
     ).count()
