@@ -13,6 +13,9 @@ def roster(
         Employee.objects.current()
         .filter(agency=agency)
         .select_related("division", "shift", "supervisor")
+        # The primary key breaks ties between namesakes, so pages never repeat or skip one;
+        # the order is `employee_current_name_idx`'s.
+        .order_by("last_name", "first_name", "pk")
     )
     if division_id:
         qs = qs.filter(division_id=division_id)
