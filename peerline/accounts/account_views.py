@@ -5,7 +5,7 @@ link); these subclasses give them the house templates and record what happened.
 """
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -167,21 +167,26 @@ def people(request: policy.AgencyRequest) -> HttpResponse:
     """Who has signed in and who has not, with the invitations (CJIS AC-2)."""
     agency = request.agency
     state = request.GET.get("state", "")
+    state = state if state in selectors.STATES else ""
     division = request.GET.get("division", "")
-    found = selectors.people(
-        agency=agency,
-        state=state if state in selectors.STATES else "",
-        division_id=int(division) if division.isdigit() else None,
-    )
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    division_id = int(division) if division.isdigit() else None
+    found = selectors.people(agency=agency, state=state, division_id=division_id)
+    counts = selectors.counts(agency=agency)
+    paginator = Paginator(found, 50)
+    if division_id is None:
+        # The counts already hold this list's length: no second count over every account.
+        paginator.count = counts[state or "everyone"]  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
+    kept = {"state": state, "division": str(division_id) if division_id is not None else ""}
     return render(
         request,
         "accounts/people.html",
         {
             "page": page,
+            "query": urlencode({k: v for k, v in kept.items() if v}),
             "state": state,
             "states": selectors.STATES,
-            "counts": selectors.counts(agency=agency),
+            "counts": counts,
             "division_id": division,
             "divisions": agency.divisions.all(),
             "form": InvitePersonForm(),

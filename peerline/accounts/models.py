@@ -40,6 +40,11 @@ class User(AbstractUser):
 
     class Meta:
         db_table = "accounts_user"
+        # The people page lists accounts by name, 50 a page: an index in that order lets it
+        # read 50 rows instead of sorting every account of a 50,000-employee agency (issue 18).
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="accounts_user_name_idx")
+        ]
 
 
 class Role(models.TextChoices):

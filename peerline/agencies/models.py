@@ -198,7 +198,19 @@ class Employee(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["agency", "last_name", "first_name"], name="employee_name_idx")
+            # The roster's order among current employees (`selectors.roster`), with the primary
+            # key as the tie-break: a page of 50 reads 50 rows, not the whole agency (issue 18).
+            models.Index(
+                fields=["agency", "last_name", "first_name", "id"],
+                condition=models.Q(separated_on__isnull=True),
+                name="employee_current_name_idx",
+            ),
+            # The employee API's order (by number), among current employees.
+            models.Index(
+                fields=["agency", "employee_number"],
+                condition=models.Q(separated_on__isnull=True),
+                name="employee_current_number_idx",
+            ),
         ]
 
     def __str__(self) -> str:

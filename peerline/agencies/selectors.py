@@ -1,5 +1,7 @@
 """Reads of the agency model, shared by pages and the API."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
 from .models import Agency, Employee
@@ -13,6 +15,9 @@ def roster(
         Employee.objects.current()
         .filter(agency=agency)
         .select_related("division", "shift", "supervisor")
+        # The primary key breaks ties between namesakes, so pages never repeat or skip one;
+        # the order is `employee_current_name_idx`'s.
+        .order_by("last_name", "first_name", "pk")
     )
     if division_id:
         qs = qs.filter(division_id=division_id)
@@ -26,17 +31,35 @@ def roster(
     return qs
 
 
+@dataclass
+class Headcount:
+    """Current employees of one division or one shift, sworn and civilian."""
+
+    name: str
+    sworn: int = 0
+    civilian: int = 0
+
+
 def headcounts(*, agency: Agency) -> dict[str, object]:
-    """Headcount by division and by shift, sworn and civilian: the shape of the agency."""
-    current = Employee.objects.current().filter(agency=agency)
-    sworn = Count(
-        "employees", filter=Q(employees__separated_on__isnull=True, employees__category="sworn")
+    """Headcount by division and by shift, sworn and civilian: the shape of the agency.
+
+    One grouped count of the current employees by their own division and shift ids (tens of
+    rows whatever the agency's size), summed here: counting through a join from each division
+    and each shift read every employee twice (issue 18).
+    """
+    divisions = {d.pk: Headcount(d.name) for d in agency.divisions.order_by("name")}
+    shifts = {s.pk: Headcount(s.name) for s in agency.shifts.order_by("code")}
+    total = 0
+    rows = (
+        Employee.objects.current()
+        .filter(agency=agency)
+        .values_list("division_id", "shift_id", "category")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    civilian = Count(
-        "employees", filter=Q(employees__separated_on__isnull=True, employees__category="civilian")
-    )
-    return {
-        "total": current.count(),
-        "divisions": agency.divisions.annotate(sworn=sworn, civilian=civilian).order_by("name"),
-        "shifts": agency.shifts.annotate(sworn=sworn, civilian=civilian).order_by("code"),
-    }
+    for division_id, shift_id, category, n in rows:
+        total += n
+        for place in (divisions.get(division_id), shifts.get(shift_id)):
+            if place is not None and category in ("sworn", "civilian"):
+                setattr(place, category, getattr(place, category) + n)
+    return {"total": total, "divisions": list(divisions.values()), "shifts": list(shifts.values())}

@@ -20,7 +20,7 @@ from django.db.models import Count, FilteredRelation, Q
 from peerline.agencies.models import Agency, Category, Employee
 from peerline.team.models import PeerSupporter, Status
 
-from .matrix import CellKey, Place, current_q, required_for, shift_label
+from .matrix import CellKey, Place, current_q, place_names, required_for, shift_label
 
 MONTHS = 24
 
@@ -116,22 +116,18 @@ def forecast(*, agency: Agency, start: date, months: int = MONTHS) -> Forecast:
     # Per cell: each planned separation date, with how many leave then, sorted; and the rest.
     leaving: dict[CellKey, dict[date, int]] = defaultdict(dict)
     staying: dict[CellKey, int] = defaultdict(int)
+    shift_of, division_of = place_names(agency)
     rows = (
         Employee.objects.filter(current_q(start), agency=agency)
-        .values(
-            "shift__code",
-            "shift__name",
-            "division__code",
-            "division__name",
-            "category",
-            "separation_date",
-        )  # fmt: skip
+        .values("shift_id", "division_id", "category", "separation_date")
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in rows:
-        key = (row["shift__code"], row["division__code"], row["category"])
-        names[key] = (shift_label(row["shift__name"]), row["division__name"])
+        shift, shift_name = shift_of.get(row["shift_id"], (None, None))
+        division, division_name = division_of[row["division_id"]]
+        key = (shift, division, row["category"])
+        names[key] = (shift_label(shift_name), division_name)
         if row["separation_date"] is None:
             staying[key] += row["n"]
         else:
@@ -151,8 +147,8 @@ def forecast(*, agency: Agency, start: date, months: int = MONTHS) -> Forecast:
         .values_list(
             "pk",
             "status",
-            "employee__shift__code",
-            "employee__division__code",
+            "employee__shift_id",
+            "employee__division_id",
             "employee__category",
             "employee__separation_date",
             "open_leave__starts_on",
@@ -160,8 +156,9 @@ def forecast(*, agency: Agency, start: date, months: int = MONTHS) -> Forecast:
         )  # fmt: skip
         .order_by()
     )
-    for pk, status, shift, division, category, leaves_on, starts_on, back in supporters:
-        psp = psps.setdefault(pk, _Psp((shift, division, category), status, leaves_on, []))
+    for pk, status, shift_id, division_id, category, leaves_on, starts_on, back in supporters:
+        key = (shift_of.get(shift_id, (None, ""))[0], division_of[division_id][0], category)
+        psp = psps.setdefault(pk, _Psp(key, status, leaves_on, []))
         if starts_on is not None:
             psp.leaves.append((starts_on, back))
 

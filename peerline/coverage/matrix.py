@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 
 from peerline.agencies.models import Agency, Category, Employee, JobFamily
 from peerline.team.models import PeerSupporter, Status
@@ -174,15 +174,45 @@ def _finish(counts: Counts, employees_per_psp: int) -> None:
     counts.gap = max(0, counts.required - counts.active)
 
 
+def place_names(
+    agency: Agency,
+) -> tuple[dict[int, tuple[str, str]], dict[int, tuple[str, str]]]:
+    """Code and name of each shift and each division of `agency`, by id.
+
+    The grouped counts group by the employee's own shift and division ids and take the names
+    from here: grouping on the joined names made the database join every employee to both
+    tables first (issue 18).
+    """
+    # One query for both: shifts and divisions are a handful of rows each.
+    rows = (
+        agency.shifts.annotate(kind=Value("shift"))
+        .values_list("kind", "pk", "code", "name")
+        .order_by()
+        .union(
+            agency.divisions.annotate(kind=Value("division"))
+            .values_list("kind", "pk", "code", "name")
+            .order_by(),
+            all=True,
+        )
+    )
+    shifts: dict[int, tuple[str, str]] = {}
+    divisions: dict[int, tuple[str, str]] = {}
+    for kind, pk, code, name in rows:
+        (shifts if kind == "shift" else divisions)[pk] = (code, name)
+    return shifts, divisions
+
+
 def coverage_matrix(*, agency: Agency, on: date) -> Matrix:
-    """The coverage matrix of `agency` on `on` (2011 §3.8.1): two grouped queries.
+    """The coverage matrix of `agency` on `on` (2011 §3.8.1): two grouped queries, and one for
+    the names of the shifts and divisions.
 
     An employee counts when on the roster that day (not separated; a planned separation, if any,
     after `on`). A PSP counts as active or on leave by their status today, in their employee's
     cell, and only while that employee counts.
     """
     target = agency.employees_per_psp
-    keys = ("shift__code", "shift__name", "division__code", "division__name", "category")
+    shift_of, division_of = place_names(agency)
+    keys = ("shift_id", "division_id", "category")
     employees = (
         Employee.objects.filter(current_q(on), agency=agency)
         .values(*keys, "job_family")
@@ -205,11 +235,12 @@ def coverage_matrix(*, agency: Agency, on: date) -> Matrix:
     divisions: dict[str, str] = {}
 
     def cell_for(row: dict, prefix: str = "") -> Cell:  # type: ignore[type-arg]
-        shift, division = row[f"{prefix}shift__code"], row[f"{prefix}division__code"]
+        (shift, shift_name) = shift_of.get(row[f"{prefix}shift_id"], (None, None))
+        (division, division_name) = division_of[row[f"{prefix}division_id"]]
         key = (shift, division, row[f"{prefix}category"])
         if key not in cells:
-            shifts[shift] = shift_label(row[f"{prefix}shift__name"])
-            divisions[division] = row[f"{prefix}division__name"]
+            shifts[shift] = shift_label(shift_name)
+            divisions[division] = division_name
             cells[key] = Cell(
                 shift=shift,
                 shift_name=shifts[shift],

@@ -6,6 +6,7 @@ The matrix and the forecast are counts (coordinator and steering committee, 2011
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from peerline.accounts import policy
 from peerline.agencies.clock import local_today
+from peerline.core import validation
 
 from . import charts
 from .forecast import forecast as build_forecast
@@ -140,8 +142,11 @@ def recruitment(request: policy.AgencyRequest) -> HttpResponse:
         )
         for suggestion in plan.suggestions
     ]
+    # The whole plan is solved (it is one optimum), but listed 50 candidates a page: a pool of
+    # thousands made one page of hundreds of rows (issue 18).
+    page = Paginator(rows, 50).get_page(validation.page_number(request.GET.get("page")))
     return render(
         request,
         "coverage/recruitment.html",
-        {"plan": plan, "rows": rows, "solve_ms": round(plan.solve_seconds * 1000, 1)},
+        {"plan": plan, "page": page, "solve_ms": round(plan.solve_seconds * 1000, 1)},
     )

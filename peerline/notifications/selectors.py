@@ -35,6 +35,11 @@ class Person:
         """Where pages go when the person has no enabled channel at all."""
         return "" if self.enabled or self.elsewhere else self.user.email
 
+    @property
+    def reachable(self) -> bool:
+        """A page can reach them: a channel here or elsewhere, or their account's e-mail."""
+        return bool(self.enabled or self.elsewhere or self.user.email)
+
 
 def _people_index(agency: Agency) -> dict[int, Person]:
     people: dict[int, Person] = {}

@@ -5,6 +5,7 @@ each one's channels; a test page goes through the outbox like a real one. Every 
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from peerline.accounts import policy
 from peerline.accounts.policy import Permission
+from peerline.core import validation
 from peerline.notifications.models import ContactChannel
 
 from . import selectors, services
@@ -34,8 +36,23 @@ def _channel_or_404(request: policy.AgencyRequest, pk: int) -> tuple[ContactChan
 @require_safe
 @policy.requires(Permission.CHANNELS_MANAGE)
 def channels(request: policy.AgencyRequest) -> HttpResponse:
+    """Everyone paged, 50 a page, with how many cannot be paged at all and a filter to list just
+    them: a team of thousands no longer makes one page of every person (issue 18)."""
+    everyone = selectors.people(agency=request.agency)
+    unreachable = [person for person in everyone if not person.reachable]
+    show = "unreachable" if request.GET.get("show") == "unreachable" else ""
+    listed = unreachable if show else everyone
+    page = Paginator(listed, 50).get_page(validation.page_number(request.GET.get("page")))
     return render(
-        request, "notifications/channels.html", {"people": selectors.people(agency=request.agency)}
+        request,
+        "notifications/channels.html",
+        {
+            "page": page,
+            "total": len(everyone),
+            "unreachable": len(unreachable),
+            "show": show,
+            "query": "show=unreachable" if show else "",
+        },
     )
 
 

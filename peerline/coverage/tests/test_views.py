@@ -1,12 +1,15 @@
 """Coverage pages and API: content, roles and agencies (2011 §3.2, §3.8.1, §3.8.3, §3.9)."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from peerline.accounts.models import Role
 from peerline.agencies.clock import local_today
-from peerline.team.models import Status
+from peerline.agencies.models import Employee, JobFamily
+from peerline.team.models import PeerSupporter, Status
 
 from .builders import candidate, psp, staff
 
@@ -163,3 +166,26 @@ def test_the_pages_take_a_fixed_number_of_queries(client_for, team, django_asser
     ]:
         with django_assert_max_num_queries(most):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_recruitment_plan_lists_its_candidates_50_a_page(client_for, agency):
+    """Issue 18: 1,500 sworn on Day · Patrol and no PSP need 60 (one per 25); of 70 candidates
+    the 60 earliest applications are suggested, 50 on the first page and 10 on the second."""
+    day = staff(agency, 1_500, job_family=JobFamily.CORRECTIONS)  # a family of their own
+    for i, employee in enumerate(day[:70]):
+        candidate(employee, days_ago=100 + i)  # the higher i, the earlier the application
+    # The cell may hold the fixture's own people: count it (no PSP is active there).
+    cell = Employee.objects.filter(
+        agency=agency, shift__code="DAY", division__code="PATROL", category="sworn"
+    ).count()
+    assert not PeerSupporter.objects.filter(agency=agency, status=Status.ACTIVE).exists()
+    needed = max(-(-cell // 25), 1_500 // 25)  # one active PSP per 25, rounded up
+    earliest = [e.employee_number for e in reversed(day[:70])][:needed]
+    client = client_for(Role.COORDINATOR)
+    numbers = re.compile(r'<td data-label="Employee number">(\d+)</td>')
+    first = client.get(reverse("coverage:recruitment")).content.decode()
+    assert len(numbers.findall(first)) == 50 and 'aria-label="Next page"' in first
+    assert "page 1 of 2" in first and needed <= 100
+    second = client.get(reverse("coverage:recruitment"), {"page": 2}).content.decode()
+    assert 'aria-label="Next page"' not in second
+    assert numbers.findall(first) + numbers.findall(second) == earliest

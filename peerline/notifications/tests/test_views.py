@@ -1,5 +1,6 @@
 """The channels page (2011 §3.3, §3.9, §5.1): the coordinator sets how each person is paged."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -234,3 +235,39 @@ def test_a_psp_cannot_open_the_page_and_addresses_travel_by_post(client_for, tea
     assert client.get(reverse("notifications:channels")).status_code == 403
     page = client_for(Role.COORDINATOR).get(person_url(team["psp"])).content.decode()
     assert 'method="post"' in page and "?new-target" not in page
+
+
+def _rows(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<tr data-person="(\d+)">', html)]
+
+
+def test_a_large_team_is_listed_50_a_page_and_the_unreachable_filter_is_kept(
+    agency, client_for, users
+):
+    """Issue 18: a team of thousands is paged, not one page of every person; those who cannot
+    be paged at all are counted and listed on their own, the filter kept from page to page."""
+    users[Role.COORDINATOR].email = "coordinator@example.org"  # reachable: only PSPs are not
+    users[Role.COORDINATOR].save()
+    made = []
+    for i in range(120):
+        email = "" if i % 2 else f"psp{i}@example.org"  # every other one: no way to page them
+        made.append(make_psp(agency, f"6{i:03}", f"psp-{i:03}", email=email, first_name="P"))
+    ContactChannel.objects.create(agency=agency, user=made[1], kind="sms", target="5550101")
+    no_way = {u.pk for i, u in enumerate(made) if i % 2 and i != 1}  # 59: made[1] has a channel
+    client = client_for(Role.COORDINATOR)
+    html = client.get(reverse("notifications:channels")).content.decode()
+    assert len(_rows(html)) == 50 and 'aria-label="Next page"' in html
+    assert "121 people are paged" in html  # the 120 and the coordinator
+    assert f"<strong>{len(no_way)} have no way to be paged</strong>" in html
+    seen, url = [], reverse("notifications:channels") + "?show=unreachable"
+    while url:
+        html = client.get(url).content.decode()
+        seen += _rows(html)
+        found = re.search(r'href="\?([^"]+)"[^>]*aria-label="Next page"', html)
+        url = (
+            reverse("notifications:channels") + "?" + found.group(1).replace("&amp;", "&")
+            if found
+            else ""
+        )
+        assert not url or "show=unreachable" in url
+    assert sorted(seen) == sorted(no_way) and len(seen) == len(set(seen))
