@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
@@ -20,6 +20,7 @@ from peerline.accounts.services import roster_accounts_sync
 from peerline.agencies.models import Agency, Employee
 from peerline.clinical.demo import seed_clinical
 from peerline.contacts.demo import seed_contacts
+from peerline.core.bulk import delete_cascade
 from peerline.incidents.demo import seed_incidents
 from peerline.partners.models import AgreementStatus, PartnerAgreement
 from peerline.partners.services import OFFER_ITEMS
@@ -126,17 +127,57 @@ def delete_demo() -> None:
     for code in (PARTNER_CODE, DEMO_CODE):
         agency = Agency.objects.filter(code=code).first()
         if agency is not None:
-            _delete_agency(agency)
+            delete_agency(agency)
 
 
-def _delete_agency(agency: Agency) -> None:
-    users = get_user_model().objects
-    demo_users = set(users.filter(memberships__agency=agency).values_list("pk", flat=True))
-    demo_users |= set(users.filter(employee__agency=agency).values_list("pk", flat=True))
-    elsewhere = set(Membership.objects.exclude(agency=agency).values_list("user_id", flat=True))
-    # The agency first: its team's signatures keep the accounts that signed them (§6.8).
-    agency.delete()
-    users.filter(pk__in=demo_users - elsewhere).delete()
+def delete_agency(agency: Agency) -> dict[str, int]:
+    """Delete an agency, everything that hangs from it and the accounts only it has, table by
+    table (`core.bulk.delete_cascade`): one DELETE per table whose WHERE names the agency, never
+    a list of its rows' keys, and nothing of another agency but what names this one's rows (a
+    partner agreement with it; a key to its rows set to NULL, as the models declare). One
+    `agency.deleted` audit event says it, not a row per role (the agency row goes last, through
+    the ORM, so its receivers run). The number of rows per table is returned.
+
+    The accounts that go: those with a role in the agency or its employee record, and neither a
+    role in nor an employee record of another agency.
+    """
+    user_model = get_user_model()
+    users = _q(user_model._meta.db_table)
+    memberships = _q(Membership._meta.db_table)
+    employees = _q(Employee._meta.db_table)
+    # Fixed before any row goes: the memberships and employees that say whose they are go too.
+    doomed = _q(f"peerline_deleted_users_{agency.pk}")
+    sql = f"""
+        INSERT INTO {doomed} (id)
+        SELECT u.id FROM {users} u
+        WHERE (u.id IN (SELECT user_id FROM {memberships} WHERE agency_id = %s)
+               OR u.id IN (SELECT user_id FROM {employees}
+                           WHERE agency_id = %s AND user_id IS NOT NULL))
+          AND u.id NOT IN (SELECT user_id FROM {memberships} WHERE agency_id <> %s)
+          AND u.id NOT IN (SELECT user_id FROM {employees}
+                           WHERE agency_id <> %s AND user_id IS NOT NULL)
+    """  # noqa: S608 (table names; values are parameters)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {doomed} (id bigint PRIMARY KEY)")
+            cursor.execute(sql, [agency.pk] * 4)
+        counts = delete_cascade(
+            {
+                Agency: (f"{_q(Agency._meta.db_table)}.id = %s", [agency.pk]),
+                user_model: (f"{users}.id IN (SELECT id FROM {doomed})", []),  # noqa: S608
+            },
+            keep=[Agency],
+            # The agency's own receiver writes the one event; a role's is silent then.
+            quiet=[Membership],
+        )
+        agency.delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {doomed}")
+    return counts
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 # -- log-ins -------------------------------------------------------------------------------------
