@@ -12,7 +12,9 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
@@ -20,6 +22,7 @@ from peerline.accounts.services import roster_accounts_sync
 from peerline.agencies.models import Agency, Employee
 from peerline.clinical.demo import seed_clinical
 from peerline.contacts.demo import seed_contacts
+from peerline.core.bulk import Where, delete_cascade
 from peerline.incidents.demo import seed_incidents
 from peerline.partners.models import AgreementStatus, PartnerAgreement
 from peerline.partners.services import OFFER_ITEMS
@@ -77,7 +80,9 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
     rng = random.Random(seed)
     people = _plan(employees, rng)
     with transaction.atomic():
-        delete_demo()
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {SPARED} (id bigint PRIMARY KEY)")
+        delete_demo(spare=SPARED)
         agency = Agency.objects.create(
             code=DEMO_CODE, name=DEMO_NAME, state=DEMO_STATE, time_zone=DEMO_TIME_ZONE
         )
@@ -93,6 +98,7 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         _seed_partner(agency, seed, today)
         # Everyone else on the roster gets a log-in to invite from the "Sign-in" page.
         roster_accounts_sync(agency=agency)
+        _delete_spared(SPARED)
         # After the partner: the manual lists the agreements with it.
         seed_program(agency=agency, seed=seed, today=today)
     return DemoResult(agency=agency, employees=len(rows), logins=logins)
@@ -121,22 +127,106 @@ def _seed_partner(demo: Agency, seed: int, today: date) -> None:
     )
 
 
-def delete_demo() -> None:
-    """Delete the demo agency and its partner, their rosters and the accounts only they have."""
+def delete_demo(*, spare: str | None = None) -> None:
+    """Delete the demo agency and its partner, their rosters and the accounts only they have
+    (`spare`: see `delete_agency`)."""
     for code in (PARTNER_CODE, DEMO_CODE):
         agency = Agency.objects.filter(code=code).first()
         if agency is not None:
-            _delete_agency(agency)
+            delete_agency(agency, spare=spare)
 
 
-def _delete_agency(agency: Agency) -> None:
-    users = get_user_model().objects
-    demo_users = set(users.filter(memberships__agency=agency).values_list("pk", flat=True))
-    demo_users |= set(users.filter(employee__agency=agency).values_list("pk", flat=True))
-    elsewhere = set(Membership.objects.exclude(agency=agency).values_list("user_id", flat=True))
-    # The agency first: its team's signatures keep the accounts that signed them (§6.8).
-    agency.delete()
-    users.filter(pk__in=demo_users - elsewhere).delete()
+# The accounts of the previous demo that were never used, for the new roster to link again.
+SPARED = "peerline_demo_spared_accounts"
+
+
+def delete_agency(agency: Agency, *, spare: str | None = None) -> dict[str, int]:
+    """Delete an agency, everything that hangs from it and the accounts only it has, table by
+    table (`core.bulk.delete_cascade`): one DELETE per table whose WHERE names the agency, never
+    a list of its rows' keys, and nothing of another agency but what names this one's rows (a
+    partner agreement with it; a key to its rows set to NULL, as the models declare). One
+    `agency.deleted` audit event says it, not a row per role (the agency row goes last, through
+    the ORM, so its receivers run). The number of rows per table is returned.
+
+    The accounts that go: those with a role in the agency or its employee record, and neither a
+    role in nor an employee record of another agency. With `spare` (a temporary table with an
+    `id` column), those never used (inactive, no usable password, never signed in: the roster's
+    log-ins nobody was invited to) lose every row that names them but stay, their ids added to
+    it: a roster import links an account again by its e-mail (`roster_accounts_sync`). On
+    PostgreSQL each deleted account costs a check of every foreign key that names accounts (54:
+    25 s for 50,000), so a re-seeded demo reuses its log-ins; `_delete_spared` deletes those the
+    new roster did not link.
+    """
+    user_model = get_user_model()
+    users = _q(user_model._meta.db_table)
+    memberships = _q(Membership._meta.db_table)
+    employees = _q(Employee._meta.db_table)
+    # Fixed before any row goes: the memberships and employees that say whose they are go too.
+    doomed = f"peerline_deleted_users_{agency.pk}"
+    sql = f"""
+        INSERT INTO {doomed} (id)
+        SELECT u.id FROM {users} u
+        WHERE (u.id IN (SELECT user_id FROM {memberships} WHERE agency_id = %s)
+               OR u.id IN (SELECT user_id FROM {employees}
+                           WHERE agency_id = %s AND user_id IS NOT NULL))
+          AND u.id NOT IN (SELECT user_id FROM {memberships} WHERE agency_id <> %s)
+          AND u.id NOT IN (SELECT user_id FROM {employees}
+                           WHERE agency_id <> %s AND user_id IS NOT NULL)
+    """  # noqa: S608 (table names; values are parameters)
+    roots: dict[type[Model], Where] = {
+        Agency: (f"{_q(Agency._meta.db_table)}.id = %s", [agency.pk]),
+        user_model: (f"{users}.id IN (SELECT id FROM {doomed})", []),  # noqa: S608
+    }
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {doomed} (id bigint PRIMARY KEY)")
+            cursor.execute(sql, [agency.pk] * 4)
+        if spare is None:
+            counts = delete_cascade(roots, keep=[Agency], quiet=[Membership])
+        else:
+            # Every row naming the accounts goes; the accounts stay, then the used ones go.
+            counts = delete_cascade(roots, keep=[Agency, user_model], quiet=[Membership])
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"""INSERT INTO {spare} (id) SELECT id FROM {users}
+                    WHERE id IN (SELECT id FROM {doomed}) AND NOT is_active
+                      AND last_login IS NULL AND password LIKE %s""",  # noqa: S608
+                    [UNUSABLE_PASSWORD_PREFIX + "%"],
+                )
+                cursor.execute(f"DELETE FROM {doomed} WHERE id IN (SELECT id FROM {spare})")  # noqa: S608
+            counts[user_model._meta.label] = _delete_accounts(doomed)
+        # The agency's own receiver writes the one event (a role's is silent then: `quiet`).
+        agency.delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {doomed}")
+    return counts
+
+
+def _delete_accounts(table: str) -> int:
+    """Delete the accounts whose ids `table` holds, and what hangs from them."""
+    user_model = get_user_model()
+    users = _q(user_model._meta.db_table)
+    where: Where = (f"{users}.id IN (SELECT id FROM {table})", [])  # noqa: S608
+    # Their roles went with the agency: no `role.removed` is owed.
+    counts = delete_cascade({user_model: where}, quiet=[Membership])
+    return counts.get(user_model._meta.label, 0)
+
+
+def _delete_spared(spare: str) -> None:
+    """The spared accounts of the previous demo that the new roster did not link go."""
+    employees = _q(Employee._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {spare} WHERE id IN "  # noqa: S608
+            f"(SELECT user_id FROM {employees} WHERE user_id IS NOT NULL)"
+        )
+    _delete_accounts(spare)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {spare}")
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 # -- log-ins -------------------------------------------------------------------------------------
