@@ -331,6 +331,11 @@ def prepare(options: argparse.Namespace) -> dict[str, Any]:
         units=[agency.divisions.get(code="COMM")],
     )
     users = {username: User.objects.get(username=username) for _, username, _ in demo.DEMO_USERS}
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as seed-demo does after its bulk load
     progress("prepared: more PSPs and candidates, an open shooting, tokens")
     return {
         "agency": agency,
