@@ -669,6 +669,10 @@ def surge(
         "contact": contact_payload(fixtures["today"]),
     }
     (work / "surge.json").write_text(json.dumps(plan))
+    # Fresh statistics, as autovacuum would have gathered them by now on a production server
+    # (a CI server may run without it: then every plan would be made blind).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     port = free_port()
     host = f"http://127.0.0.1:{port}"  # for locust
     log = (work / "serve.log").open("w")

@@ -312,6 +312,14 @@ _logging["loggers"]["apprise"] = {"handlers": ["null"], "propagate": False}
 # Production server (`peerline serve`): gunicorn processes and threads per process.
 PEERLINE_WEB_WORKERS = envint("PEERLINE_WEB_WORKERS", 2)
 PEERLINE_WEB_THREADS = envint("PEERLINE_WEB_THREADS", 4)
+# Seconds an idle connection stays open: longer than the proxy's own idle timeout for its
+# connections to Peerline (nginx 60 s), so the proxy closes first and never sends a request on a
+# connection Peerline is closing (a reset: the surge's errors, issue 18).
+PEERLINE_WEB_KEEPALIVE = envint("PEERLINE_WEB_KEEPALIVE", 75)
+# Replace a web process after about this many requests (0: never). A replaced process closes
+# its idle connections, which loses a request sent on one at that instant: off unless a leak
+# needs it.
+PEERLINE_WEB_MAX_REQUESTS = envint("PEERLINE_WEB_MAX_REQUESTS", 0)
 # Readiness (/readyz): the worker must have been seen, and the oldest page waiting to be sent
 # must be younger than, these many minutes.
 PEERLINE_WORKER_STALE_MINUTES = envint("PEERLINE_WORKER_STALE_MINUTES", 5)

@@ -74,7 +74,15 @@ class PeerlineServer(BaseApplication):
         return application
 
 
-def serve(*, bind: str, workers: int, threads: int, timeout: int = 60) -> None:
+def serve(
+    *,
+    bind: str,
+    workers: int,
+    threads: int,
+    keepalive: int = 75,
+    max_requests: int = 0,
+    timeout: int = 60,
+) -> None:
     PeerlineServer(
         {
             "bind": bind,
@@ -82,6 +90,7 @@ def serve(*, bind: str, workers: int, threads: int, timeout: int = 60) -> None:
             "threads": threads,
             "worker_class": "gthread" if threads > 1 else "sync",
             "timeout": timeout,
+            "keepalive": keepalive,
             "graceful_timeout": 30,
             "accesslog": "-",
             "errorlog": "-",
@@ -89,9 +98,9 @@ def serve(*, bind: str, workers: int, threads: int, timeout: int = 60) -> None:
             "logger_class": RedactingLogger,
             # Workers start from the loaded application (faster, less memory per worker).
             "preload_app": True,
-            # A worker is replaced after this many requests, bounding any slow leak.
-            "max_requests": 2000,
-            "max_requests_jitter": 200,
+            # A worker replaced after this many requests (0: never) bounds a slow leak.
+            "max_requests": max_requests,
+            "max_requests_jitter": max_requests // 10,
             "forwarded_allow_ips": "127.0.0.1,::1",
             # No control socket: nothing administers the server but its service manager.
             "control_socket_disable": True,

@@ -142,6 +142,18 @@ def test_a_page_number_outside_the_pages_shows_the_nearest_page(agency, chain, a
     assert page.number == shown and page.cards
 
 
+def test_a_page_and_its_count_are_one_query_whatever_the_page(
+    agency, chain, django_assert_num_queries
+):
+    """The surge's most requested page joins every listed PSP to their employee once, not twice
+    (issue 18); a page past the last needs the count first, then the last page."""
+    _team(agency, chain.chief, 30)
+    for number, queries, shown in ((1, 1, 1), (2, 1, 2), (9, 3, 2)):
+        with django_assert_num_queries(queries):
+            page = directory_page(viewer=chain.officer, agency=agency, today=TODAY, number=number)
+        assert (page.number, page.count, len(page.cards)) == (shown, 30, (24, 6)[shown - 1])
+
+
 def test_language_and_experience_filters_count_across_pages(agency, chain):
     """Filtered in the database, so the count covers every page, not only the one shown."""
     team = _team(agency, chain.chief, 40)

@@ -28,4 +28,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         from peerline.core.server import serve
 
-        serve(bind=options["bind"], workers=options["workers"], threads=options["threads"])
+        serve(
+            bind=options["bind"],
+            workers=options["workers"],
+            threads=options["threads"],
+            keepalive=settings.PEERLINE_WEB_KEEPALIVE,
+            max_requests=settings.PEERLINE_WEB_MAX_REQUESTS,
+        )
