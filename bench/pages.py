@@ -39,6 +39,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--loads", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile one load of each page")
     parser.add_argument("--sql", action="store_true", help="print the statements of each page")
+    parser.add_argument("--full-sql", action="store_true", help="with --sql: not cut at 300")
     parser.add_argument("--database", default=NAME, help="PostgreSQL: the database's name")
     parser.add_argument(
         "--postgres",
@@ -116,11 +117,13 @@ def measure(options: argparse.Namespace) -> None:
                 continue
             if client.get(url).status_code != 200:
                 continue  # not this role's page
-            queries: list[str] = []
+            queries: list[tuple[str, Any]] = []
 
-            def count(execute: Any, sql: str, *args: Any, into: list[str] = queries) -> Any:
-                into.append(sql)
-                return execute(sql, *args)
+            def count(
+                execute: Any, sql: str, params: Any, *args: Any, into: list[Any] = queries
+            ) -> Any:
+                into.append((sql, params))
+                return execute(sql, params, *args)
 
             with connection.execute_wrapper(count):
                 response = client.get(url)
@@ -132,8 +135,10 @@ def measure(options: argparse.Namespace) -> None:
             size = len(b"".join(response) if response.streaming else response.content)
             rows.append((statistics.median(ms), role.value, name, len(queries), size))
             if options.sql:
-                for sql in queries:
-                    print(f"    {sql[:300]}")
+                for sql, params in queries:
+                    print(f"    {sql if options.full_sql else sql[:300]}")
+                    if options.full_sql:
+                        print(f"    -- {params}")
             if options.profile:
                 profile = cProfile.Profile()
                 profile.runcall(client.get, url)
