@@ -8,10 +8,14 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
+
+from peerline.core import rawsql
 
 from . import keys
 
@@ -109,27 +113,73 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def for_key_with_roles(self, key: str) -> "tuple[ApiToken | None, list[Membership]]":
         """The live token with this key and its user's memberships (with their agencies) in
         one query: what an API request needs before anything else (issue 18). A user with no
-        role, or a token still stored the old way, takes `for_key`'s path instead."""
+        role, or a token still stored the old way, takes `for_key`'s path instead.
+
+        The ORM's query for this join cost more to compile than to run: it is written out once
+        per database (`_ROLES_SQL`), its columns taken from the models."""
         now = timezone.now()
-        rows: list[Membership] = list(
-            Membership.objects.filter(
-                user__is_active=True,
-                user__api_tokens__digest=keys.digest(key),
-                user__api_tokens__expires_at__gt=now,
-            )
-            .select_related("agency", "user")
-            .annotate(
-                token_pk=models.F("user__api_tokens__pk"),
-                token_used=models.F("user__api_tokens__last_used_at"),
-            )
-            .order_by("agency__code")
-        )
+        connection = connections[self.db]
+        sql = _roles_sql(connection)
+        expires = ApiToken._meta.get_field("expires_at").get_db_prep_value(now, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [keys.digest(key), expires, True])
+            rows = cursor.fetchall()
         if not rows:
             return self.for_key(key), []
-        first = rows[0]
-        found = ApiToken(pk=first.token_pk, user=first.user, last_used_at=first.token_used)  # type: ignore[attr-defined]
+        membership, user, agency, token = _columns()
+        token_at = len(membership) + len(user) + len(agency)
+        found_user = user.build(rows[0], len(membership), connection)
+        memberships = []
+        for row in rows:
+            role = membership.build(row, 0, connection)
+            Membership.user.field.set_cached_value(role, found_user)
+            Membership.agency.field.set_cached_value(
+                role, agency.build(row, len(membership) + len(user), connection)
+            )
+            memberships.append(role)
+        found = token.build(rows[0], token_at, connection)
+        ApiToken.user.field.set_cached_value(found, found_user)
         _note_use(found, now)
-        return found, rows
+        return found, memberships
+
+
+def _roles_sql(connection: BaseDatabaseWrapper) -> str:
+    """`for_key_with_roles`'s statement for this database: the token by its digest, live and
+    its user active, joined to every role of the user with its agency, in agency code order."""
+    sql = _ROLES_SQL.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = _columns()
+        tables = {c.alias: quote(c.model._meta.db_table) for c in columns}
+        # Names from the models, values as parameters.
+        sql = (
+            f"SELECT {', '.join(c.select(connection) for c in columns)} "  # noqa: S608
+            f"FROM {tables['m']} m "
+            f"INNER JOIN {tables['u']} u ON m.user_id = u.id "
+            f"INNER JOIN {tables['a']} a ON m.agency_id = a.id "
+            f"INNER JOIN {tables['t']} t ON t.user_id = u.id "
+            "WHERE t.digest = %s AND t.expires_at > %s AND u.is_active = %s "
+            "ORDER BY a.code"
+        )
+        _ROLES_SQL[connection.vendor] = sql
+    return sql
+
+
+_ROLES_SQL: dict[str, str] = {}
+_COLUMNS: list[rawsql.Columns] = []
+
+
+def _columns() -> list[rawsql.Columns]:
+    """The membership's, user's, agency's and token's columns, in the statement's order."""
+    if not _COLUMNS:
+        _COLUMNS.extend(
+            rawsql.Columns(model, alias)
+            for alias, model in (
+                ("m", Membership), ("u", User), ("a", apps.get_model("agencies", "Agency")),
+                ("t", ApiToken),
+            )
+        )  # fmt: skip
+    return _COLUMNS
 
 
 def _note_use(token: "ApiToken", now: datetime) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from .clock import local_today
 from .models import Agency
@@ -52,22 +52,6 @@ def closed(agency: Agency) -> QuerySet[Any]:
 
 def is_closed(agency: Agency, period: str) -> bool:
     return closed(agency).filter(period=period).exists()
-
-
-def lock_for_month(agency: Agency, month: date) -> bool:
-    """Take the agency's row lock, the one closing a period takes (so nothing is saved into a
-    quarter as it closes), and say whether `month`'s quarter is closed: one statement."""
-    closed = apps.get_model("stats", "ClosedPeriod").objects.filter(
-        agency=OuterRef("pk"), period=quarter_of(month)
-    )
-    found = (
-        Agency.objects.select_for_update()
-        .filter(pk=agency.pk)
-        .annotate(closed=Exists(closed))
-        .values_list("closed", flat=True)
-        .first()
-    )
-    return bool(found)
 
 
 def reporting_period(

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from peerline.accounts.models import User
 from peerline.agencies import clock, periods
@@ -233,19 +235,91 @@ def contact_log(
     its reminders all count from it.
     """
     month = _month(agency, data, today)
-    # The same row lock as closing a period: a contact is never saved into a quarter as it closes.
-    closed = periods.lock_for_month(agency, month)
+    # Checked as if its quarter were open (either quarter is a valid period): where it counts is
+    # decided by the INSERT, under the lock (`_insert`).
     contact, reminders = _checked(
         agency=agency,
         peer_supporter=peer_supporter,
         data=data,
         month=month,
-        closed=closed,
+        closed=False,
         today=today,
     )
-    contact.save()
+    _insert(contact, agency=agency, today=today)
     FollowUpReminder.objects.bulk_create(reminders)
     return contact
+
+
+def _insert(contact: Contact, *, agency: Agency, today: date | None) -> None:
+    """Save a new, checked contact into its own quarter, or today's if its own is closed
+    (2011 §3.1: a closed report never changes), never into a quarter as it closes.
+
+    First the agency's row lock, the one closing a period takes (`stats.releases`); then the
+    INSERT, which reads whether the quarter is closed in its own statement: a statement after
+    the lock's, so it sees a close that committed while this waited (in one statement with the
+    lock, PostgreSQL would answer from the snapshot taken before the wait). SQLite has no row
+    lock: the transaction's write lock (BEGIN IMMEDIATE) orders it after any close.
+    Written out once per database (`_INSERT_SQL`): the ORM's INSERT and lock queries cost
+    more to compile than to run (issue 18)."""
+    connection = connections[router.db_for_write(Contact)]
+    own = contact.period
+    open_period = periods.quarter_of(today or clock.local_today(agency))
+    if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
+        Agency.objects.select_for_update().filter(pk=agency.pk).first()
+        contact.period = open_period if periods.is_closed(agency, own) else own
+        contact.save()
+        return
+    sql, fields = _insert_sql(connection)
+    params: list[Any] = []
+    for field in fields:
+        if field.attname == "period":
+            params += [agency.pk, own, open_period, own]
+        else:
+            params.append(field.get_db_prep_save(getattr(contact, field.attname), connection))
+    with connection.cursor() as cursor:
+        if connection.features.has_select_for_update:
+            cursor.execute(_lock_sql(connection), [agency.pk])
+        cursor.execute(sql, params)
+        contact.pk, contact.period = cursor.fetchone()
+    contact._state.adding = False
+    contact._state.db = connection.alias
+
+
+_INSERT_SQL: dict[str, tuple[str, list[Any]]] = {}
+
+
+def _lock_sql(connection: BaseDatabaseWrapper) -> str:
+    quote = connection.ops.quote_name
+    table, pk = quote(Agency._meta.db_table), quote(Agency._meta.pk.column)
+    return f"SELECT 1 FROM {table} WHERE {pk} = %s {connection.ops.for_update_sql()}"  # noqa: S608
+
+
+def _insert_sql(connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+    """The INSERT of a contact, every column but the id, its period chosen by the statement:
+    the own quarter unless the agency closed it, then the open one. Answers the id and period."""
+    found = _INSERT_SQL.get(connection.vendor)
+    if found is None:
+        quote = connection.ops.quote_name
+        closed = apps.get_model("stats", "ClosedPeriod")._meta
+        fields = [f for f in Contact._meta.local_concrete_fields if f is not Contact._meta.pk]
+        # Names from the models, values as parameters.
+        values = [
+            f"CASE WHEN EXISTS (SELECT 1 FROM {quote(closed.db_table)} "  # noqa: S608
+            f"WHERE {quote(closed.get_field('agency').column)} = %s "
+            f"AND {quote(closed.get_field('period').column)} = %s) THEN %s ELSE %s END"
+            if field.attname == "period"
+            else "%s"
+            for field in fields
+        ]
+        sql = (
+            f"INSERT INTO {quote(Contact._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(field.column) for field in fields)}) "
+            f"VALUES ({', '.join(values)}) "
+            f"RETURNING {quote(Contact._meta.pk.column)}, "
+            f"{quote(Contact._meta.get_field('period').column)}"
+        )
+        found = _INSERT_SQL[connection.vendor] = (sql, fields)
+    return found
 
 
 @transaction.atomic

@@ -113,3 +113,30 @@ def test_the_schema_documents_the_throttles_429_which_the_api_answers(users, cli
 
 def test_passwords_are_hashed_with_argon2():
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_the_tokens_own_statement_reads_what_the_orm_would(
+    users, other_agency, django_assert_num_queries
+):
+    """`for_key_with_roles` is written out in SQL (issue 18): the same rows as the ORM's
+    query, aware datetimes, and the user and agencies in hand without another query."""
+    coordinator = users[Role.COORDINATOR]
+    Membership.objects.create(user=coordinator, agency=other_agency, role=Role.STEERING_COMMITTEE)
+    key = _token("persona-coordinator")
+    used = timezone.now() - timedelta(seconds=10)  # within the minute: no UPDATE
+    ApiToken.objects.update(last_used_at=used)
+    with django_assert_num_queries(1):
+        token, roles = ApiToken.objects.for_key_with_roles(key)
+        assert token.user.username == "persona-coordinator"
+        assert [(r.agency.code, r.role, r.user.pk) for r in roles] == [
+            ("OTHER", Role.STEERING_COMMITTEE, coordinator.pk),
+            ("TEST", Role.COORDINATOR, coordinator.pk),
+        ]
+    stored = ApiToken.objects.select_related("user").get()
+    assert (token.pk, token.last_used_at, token.expires_at) == (
+        stored.pk, used, stored.expires_at,
+    )  # fmt: skip
+    assert token.user.date_joined == stored.user.date_joined
+    assert timezone.is_aware(token.user.date_joined) and timezone.is_aware(roles[0].created_at)
+    own = Membership.objects.select_related("agency").get(user=coordinator, role=Role.COORDINATOR)
+    assert (roles[1].pk, roles[1].agency.time_zone) == (own.pk, own.agency.time_zone)
