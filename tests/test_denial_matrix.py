@@ -270,6 +270,11 @@ def _url(route: str, pk: int) -> str:
     return ("" if route.startswith("/") else "/") + re.sub(pattern, fill, route)
 
 
+def _body(response) -> bytes:
+    """The whole answer, streamed (a CSV report) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def _open(client: Client, url: str, method: str | None = None):
     if method is not None:
         return client.generic(method, url)
@@ -298,7 +303,7 @@ def mismatches(users, chain, url: str, allowed: str, method: str | None = None) 
             should = False
         elif persona == "outsider":  # another agency's coordinator, acting in their own
             should = "C" in allowed
-            assert chain.officer.last_name.encode() not in response.content, url
+            assert chain.officer.last_name.encode() not in _body(response), url
         else:
             should = persona in allowed
         passed = response.status_code != 403
