@@ -124,8 +124,11 @@ def measure(options: argparse.Namespace) -> None:
             def count(
                 execute: Any, sql: str, params: Any, *args: Any, into: list[Any] = queries
             ) -> Any:
-                into.append((sql, params))
-                return execute(sql, params, *args)
+                begun = time.perf_counter()
+                try:
+                    return execute(sql, params, *args)
+                finally:
+                    into.append((sql, params, (time.perf_counter() - begun) * 1000))
 
             with connection.execute_wrapper(count):
                 response = client.get(url)
@@ -137,8 +140,8 @@ def measure(options: argparse.Namespace) -> None:
             size = len(b"".join(response) if response.streaming else response.content)
             rows.append((statistics.median(ms), role.value, name, len(queries), size))
             if options.sql:
-                for sql, params in queries:
-                    print(f"    {sql if options.full_sql else sql[:300]}")
+                for sql, params, took in queries:
+                    print(f"  {took:6.1f} ms  {sql if options.full_sql else sql[:300]}")
                     if options.full_sql:
                         print(f"    -- {params}")
             if options.profile:
