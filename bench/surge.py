@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 PLAN = json.loads(open(os.environ["PEERLINE_SURGE_PLAN"]).read())  # noqa: SIM115
 HEADERS = {"X-Forwarded-Proto": "https"}  # behind the TLS proxy of docs/deploy.md
@@ -20,17 +20,19 @@ _sessions = {
 }
 
 
-class _Person(HttpUser):
+class _Person(FastHttpUser):
     abstract = True
     wait_time = between(1, 5)
     kind = ""
 
     def on_start(self) -> None:
         session = next(_sessions[self.kind])
-        self.client.headers.update({**HEADERS, "Cookie": f"{PLAN['cookie']}={session}"})
+        self.headers = {**HEADERS, "Cookie": f"{PLAN['cookie']}={session}"}
 
     def page(self, path: str, name: str | None = None) -> None:
-        with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as r:
+        with self.client.get(
+            path, name=name, headers=self.headers, allow_redirects=False, catch_response=True
+        ) as r:
             # No status (0) is a connection that failed: locust reports its own exception (a
             # reset, a close without an answer), which says more than "status 0".
             if r.status_code not in (0, 200):
@@ -46,7 +48,7 @@ class PeerSupporter(_Person):
         self.client.post(
             "/api/v1/contacts",
             json=PLAN["contact"],
-            headers={"Authorization": f"Bearer {PLAN['psp_token']}", "Cookie": ""},
+            headers={**HEADERS, "Authorization": f"Bearer {PLAN['psp_token']}"},
             name="/api/v1/contacts",
         )
 
