@@ -5,11 +5,14 @@ it, this one keeps it, so a slow page can be measured again after each change in
     .venv/bin/python bench/pages.py --setup                      # seed-demo 50,000 + the suite's extras
     .venv/bin/python bench/pages.py                              # every page of every role, slowest first
     .venv/bin/python bench/pages.py --role coordinator --page web:home --profile
+    .venv/bin/python bench/pages.py --surge --users 200 --seconds 60   # the suite's surge, PostgreSQL
 
 The database: PostgreSQL `bench_pages` (`--database`) on BENCH_DATABASE_URL's server (default the local one),
 or SQLite `var/bench/pages.sqlite3` with `--sqlite`. `--setup` (re)builds it: about a minute.
 Prints for each page its median of `--loads` loads after a first one, its query count and its
 HTML size; `--profile` prints where the time of one page's load goes (cProfile, cumulative).
+`--surge` runs the suite's locust surge against `peerline serve` on the kept database instead
+of the page sweep, so a change can be tried under load without seeding again.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="cProfile one load of each page")
     parser.add_argument("--sql", action="store_true", help="print the statements of each page")
     parser.add_argument("--full-sql", action="store_true", help="with --sql: not cut at 300")
+    parser.add_argument("--surge", action="store_true", help="the suite's surge, not the sweep")
+    parser.add_argument("--users", type=int, default=200, help="surge: locust users")
+    parser.add_argument("--seconds", type=int, default=60, help="surge: duration")
     parser.add_argument("--database", default=NAME, help="PostgreSQL: the database's name")
     parser.add_argument(
         "--postgres",
@@ -156,12 +162,49 @@ def measure(options: argparse.Namespace) -> None:
         print(f"{ms:8.0f}  {count:7d}  {size / 1024:6.0f}  {role_name} {name}")
 
 
+def surge(options: argparse.Namespace) -> None:
+    """The suite's surge (bench/surge.py) on the kept PostgreSQL database: the same server, the
+    same plan and the same report line, without seeding 50,000 employees first."""
+    import json
+    import tempfile
+
+    import suite
+
+    from peerline.accounts.models import ApiToken, User
+    from peerline.agencies.clock import local_today
+    from peerline.agencies.models import Agency
+    from peerline.incidents.models import CriticalIncident
+    from peerline.web import demo
+
+    agency = Agency.objects.get(code=demo.DEMO_CODE)
+    users = {username: User.objects.get(username=username) for _, username, _ in demo.DEMO_USERS}
+    fixtures = {
+        "users": users,
+        "today": local_today(agency),
+        "incident": CriticalIncident.objects.filter(agency=agency, place="Bench").latest("pk"),
+        "psp_token": ApiToken.issue(users["peer"], name="bench"),
+        "coordinator_token": ApiToken.issue(users["coordinator"], name="bench"),
+    }
+    keys = {name: os.environ[name] for name in ("PEERLINE_SECRET_KEY", "PEERLINE_TOKEN_KEY")}
+    run = argparse.Namespace(
+        users=options.users, seconds=options.seconds, rounds=3,
+        locust=str(ROOT / ".venv-bench" / "bin" / "locust"),
+    )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="peerline-surge-") as work:
+        result = suite.surge(run, fixtures, Path(work), keys, options.database)
+    print(json.dumps(result, indent=1))
+
+
 def main() -> int:
     options = parse()
     configure(options)
     if options.setup:
         setup(options)
-    measure(options)
+    if options.surge:
+        assert not options.sqlite, "the surge runs on PostgreSQL"
+        surge(options)
+    else:
+        measure(options)
     return 0
 
 
