@@ -166,13 +166,16 @@ def _roles_sql(connection: BaseDatabaseWrapper) -> str:
 
 
 _ROLES_SQL: dict[str, str] = {}
-_COLUMNS: list[rawsql.Columns] = []
+_COLUMNS: tuple[rawsql.Columns, ...] = ()
 
 
-def _columns() -> list[rawsql.Columns]:
+def _columns() -> tuple[rawsql.Columns, ...]:
     """The membership's, user's, agency's and token's columns, in the statement's order."""
+    global _COLUMNS
     if not _COLUMNS:
-        _COLUMNS.extend(
+        # Built whole, then published in one assignment: a request on another thread sees
+        # either nothing (and builds its own) or all four, never a list being filled.
+        _COLUMNS = tuple(
             rawsql.Columns(model, alias)
             for alias, model in (
                 ("m", Membership), ("u", User), ("a", apps.get_model("agencies", "Agency")),

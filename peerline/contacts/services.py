@@ -257,28 +257,33 @@ def _insert(contact: Contact, *, agency: Agency, today: date | None) -> None:
     First the agency's row lock, the one closing a period takes (`stats.releases`); then the
     INSERT, which reads whether the quarter is closed in its own statement: a statement after
     the lock's, so it sees a close that committed while this waited (in one statement with the
-    lock, PostgreSQL would answer from the snapshot taken before the wait). SQLite has no row
-    lock: the transaction's write lock (BEGIN IMMEDIATE) orders it after any close.
+    lock, PostgreSQL would answer from the snapshot taken before the wait). The open quarter
+    it falls back to is read after the wait too: the wait may have crossed the agency's
+    midnight into a new quarter, and the one that ended may be the one just closed. SQLite has
+    no row lock: the transaction's write lock (BEGIN IMMEDIATE) orders it after any close.
     Written out once per database (`_INSERT_SQL`): the ORM's INSERT and lock queries cost
     more to compile than to run (issue 18)."""
     connection = connections[router.db_for_write(Contact)]
     own = contact.period
-    open_period = periods.quarter_of(today or clock.local_today(agency))
     if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
         Agency.objects.select_for_update().filter(pk=agency.pk).first()
-        contact.period = open_period if periods.is_closed(agency, own) else own
+        if periods.is_closed(agency, own):
+            contact.period = periods.quarter_of(today or clock.local_today(agency))
         contact.save()
         return
     sql, fields = _insert_sql(connection)
-    params: list[Any] = []
-    for field in fields:
-        if field.attname == "period":
-            params += [agency.pk, own, open_period, own]
-        else:
-            params.append(field.get_db_prep_save(getattr(contact, field.attname), connection))
     with connection.cursor() as cursor:
         if connection.features.has_select_for_update:
             cursor.execute(_lock_sql(connection), [agency.pk])
+        # Today's quarter as of after the wait on the lock: a quarter that ended and closed
+        # while this waited is not the open one any more (2011 §3.1).
+        open_period = periods.quarter_of(today or clock.local_today(agency))
+        params: list[Any] = []
+        for field in fields:
+            if field.attname == "period":
+                params += [agency.pk, own, open_period, own]
+            else:
+                params.append(field.get_db_prep_save(getattr(contact, field.attname), connection))
         cursor.execute(sql, params)
         contact.pk, contact.period = cursor.fetchone()
     contact._state.adding = False

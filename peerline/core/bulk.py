@@ -16,13 +16,14 @@ from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, pre_delete
 
 
-def set_column(model: type[models.Model], column: str, pairs: Sequence[tuple[Any, int]]) -> None:
-    """Pairs are (value, primary key)."""
+def set_column(model: type[models.Model], column: str, pairs: Sequence[tuple[Any, Any]]) -> None:
+    """Pairs are (value, primary key). Every name quoted, the key the model's own column."""
     if pairs:
-        table = connection.ops.quote_name(model._meta.db_table)
-        name = connection.ops.quote_name(column)
+        quote = connection.ops.quote_name
+        table, name, pk = quote(model._meta.db_table), quote(column), quote(model._meta.pk.column)
+        sql = f"UPDATE {table} SET {name} = %s WHERE {pk} = %s"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET {name} = %s WHERE id = %s", pairs)  # noqa: S608
+            cursor.executemany(sql, pairs)
 
 
 # -- the cascade ---------------------------------------------------------------------------------
@@ -84,10 +85,13 @@ def plan_cascade(roots: Mapping[Model, Where], *, keep: Collection[Model] = ()) 
     cascade without a change here. A row goes when a CASCADE foreign key names a row that goes
     (or it is a root); a SET_NULL key naming a row that goes is set to NULL; a surviving row whose
     PROTECT, RESTRICT or constrained DO_NOTHING key names a row that goes stops the deletion
-    (`CascadeError`, before any statement runs). Unlike Django's collector, a PROTECT key does not
-    stop the deletion when its own row goes too (an agency's signed agreements go with the
-    accounts that signed them, 2011 §6.8). Models in `keep` are not deleted (their rows stay the
-    condition of others): the caller deletes them afterwards, with their signals.
+    (`CascadeError`, before any statement runs). So does a relation the SQL here cannot follow:
+    a key to a column other than the primary key (`to_field`), a generic relation of a model
+    whose rows go, a key over several columns (`ForeignObject`), an unsupported `on_delete`.
+    Unlike Django's collector, a PROTECT key does not stop the deletion when its own row goes
+    too (an agency's signed agreements go with the accounts that signed them, 2011 §6.8). Models
+    in `keep` are not deleted (their rows stay the condition of others): the caller deletes them
+    afterwards, with their signals.
     """
     return _Planner(roots, keep).plan()
 
@@ -120,8 +124,7 @@ class _Planner:
                 raise CascadeError(f"{model._meta.label}.{fk.name}: a CASCADE key to its table")
             sub = self.select(target)
             if sub is not None:
-                if fk.target_field.column != target._meta.pk.column:
-                    raise CascadeError(f"{model._meta.label}.{fk.name}: a key to a non-key column")
+                _names_the_key(model, fk)
                 parts.append(f"{_column(model, fk.column)} IN ({sub[0]})")
                 params += sub[1]
         self.visiting.discard(model)
@@ -141,6 +144,7 @@ class _Planner:
 
     def referring(self, model: Model, fk: models.ForeignKey, *, survivors: bool) -> Where:
         """`model`'s rows whose `fk` names a row that goes (of those that stay, if asked)."""
+        _names_the_key(model, fk)
         sub = self.select(_target(fk))
         assert sub is not None
         sql, params = f"{_column(model, fk.column)} IN ({sub[0]})", list(sub[1])
@@ -154,6 +158,8 @@ class _Planner:
         for model in self.models:
             self.condition(model)
         going = {m for m, where in self.conditions.items() if where is not None}
+        for model in self.models:
+            _no_other_relation(model, going)
         plan = Plan()
         nulls: dict[Model, list[models.ForeignKey]] = {}
         for model in self.models:
@@ -221,6 +227,27 @@ class _Planner:
 
 def _target(fk: models.ForeignKey) -> Model:
     return cast(Model, fk.related_model)  # resolved: the app registry is ready
+
+
+def _names_the_key(model: Model, fk: models.ForeignKey) -> None:
+    """Refuse a key to a column other than its table's primary key (`to_field`): every WHERE
+    here compares a key with `SELECT pk`, which would match none of its rows."""
+    if fk.target_field.column != _target(fk)._meta.pk.column:
+        raise CascadeError(f"{model._meta.label}.{fk.name}: a key to a non-key column")
+
+
+def _no_other_relation(model: Model, going: set[Model]) -> None:
+    """Refuse the relations that are no foreign key column, which the cascade cannot follow in
+    SQL: a generic relation (contenttypes) of a model whose rows go, whose objects Django's
+    collector would delete, and a key over several columns (`ForeignObject`) to such a model.
+    Left out, their rows would stay behind, naming rows gone."""
+    for f in [*model._meta.local_fields, *model._meta.private_fields]:
+        if not isinstance(f, models.ForeignObject) or isinstance(f, models.ForeignKey):
+            continue
+        if f.one_to_many and model in going:  # GenericRelation: the objects name this model
+            raise CascadeError(f"{model._meta.label}.{f.name}: a generic relation")
+        if not f.one_to_many and f.related_model in going:
+            raise CascadeError(f"{model._meta.label}.{f.name}: a key over several columns")
 
 
 def _column(model: Model, column: str) -> str:

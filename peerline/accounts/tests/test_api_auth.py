@@ -1,3 +1,4 @@
+import threading
 from datetime import timedelta
 from io import StringIO
 
@@ -6,7 +7,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from peerline.accounts import models as accounts_models
 from peerline.accounts.models import ApiToken, Membership, Role
+from peerline.core import rawsql
 
 
 def _token(username):
@@ -140,3 +143,38 @@ def test_the_tokens_own_statement_reads_what_the_orm_would(
     assert timezone.is_aware(token.user.date_joined) and timezone.is_aware(roles[0].created_at)
     own = Membership.objects.select_related("agency").get(user=coordinator, role=Role.COORDINATOR)
     assert (roles[1].pk, roles[1].agency.time_zone) == (own.pk, own.agency.time_zone)
+
+
+def test_a_lookup_while_another_thread_builds_the_column_cache_sees_every_column(
+    users, monkeypatch
+):
+    """The first API requests after a start race to build `_columns()`'s cache (issue 18): a
+    lookup that comes while another thread is half-way through the build must not read a
+    partial list. The other thread is held inside its build, after the first table's columns."""
+    key = _token("persona-coordinator")
+    monkeypatch.setattr(accounts_models, "_COLUMNS", accounts_models._COLUMNS[:0])  # not built
+    monkeypatch.setattr(accounts_models, "_ROLES_SQL", {})
+    real = rawsql.Columns
+    in_build, release = threading.Event(), threading.Event()
+
+    class HeldAtTheUser(real):
+        def __init__(self, model, alias):
+            if alias == "u" and threading.current_thread() is builder:
+                in_build.set()
+                release.wait(timeout=10)
+            super().__init__(model, alias)
+
+    monkeypatch.setattr(rawsql, "Columns", HeldAtTheUser)
+    built = []
+    builder = threading.Thread(target=lambda: built.append(accounts_models._columns()))
+    builder.start()
+    try:
+        assert in_build.wait(timeout=10)
+        token, roles = ApiToken.objects.for_key_with_roles(key)
+    finally:
+        release.set()
+        builder.join(timeout=10)
+    assert token.user.username == "persona-coordinator"
+    assert [(r.agency.code, r.role) for r in roles] == [("TEST", Role.COORDINATOR)]
+    assert [c.alias for c in built[0]] == ["m", "u", "a", "t"]
+    assert [c.alias for c in accounts_models._columns()] == ["m", "u", "a", "t"]

@@ -1,9 +1,11 @@
 import pytest
+from django.test import Client
 
-from peerline.accounts.models import Role
+from peerline.accounts.models import ApiToken, Membership, Role
 from peerline.agencies import clock, periods
-from peerline.contacts.models import Contact
+from peerline.contacts.models import Contact, FollowUpReminder
 from peerline.stats.models import ClosedPeriod
+from peerline.testing.personas import make_user
 
 
 @pytest.fixture
@@ -100,3 +102,84 @@ def test_a_late_entry_counts_in_the_open_period(psp, agency):
     if periods.quarter_of(last_month) != periods.quarter_of(today):
         assert answer["period"] == periods.quarter_of(today)
     assert Contact.objects.get().month == last_month
+
+
+# -- agency isolation over the API (DESIGN principle 7: agencies are tenants) ------------------
+
+
+@pytest.fixture
+def bearer_post(users):
+    """POST /api/v1/contacts with the bearer token of the agency's PSP (persona), as the phone
+    app sends it."""
+    key = ApiToken.issue(users[Role.PEER_SUPPORTER], name="phone")
+
+    def post(body, **headers):
+        return Client().post(
+            "/api/v1/contacts",
+            body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}", **headers},
+        )
+
+    return post
+
+
+def nothing_written():
+    return Contact.objects.count() == 0 and FollowUpReminder.objects.count() == 0
+
+
+def test_a_psps_token_works_in_its_own_agency(bearer_post, agency, users):
+    """The control of the refusals below: the same token and body are accepted as they are."""
+    response = bearer_post(payload(agency, follow_up_days=7))
+    assert response.status_code == 201, response.content
+    contact = Contact.objects.get()
+    assert (contact.agency, contact.peer_supporter) == (agency, users[Role.PEER_SUPPORTER])
+
+
+def test_a_psps_token_naming_an_agency_where_they_hold_no_role_is_refused(
+    bearer_post, agency, other_agency
+):
+    response = bearer_post(payload(agency, follow_up_days=7), **{"X-Peerline-Agency": "OTHER"})
+    assert response.status_code == 403
+    assert nothing_written()
+
+
+def test_a_psp_role_in_one_agency_logs_nothing_in_another_where_they_are_an_employee(
+    bearer_post, agency, other_agency, users
+):
+    """Roles are per agency (2011 §3.8.2): being a PSP at TEST lends nothing at OTHER."""
+    Membership.objects.create(
+        user=users[Role.PEER_SUPPORTER], agency=other_agency, role=Role.EMPLOYEE
+    )
+    response = bearer_post(payload(other_agency), **{"X-Peerline-Agency": "OTHER"})
+    assert response.status_code == 403
+    assert nothing_written()
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["agency", "agency_id", "peer_supporter", "peer_supporter_id", "division", "division_id"],
+)
+def test_another_agencys_ids_in_a_psps_post_are_refused_and_write_nothing(
+    bearer_post, agency, other_agency, field
+):
+    """Who logs and where come from the token and its agency, never from the body: an id of
+    another agency's PSP, division or the agency itself is refused by name (2011 §6.7)."""
+    theirs = {
+        "agency": lambda: other_agency.pk,
+        "peer_supporter": lambda: make_user("their-psp", other_agency, Role.PEER_SUPPORTER).pk,
+        "division": lambda: other_agency.divisions.get(code="PATROL").pk,
+    }[field.removesuffix("_id")]()
+    response = bearer_post({**payload(agency, follow_up_days=7), field: theirs})
+    assert response.status_code == 422
+    assert field in response.json()["detail"]
+    assert nothing_written()
+
+
+def test_another_agencys_exception_in_a_psps_post_is_refused_and_writes_nothing(
+    bearer_post, agency, other_agency
+):
+    foreign = other_agency.confidentiality_exceptions.first()
+    response = bearer_post(payload(agency, exception=foreign.pk, follow_up_days=7))
+    assert response.status_code == 422
+    assert nothing_written()

@@ -91,6 +91,21 @@ def test_the_lock_still_moves_a_closed_quarters_contact_to_the_open_one_2011_3_1
     assert contact.period == periods.quarter_of(today)
 
 
+def _until_a_session_waits_on_a_lock() -> None:
+    """Return once another session of the test database waits on a lock (PostgreSQL)."""
+    for _ in range(100):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else kept for the transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    pytest.fail("the contact never waited on the agency's lock")
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite admits one writer at a time by itself (IMMEDIATE transactions)",
@@ -128,21 +143,69 @@ def test_a_contact_waiting_on_a_close_counts_in_the_open_quarter_2011_3_1(agency
         thread = threading.Thread(target=log)
         thread.start()
         waiting.wait()
-        for _ in range(100):  # until the contact waits on the lock
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_stat_clear_snapshot()")  # else kept for the transaction
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND datname = current_database()"
-                )
-                if cursor.fetchone()[0]:
-                    break
-            time.sleep(0.05)
-        else:
-            pytest.fail("the contact never waited on the agency's lock")
+        _until_a_session_waits_on_a_lock()
     thread.join()
     assert failures == []
     assert Contact.objects.get().period == periods.quarter_of(today)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's IMMEDIATE transaction takes the write lock before the service reads the "
+    "clock: no wait comes between the two there",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_contact_waiting_while_its_quarter_ends_and_closes_is_refused_from_it_2011_3_1(
+    agency, users, monkeypatch
+):
+    """A contact for the quarter's last month is sent just before the agency's midnight; the
+    quarter ends and closes while the contact waits on the agency's lock. The quarter it falls
+    back to is today's as of after the wait (the new one), not as of before it: the closed
+    quarter, whose release is frozen, refuses it either way."""
+    from peerline.agencies import clock
+    from peerline.contacts import services
+
+    today = periods.local_today(agency)
+    ended = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1) - timedelta(days=1)
+    assert ended == periods.last_day(periods.quarter_of(ended))  # the last quarter's last day
+    new_quarter = periods.quarter_of(ended + timedelta(days=1))
+    day = {"today": ended}  # the agency's date, as the service reads it
+    monkeypatch.setattr(clock, "local_today", lambda agency, now=None: day["today"])
+    waiting = threading.Event()
+    failures: list[BaseException] = []
+    logged: list[Contact] = []
+
+    def log() -> None:
+        try:
+            waiting.set()
+            logged.append(
+                services.contact_log(
+                    agency=agency,
+                    peer_supporter=users[Role.PEER_SUPPORTER],
+                    data=payload(agency, month=f"{ended:%Y-%m}"),
+                )
+            )
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():  # what `stats.releases.period_close` holds while it counts
+        Agency.objects.select_for_update().get(pk=agency.pk)
+        thread = threading.Thread(target=log)
+        thread.start()
+        waiting.wait()
+        _until_a_session_waits_on_a_lock()
+        day["today"] = ended + timedelta(days=1)  # the agency's midnight: the quarter has ended
+        ClosedPeriod.objects.create(
+            agency=agency, period=periods.quarter_of(ended), threshold=11, release_json=b"{}"
+        )
+    thread.join()
+    assert failures == []
+    assert Contact.objects.filter(period=periods.quarter_of(ended)).count() == 0
+    stored = Contact.objects.get()
+    assert (stored.month, stored.period) == (ended.replace(day=1), new_quarter)
+    assert logged[0].period == new_quarter
 
 
 @pytest.mark.skipif(
