@@ -224,10 +224,28 @@ def roles(request: HttpRequest) -> frozenset[Role]:
 
 
 def allows(request: HttpRequest, permission: Permission) -> bool:
+    return permission in permissions(request)
+
+
+def permissions(request: HttpRequest) -> frozenset[Permission]:
+    """Every permission the user holds in the current agency: what `allows` answers, all at
+    once, worked out once per request and user (an API token may change `request.user`). The
+    navigation is cached by this set (`accounts.context_processors`)."""
+    user_pk = request.user.pk
+    cached = getattr(request, "_peerline_permissions", None)
+    if cached is not None and cached[0] == user_pk:
+        return cached[1]  # type: ignore[no-any-return]
+    agency = current_agency(request)
     held = roles(request)
-    if permission in NAMES_PERMISSIONS and held & NEVER_NAMES:
-        return False
-    return bool(held & granted(permission, current_agency(request)))
+    never_names = bool(held & NEVER_NAMES)
+    found = frozenset(
+        permission
+        for permission in GRANTS
+        if not (never_names and permission in NAMES_PERMISSIONS)
+        and held & granted(permission, agency)
+    )
+    request._peerline_permissions = (user_pk, found)  # type: ignore[attr-defined]
+    return found
 
 
 def granted(permission: Permission, agency: Agency | None) -> frozenset[Role]:
