@@ -10,9 +10,10 @@ import pytest
 from django.template.response import TemplateResponse
 from django.test import Client
 from django.urls import path
+from django.utils import timezone
 
 from peerline.accounts import policy
-from peerline.accounts.models import Membership, Role
+from peerline.accounts.models import Membership, Role, User, user_with_roles
 from peerline.testing import personas as p
 from peerline.urls import urlpatterns as product_urls
 
@@ -112,3 +113,45 @@ def test_the_layouts_remembered_links_are_djangos_own(settings):
     settings.STATIC_URL = "/elsewhere/"
     assert ours.render({}) == theirs.render({})
     assert ours.render({}).startswith("/elsewhere/peerline/peerline.css ")
+
+
+# -- the user, roles and devices, each read by a statement of our own ---------------------------
+
+
+def test_the_user_is_read_with_their_roles_and_agencies_in_one_query(
+    agency, other_agency, django_assert_num_queries
+):
+    user = p.make_user("both", agency, Role.COORDINATOR, Role.EMPLOYEE)
+    Membership.objects.create(user=user, agency=other_agency, role=Role.STEERING_COMMITTEE)
+    nobody = p.make_user("nobody")
+    with django_assert_num_queries(1):
+        found = user_with_roles(user.pk)
+        rows = found._peerline_membership_rows
+        read = sorted((m.agency.code, m.role, m.user.pk) for m in rows)
+        assert [m.agency.code for m in rows] == ["OTHER", "TEST", "TEST"]  # agency code order
+    assert read == sorted(
+        (m.agency.code, m.role, m.user_id) for m in Membership.objects.select_related("agency")
+    )
+    stored = User.objects.get(pk=user.pk)
+    assert (found.username, found.date_joined, found.password) == (
+        stored.username, stored.date_joined, stored.password,
+    )  # fmt: skip
+    assert timezone.is_aware(found.date_joined) and timezone.is_aware(rows[0].created_at)
+    assert user_with_roles(nobody.pk)._peerline_membership_rows == []
+    assert user_with_roles(10**9) is None
+
+
+@pytest.mark.parametrize(
+    "backend",
+    ["peerline.signin.backends.PasswordBackend", "peerline.signin.oidc.RosterOIDCBackend"],
+)
+def test_a_disabled_account_loses_its_session_at_the_next_request(agency, backend):
+    """Both backends a session may name read the user with their roles, and neither keeps a
+    disabled account signed in (single sign-on's own `get_user` did not check)."""
+    user = p.make_user("emp", agency, Role.EMPLOYEE)
+    client = Client()
+    client.force_login(user, backend=backend)
+    assert client.get("/resources/").status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = client.get("/resources/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
