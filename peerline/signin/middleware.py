@@ -14,8 +14,10 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
+from peerline.accounts import policy
+
 from .oidc import PROVIDER_MFA_SESSION_KEY
-from .selectors import has_second_factor, second_factor_required
+from .selectors import SecondFactorState, second_factor_state
 
 # URL names (and namespaces) reachable before the second factor.
 OPEN_NAMES = frozenset({"login", "logout", "health"})
@@ -29,7 +31,8 @@ def second_factor_open(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
-    """True while this session must still show a second factor."""
+    """True while this session must still show a second factor. A verified session asks the
+    database nothing more; one that is not asks once (`_state`)."""
     cached = getattr(request, "_peerline_needs_second_factor", None)
     if cached is None:
         user: Any = request.user
@@ -37,9 +40,23 @@ def needs_second_factor(request: HttpRequest) -> bool:
             user.is_authenticated
             and not user.is_verified()
             and not request.session.get(PROVIDER_MFA_SESSION_KEY)
-            and (second_factor_required(user) or has_second_factor(user))
+            and any(_state(request))
         )
         request._peerline_needs_second_factor = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _state(request: HttpRequest) -> SecondFactorState:
+    """Whether the user must show a second factor and has one, once per request: one query,
+    the user's roles and agencies taken from the memberships the policy read with the user."""
+    cached = getattr(request, "_peerline_second_factor_state", None)
+    if cached is None:
+        cached = second_factor_state(
+            request.user,  # type: ignore[arg-type]
+            roles=policy.roles_anywhere(request),
+            agency_ids={agency.pk for agency in policy.agencies_of(request)},
+        )
+        request._peerline_second_factor_state = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -65,7 +82,7 @@ class SecondFactorMiddleware:
             return JsonResponse(
                 {"detail": "Verify your second factor in the browser first."}, status=403
             )
-        step = "signin:verify" if has_second_factor(request.user) else "signin:enrol"  # type: ignore[arg-type]
+        step = "signin:verify" if _state(request).enrolled else "signin:enrol"
         return HttpResponseRedirect(
             f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}"
         )

@@ -11,10 +11,16 @@ from django.template.response import TemplateResponse
 from django.test import Client
 from django.urls import path
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from peerline.accounts import policy
 from peerline.accounts.models import Membership, Role, User, user_with_roles
+from peerline.signin.models import SecondFactorRule, SignInPolicy
+from peerline.signin.selectors import has_second_factor, second_factor_required, second_factor_state
 from peerline.testing import personas as p
+from peerline.testing.second_factor import give_totp, unverified_force_login
 from peerline.urls import urlpatterns as product_urls
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -34,6 +40,30 @@ def _nav_links(html: str) -> list[str]:
     """The menu's link targets, in order."""
     nav = html.split('aria-label="Primary navigation"', 1)[1].split("peerline-account", 1)[0]
     return [part.split('"', 1)[0] for part in nav.split('href="')[1:]]
+
+
+# -- what every page pays -----------------------------------------------------------------------
+
+
+@uses_layout_page
+@pytest.mark.unverified
+def test_an_unverified_session_pays_one_query_for_the_second_factor_check(
+    agency, django_assert_num_queries
+):
+    """An employee with no factor is not asked for one; finding that out is one query (it was
+    seven), and a privileged role's redirect to enrol costs the same."""
+    employee = p.make_user("emp", agency, Role.EMPLOYEE)
+    client = Client()
+    unverified_force_login(client, employee)
+    client.get("/layout-only/")
+    with django_assert_num_queries(3):
+        assert client.get("/layout-only/").status_code == 200
+    coordinator = p.make_user("coord", agency, Role.COORDINATOR)
+    other = Client()
+    unverified_force_login(other, coordinator)
+    with django_assert_num_queries(3):
+        response = other.get("/layout-only/")
+    assert response.status_code == 302 and response["Location"].startswith("/signin/enrol/")
 
 
 # -- the menu -----------------------------------------------------------------------------------
@@ -155,3 +185,75 @@ def test_a_disabled_account_loses_its_session_at_the_next_request(agency, backen
     User.objects.filter(pk=user.pk).update(is_active=False)
     response = client.get("/resources/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def _cases(agency, other_agency):
+    """(user, roles anywhere, agency ids from roles) for every rule of the second factor."""
+    from peerline.agencies.models import Employee
+
+    made = []
+
+    def person(name, *roles, where=agency, roster=None, superuser=False, active=True):
+        user = p.make_user(name, where if roles else None, *roles)
+        User.objects.filter(pk=user.pk).update(is_superuser=superuser, is_active=active)
+        user.refresh_from_db()
+        if roster is not None:
+            employee = Employee.objects.filter(agency=roster, user__isnull=True).first()
+            if employee is None:
+                chain = p.make_chain(roster)
+                employee = chain.officer
+            employee.user = user
+            employee.save(update_fields=["user"])
+        made.append(user)
+        return user
+
+    person("plain", Role.EMPLOYEE)
+    person("psp", Role.PEER_SUPPORTER)
+    for role in (Role.COORDINATOR, Role.CLINICAL_ADVISOR, Role.COMMAND_STAFF,
+                 Role.STEERING_COMMITTEE, Role.SYSTEM_ADMIN):  # fmt: skip
+        person(f"priv-{role.value}", role)
+    person("no-role")
+    person("super", superuser=True)
+    person("gone", Role.COORDINATOR, active=False)
+    person("other-agency", Role.EMPLOYEE, where=other_agency)
+    person("roster-only", roster=other_agency)  # no role: their roster row's agency
+    person("roster-and-role", Role.EMPLOYEE, roster=other_agency)
+    give_totp(person("with-app", Role.EMPLOYEE), SECRET)
+    StaticDevice.objects.create(user=person("with-codes", Role.EMPLOYEE), name="c", confirmed=True)
+    TOTPDevice.objects.create(user=person("unconfirmed", Role.EMPLOYEE), name="a", confirmed=False)
+    WebAuthnCredential.objects.create(
+        user=person("with-passkey", Role.EMPLOYEE), name="k", confirmed=True,
+        credential_id=b"id", credential_id_sha256="0" * 64, public_key=b"pk", sign_count=0,
+    )  # fmt: skip
+    return made
+
+
+def _same_answers(users):
+    for user in users:
+        memberships = list(Membership.objects.filter(user=user))
+        state = second_factor_state(
+            user,
+            roles={Role(m.role) for m in memberships},
+            agency_ids={m.agency_id for m in memberships},
+        )
+        assert state == (second_factor_required(user), has_second_factor(user)), user.username
+
+
+def test_the_second_factor_check_answers_as_the_rules_do(agency, other_agency):
+    """One query instead of seven, and the same answer for every rule: a privileged role, a
+    superuser, an agency asking everyone (through a role there or the roster row), a confirmed
+    device of any kind (not an unconfirmed one), an inactive account."""
+    users = _cases(agency, other_agency)
+    _same_answers(users)
+    SignInPolicy.objects.create(agency=other_agency, second_factor=SecondFactorRule.EVERYONE)
+    _same_answers(users)
+    by_name = {user.username: user for user in users}
+    for name, required in [("other-agency", True), ("roster-only", True), ("plain", False)]:
+        user = by_name[name]
+        memberships = list(Membership.objects.filter(user=user))
+        state = second_factor_state(
+            user,
+            roles={Role(m.role) for m in memberships},
+            agency_ids={m.agency_id for m in memberships},
+        )
+        assert state.required is required, name
