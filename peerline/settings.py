@@ -112,8 +112,9 @@ MIDDLEWARE = [
     "peerline.core.validation.refuse_nul_middleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Tells whether the session showed a second factor (`request.user.is_verified()`).
-    "django_otp.middleware.OTPMiddleware",
+    # Tells whether the session showed a second factor (`request.user.is_verified()`):
+    # django-otp's OTPMiddleware, its device read without compiling a query (issue 18).
+    "peerline.signin.middleware.VerifiedDeviceMiddleware",
     # Every view needs a log-in unless it says otherwise (STYLE: secure by default).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Who acted, for audit events written from model signals (a role granted in the admin).
@@ -200,6 +201,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's database sessions, the row read without compiling a query each time (issue 18).
+SESSION_ENGINE = "peerline.accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # one shift

@@ -6,17 +6,26 @@ read (the session's row; the user with their roles and agencies; the device a ve
 showed, or whether an unverified one must show one), not read back from the code.
 """
 
+from datetime import timedelta
+from unittest import mock
+
 import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.template.response import TemplateResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from peerline.accounts import policy
 from peerline.accounts.models import Membership, Role, User, user_with_roles
+from peerline.accounts.session_store import SessionStore
+from peerline.signin.middleware import device_from_persistent_id
 from peerline.signin.models import SecondFactorRule, SignInPolicy
 from peerline.signin.selectors import has_second_factor, second_factor_required, second_factor_state
 from peerline.testing import personas as p
@@ -43,6 +52,20 @@ def _nav_links(html: str) -> list[str]:
 
 
 # -- what every page pays -----------------------------------------------------------------------
+
+
+@uses_layout_page
+def test_a_verified_session_pays_three_queries_for_the_layout(agency, django_assert_num_queries):
+    """The session's row, the user with their roles and agencies, the device it was verified
+    with (django-otp must see it still exists): nothing more for the menu or the policy."""
+    user = p.make_user("coord", agency, Role.COORDINATOR, Role.EMPLOYEE)
+    client = Client()
+    client.force_login(user)  # the suite's: a session that showed its second factor
+    client.get("/layout-only/")
+    with django_assert_num_queries(3):
+        response = client.get("/layout-only/")
+    assert response.status_code == 200
+    assert "/roster/" in _nav_links(response.content.decode())
 
 
 @uses_layout_page
@@ -145,6 +168,82 @@ def test_the_layouts_remembered_links_are_djangos_own(settings):
     assert ours.render({}).startswith("/elsewhere/peerline/peerline.css ")
 
 
+# -- the session --------------------------------------------------------------------------------
+
+
+def _session_writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+@uses_layout_page
+def test_a_plain_get_does_not_rewrite_the_session_and_idle_time_still_counts(agency):
+    """The "last seen" stamp is written at most once a minute, so a page view does not rewrite
+    the session row each time; the idle limit counts from the stamp, which is never later than
+    the last activity, so a session is never kept past the limit (CJIS AC-11)."""
+    coordinator = p.make_user("coord", agency, Role.COORDINATOR)
+    client = Client()
+    client.force_login(coordinator)
+    stamped = timezone.now() + timedelta(seconds=61)
+    with mock.patch("django.utils.timezone.now", return_value=stamped):
+        client.get("/layout-only/")  # more than a minute after signing in: stamped
+    with CaptureQueriesContext(connection) as queries:
+        for seconds in (5, 20, 50):
+            with mock.patch(
+                "django.utils.timezone.now", return_value=stamped + timedelta(seconds=seconds)
+            ):
+                assert client.get("/layout-only/").status_code == 200
+    assert _session_writes(queries) == []
+    later = stamped + timedelta(seconds=65)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        mock.patch("django.utils.timezone.now", return_value=later),
+    ):
+        assert client.get("/layout-only/").status_code == 200
+    assert len(_session_writes(queries)) == 1, "the stamp, once the minute is over"
+    with mock.patch("django.utils.timezone.now", return_value=later + timedelta(minutes=29)):
+        assert client.get("/layout-only/").status_code == 200
+    idle = later + timedelta(minutes=29) + timedelta(minutes=30, seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=idle):
+        response = client.get("/layout-only/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@uses_layout_page
+def test_activity_left_unstamped_never_extends_the_idle_limit(agency):
+    """A request within the minute after the stamp is not written; the limit still ends the
+    session 30 minutes after that last activity at the latest (stricter, never looser)."""
+    coordinator = p.make_user("coord", agency, Role.COORDINATOR)
+    client = Client()
+    client.force_login(coordinator)  # stamped now
+    last = timezone.now() + timedelta(seconds=50)
+    with mock.patch("django.utils.timezone.now", return_value=last):
+        assert client.get("/layout-only/").status_code == 200
+    with mock.patch("django.utils.timezone.now", return_value=last + timedelta(minutes=30)):
+        response = client.get("/layout-only/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_session_store_reads_what_djangos_would(agency):
+    """The session's row is read by a statement of our own (issue 18): a live row loads, an
+    expired or unknown one is no session (and its key is dropped, as Django does)."""
+    store = SessionStore()
+    store["k"] = "v"
+    store.create()
+    key = store.session_key
+    assert SessionStore(key).load() == {"k": "v"}
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    expired = SessionStore(key)
+    assert expired.load() == {} and expired.session_key is None
+    unknown = SessionStore("x" * 32)
+    assert unknown.load() == {} and unknown.session_key is None
+
+
 # -- the user, roles and devices, each read by a statement of our own ---------------------------
 
 
@@ -185,6 +284,34 @@ def test_a_disabled_account_loses_its_session_at_the_next_request(agency, backen
     User.objects.filter(pk=user.pk).update(is_active=False)
     response = client.get("/resources/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_verified_device_is_read_as_django_otp_would(agency):
+    user = p.make_user("coord", agency, Role.COORDINATOR)
+    app = give_totp(user, SECRET)
+    codes = StaticDevice.objects.create(user=user, name="codes", confirmed=False)
+    for persistent_id in (app.persistent_id, codes.persistent_id):
+        found, expected = (
+            device_from_persistent_id(persistent_id),
+            Device.from_persistent_id(persistent_id),
+        )
+        assert (type(found), found.pk, found.user_id, found.confirmed) == (
+            type(expected), expected.pk, expected.user_id, expected.confirmed,
+        )  # fmt: skip
+    for nothing in ("otp_totp.totpdevice/999999", "otp_totp.totpdevice/x", "nowhere.model/1", "x"):
+        assert device_from_persistent_id(nothing) is None
+        assert Device.from_persistent_id(nothing) is None
+    # A model that is no device: None here (django-otp's own raises AttributeError).
+    assert device_from_persistent_id(f"accounts.user/{user.pk}") is None
+
+
+def test_a_deleted_device_unverifies_the_session(agency):
+    user = p.make_user("coord", agency, Role.COORDINATOR)
+    client = Client()
+    client.force_login(user)  # the suite's: verified with a device of its own
+    assert client.get("/roster/").status_code == 200
+    TOTPDevice.objects.filter(user=user).delete()
+    assert client.get("/roster/")["Location"].startswith("/signin/enrol/")
 
 
 def _cases(agency, other_agency):
