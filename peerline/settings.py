@@ -112,8 +112,9 @@ MIDDLEWARE = [
     "peerline.core.validation.refuse_nul_middleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Tells whether the session showed a second factor (`request.user.is_verified()`).
-    "django_otp.middleware.OTPMiddleware",
+    # Tells whether the session showed a second factor (`request.user.is_verified()`):
+    # django-otp's OTPMiddleware, its device read without compiling a query (issue 18).
+    "peerline.signin.middleware.VerifiedDeviceMiddleware",
     # Every view needs a log-in unless it says otherwise (STYLE: secure by default).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Who acted, for audit events written from model signals (a role granted in the admin).
@@ -169,9 +170,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory for tests
-# Persistent connections, checked before each request reuses one (a restarted PostgreSQL).
+# Persistent connections, checked before each request reuses one (a restarted PostgreSQL):
+# on PostgreSQL by Django's own backend with a cheaper check (no round trip while the connection
+# is quiet: `peerline/core/postgresql`, issue 18).
 DATABASES["default"]["CONN_MAX_AGE"] = envint("PEERLINE_DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "peerline.core.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -200,6 +205,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's database sessions, the row read without compiling a query each time (issue 18).
+SESSION_ENGINE = "peerline.accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # one shift

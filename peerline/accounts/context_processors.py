@@ -1,6 +1,8 @@
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from . import policy
 
@@ -54,24 +56,55 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, P]]]] = [
 ]  # fmt: skip
 
 
-@dataclass
-class NavGroup:
+class NavItem(NamedTuple):
+    text: str
+    name: str  # the URL name, to mark the current page
+    href: str
+
+
+class NavGroup(NamedTuple):
     label: str
     key: str
-    items: list[tuple[str, str]] = field(default_factory=list)
+    items: tuple[NavItem, ...]
+
+
+# The menu for each permission set (and URL conf and prefix, which make its links), built once
+# per process: it holds labels and links only, nothing about an agency or a person (those are
+# added per request below). Bounded: the permission sets that occur are a handful.
+_MENUS: dict[tuple[frozenset[P], str, str], tuple[NavGroup, ...]] = {}
+_MENUS_MAX = 256
+
+
+def menu(permissions: frozenset[P]) -> tuple[NavGroup, ...]:
+    """The navigation for a user holding exactly `permissions`."""
+    key = (permissions, str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix())
+    found = _MENUS.get(key)
+    if found is None:
+        found = tuple(
+            NavGroup(label=label, key=label.lower().replace(" ", "-"), items=items)
+            for label, entries in NAVIGATION
+            if (
+                items := tuple(
+                    NavItem(text, name, reverse(name))
+                    for text, name, permission in entries
+                    if permission in permissions
+                )
+            )
+        )
+        if len(_MENUS) >= _MENUS_MAX:
+            _MENUS.clear()
+        _MENUS[key] = found
+    return found
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)  # absent under the static-file handler
     if user is None or not user.is_authenticated:
         return {}
-    groups = []
-    for label, entries in NAVIGATION:
-        items = [(text, name) for text, name, perm in entries if policy.allows(request, perm)]
-        if items:
-            groups.append(NavGroup(label=label, key=label.lower().replace(" ", "-"), items=items))
+    match = request.resolver_match
     return {
-        "nav_groups": groups,
+        "nav_groups": menu(policy.permissions(request)),
+        "nav_current": match.view_name if match is not None else "",
         "current_agency": policy.current_agency(request),
         "my_agencies": policy.agencies_of(request),
     }

@@ -185,6 +185,66 @@ def _columns() -> tuple[rawsql.Columns, ...]:
     return _COLUMNS
 
 
+# Where `user_with_roles` keeps the memberships it read with the user; `policy` reads them from
+# there instead of asking again (the session's user on every request, issue 18).
+MEMBERSHIPS_ATTR = "_peerline_membership_rows"
+
+
+def user_with_roles(user_id: int, using: str = "default") -> "User | None":
+    """The user `user_id` with every membership and its agency, in agency code order, in one
+    query (`MEMBERSHIPS_ATTR` on the user): what every signed-in request needs first. Written
+    out like `for_key_with_roles`, for the same reason (compiling the join cost more than
+    running it). The caller decides whether the account may sign in (an inactive one)."""
+    connection = connections[using]
+    sql = _USER_ROLES_SQL.get(connection.vendor)
+    user, membership, agency = _user_columns()
+    if sql is None:
+        quote = connection.ops.quote_name
+        tables = {c.alias: quote(c.model._meta.db_table) for c in (user, membership, agency)}
+        sql = (
+            f"SELECT {user.select(connection)}, {membership.select(connection)}, "  # noqa: S608
+            f"{agency.select(connection)} FROM {tables['u']} u "
+            f"LEFT JOIN {tables['m']} m ON m.user_id = u.id "
+            f"LEFT JOIN {tables['a']} a ON a.id = m.agency_id "
+            "WHERE u.id = %s ORDER BY a.code, m.id"
+        )
+        _USER_ROLES_SQL[connection.vendor] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    found = user.build(rows[0], 0, connection)
+    at_agency = len(user) + len(membership)
+    membership_pk = len(user) + membership.names.index(Membership._meta.pk.attname)
+    memberships = []
+    for row in rows:
+        if row[membership_pk] is None:  # no membership: the LEFT JOIN's one empty row
+            continue
+        role = membership.build(row, len(user), connection)
+        Membership.user.field.set_cached_value(role, found)
+        Membership.agency.field.set_cached_value(role, agency.build(row, at_agency, connection))
+        memberships.append(role)
+    setattr(found, MEMBERSHIPS_ATTR, memberships)
+    return found  # type: ignore[no-any-return]
+
+
+_USER_ROLES_SQL: dict[str, str] = {}
+_USER_COLUMNS: list[rawsql.Columns] = []
+
+
+def _user_columns() -> list[rawsql.Columns]:
+    """The user's, membership's and agency's columns, in `user_with_roles`' order."""
+    if not _USER_COLUMNS:
+        _USER_COLUMNS.extend(
+            rawsql.Columns(model, alias)
+            for alias, model in (
+                ("u", User), ("m", Membership), ("a", apps.get_model("agencies", "Agency")),
+            )
+        )  # fmt: skip
+    return _USER_COLUMNS
+
+
 def _note_use(token: "ApiToken", now: datetime) -> None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
         # One UPDATE a minute at most, whatever the request rate.

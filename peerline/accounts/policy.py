@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest
 
 from peerline.agencies.models import Agency
 
-from .models import Membership, Role, User
+from .models import MEMBERSHIPS_ATTR, Membership, Role, User
 
 AGENCY_SESSION_KEY = "peerline_agency_id"
 AGENCY_HEADER = "X-Peerline-Agency"  # API clients in several agencies name one by its code
@@ -146,26 +146,29 @@ AGENCY_GRANTS: dict[Permission, str] = {Permission.INCIDENT_ACTIVATE: "activatio
 def _memberships(request: HttpRequest) -> list[tuple[int, str]]:
     """(agency id, role) of the user's memberships, with their agencies: one query per request
     and user, kept on the request (the session's idle limit, the policy and the navigation all
-    read it). Kept per user: an API token may change `request.user` during the request."""
+    read it). Kept per user: an API token may change `request.user` during the request. The
+    session's user comes with them (`models.user_with_roles`: one query for both, issue 18)."""
     user = request.user
     cached = getattr(request, "_peerline_memberships", None)
     if cached is None or cached[0] != user.pk:
-        rows = (
-            list(
-                Membership.objects.filter(user_id=user.pk, user__is_active=True)
-                .select_related("agency")
-                .order_by("agency__code")
+        rows: list[Membership] = []
+        if user.is_authenticated:
+            read = getattr(user, MEMBERSHIPS_ATTR, None)
+            rows = (
+                read
+                if read is not None
+                else list(
+                    Membership.objects.filter(user_id=user.pk, user__is_active=True)
+                    .select_related("agency")
+                    .order_by("agency__code")
+                )
             )
-            if user.is_authenticated
-            else []
-        )
-        agencies = {row.agency_id: row.agency for row in rows}
-        cached = (user.pk, [(row.agency_id, row.role) for row in rows], agencies)
-        request._peerline_memberships = cached  # type: ignore[attr-defined]
+        remember_memberships(request, user.pk, rows)
+        cached = request._peerline_memberships  # type: ignore[attr-defined]
     return cached[1]  # type: ignore[no-any-return]
 
 
-def remember_memberships(request: HttpRequest, user_pk: int, rows: list[Membership]) -> None:
+def remember_memberships(request: HttpRequest, user_pk: int | None, rows: list[Membership]) -> None:
     """Keep memberships already read (with their agencies, in code order) as `_memberships`
     would: the API token's own query reads them with the token."""
     agencies = {row.agency_id: row.agency for row in rows}
@@ -224,10 +227,28 @@ def roles(request: HttpRequest) -> frozenset[Role]:
 
 
 def allows(request: HttpRequest, permission: Permission) -> bool:
+    return permission in permissions(request)
+
+
+def permissions(request: HttpRequest) -> frozenset[Permission]:
+    """Every permission the user holds in the current agency: what `allows` answers, all at
+    once, worked out once per request and user (an API token may change `request.user`). The
+    navigation is cached by this set (`accounts.context_processors`)."""
+    user_pk = request.user.pk
+    cached = getattr(request, "_peerline_permissions", None)
+    if cached is not None and cached[0] == user_pk:
+        return cached[1]  # type: ignore[no-any-return]
+    agency = current_agency(request)
     held = roles(request)
-    if permission in NAMES_PERMISSIONS and held & NEVER_NAMES:
-        return False
-    return bool(held & granted(permission, current_agency(request)))
+    never_names = bool(held & NEVER_NAMES)
+    found = frozenset(
+        permission
+        for permission in GRANTS
+        if not (never_names and permission in NAMES_PERMISSIONS)
+        and held & granted(permission, agency)
+    )
+    request._peerline_permissions = (user_pk, found)  # type: ignore[attr-defined]
+    return found
 
 
 def granted(permission: Permission, agency: Agency | None) -> frozenset[Role]:

@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from peerline.accounts.backends import UserWithRoles
+
 from .selectors import local_password_allowed
 
 # Set on the request when the password was right but the agency wants single sign-on, so the
@@ -12,7 +14,7 @@ from .selectors import local_password_allowed
 SSO_ONLY_ATTR = "peerline_sso_only"
 
 
-class PasswordBackend(ModelBackend):
+class PasswordBackend(UserWithRoles, ModelBackend):
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None,
         password: str | None = None, **kwargs: Any,

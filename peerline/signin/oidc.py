@@ -15,6 +15,8 @@ from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from peerline.accounts.backends import UserWithRoles
+
 from .services import SignInRefused, sso_sign_in
 
 REFUSED_SESSION_KEY = "peerline_sso_refused"
@@ -30,8 +32,9 @@ def enabled() -> bool:
     return bool(settings.OIDC_RP_CLIENT_ID and settings.OIDC_OP_AUTHORIZATION_ENDPOINT)
 
 
-class RosterOIDCBackend(OIDCAuthenticationBackend):
-    """Authenticates the OpenID Connect code flow against the roster."""
+class RosterOIDCBackend(UserWithRoles, OIDCAuthenticationBackend):
+    """Authenticates the OpenID Connect code flow against the roster. A session it opened loads
+    its user with their roles (`UserWithRoles`), and ends when the account is disabled."""
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return True  # what is needed is decided by `match_employee`, which says why it refuses
