@@ -170,13 +170,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory for tests
-# Persistent connections, checked before each request reuses one (a restarted PostgreSQL):
-# on PostgreSQL by Django's own backend with a cheaper check (no round trip while the connection
-# is quiet: `peerline/core/postgresql`, issue 18).
+# Persistent connections, checked before each request reuses one (a restarted PostgreSQL).
 DATABASES["default"]["CONN_MAX_AGE"] = envint("PEERLINE_DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["ENGINE"] = "peerline.core.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
