@@ -1,6 +1,6 @@
 """What the find-a-peer page reads (issue 18: the most requested page of a surge): the same
 statements whatever the size of the team, none of them twice; the filters' lists read once
-and used for the page's query and its cards."""
+and used for the page's query and its cards; each card's HTML kept, never shown stale."""
 
 import re
 from collections import Counter
@@ -131,3 +131,32 @@ def test_a_division_outside_the_lists_still_shows_its_name(agency, other_agency,
         page = directory_page(viewer=chain.officer, agency=agency, today=TODAY, lists=lists)
     assert [card.division for card in page.cards] == [elsewhere.name]
     assert len(queries) == 2
+
+
+def test_a_changed_card_shows_at_once(officer, chain):
+    """Each card's HTML is kept per process, keyed by everything it shows: a change is seen on
+    the next page, and two PSPs never share a card."""
+    dispatcher = make_psp(chain.telecommunicator, reach_note="Text first")
+    make_psp(chain.officer2, reach_note="Text first")
+    body = officer.get(INDEX).content.decode()
+    assert body.count("Text first") == 2
+    assert f'id="peer-{dispatcher.pk}-name">{chain.telecommunicator.full_name}<' in body
+    PeerSupporter.objects.filter(pk=dispatcher.pk).update(
+        reach_note="Call after 6 pm", reach_phone="+1 312 555 0142"
+    )
+    body = officer.get(INDEX).content.decode()
+    assert body.count("Text first") == 1 and "Call after 6 pm" in body
+    assert 'href="tel:+13125550142"' in body
+    PeerSupporter.objects.filter(pk=dispatcher.pk).update(available=False)
+    body = officer.get(INDEX).content.decode()
+    assert "Call after 6 pm" not in body and chain.telecommunicator.full_name not in body
+
+
+def test_renamed_lists_show_at_once(officer, agency, chain):
+    """The filters' HTML is kept per process too, keyed by everything it shows."""
+    make_psp(chain.telecommunicator)
+    option = f'<option value="{agency.divisions.get(code="INV").pk}">'
+    assert f"{option}Investigations</option>" in officer.get(INDEX).content.decode()
+    agency.divisions.filter(code="INV").update(name="Major Crimes")
+    body = officer.get(INDEX).content.decode()
+    assert f"{option}Major Crimes</option>" in body and f"{option}Investigations" not in body
