@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, TextField, Value, Window
+from django.db.models import Count, Q, QuerySet, TextField, Window
 from django.db.models.functions import Cast
 
 from peerline.agencies import chain
@@ -240,7 +240,7 @@ class Named:
 class FilterLists:
     """What the directory's filters choose from on one day: the agency, the partners sharing
     their directory with it (by name, 2011 §3.8.2), and the divisions (by name) and shifts (by
-    code) of all of them. The page reads them once and uses them for the filters, the page's
+    code) of each of them. The page reads them once and uses them for the filters, the page's
     query (the partners' ids) and the cards (the names)."""
 
     agency: Named
@@ -254,33 +254,34 @@ class FilterLists:
 
 
 def filter_lists(agency: Agency, *, today: date, partners: bool = True) -> FilterLists:
-    """The filters' lists in two queries: the partners' ids, then the agencies' names and their
-    divisions and shifts, all in one statement. `partners=False`: the agency's own alone (the
-    kiosk: a partner shares its PSPs with the agency's employees, not with its door)."""
+    """The filters' lists in two queries: the partners' ids, then the agencies with their
+    divisions and shifts. `partners=False`: the agency's own alone, in one (the kiosk: a
+    partner shares its PSPs with the agency's employees, not with its door)."""
     ids = [agency.pk]
     if partners:
         ids += directory_givers_list(agency, today)
-    # Each part unordered, as a compound statement requires on SQLite; the whole is ordered:
-    # agencies and divisions by name, shifts by code.
-    columns = ("kind", "pk", "name", "owner", "sort")
-    agencies = Agency.objects.filter(pk__in=ids).annotate(
-        kind=Value("agency"), owner=F("pk"), sort=F("name")
+    # One statement: each agency joined to its divisions and to its shifts, a row for each
+    # pair (a few hundred at most), in the order shown: agencies and divisions by name, shifts
+    # by code. Each division and shift is kept from its first row.
+    rows = (
+        Agency.objects.filter(pk__in=ids)
+        .order_by("name", "pk", "divisions__name", "divisions__pk", "shifts__code", "shifts__pk")
+        .values_list("pk", "name", "divisions__pk", "divisions__name", "shifts__pk", "shifts__name")
     )
-    divisions = Division.objects.filter(agency_id__in=ids).annotate(
-        kind=Value("division"), owner=F("agency_id"), sort=F("name")
-    )
-    shifts = Shift.objects.filter(agency_id__in=ids).annotate(
-        kind=Value("shift"), owner=F("agency_id"), sort=F("code")
-    )
-    first, *rest = (qs.order_by().values_list(*columns) for qs in (agencies, divisions, shifts))
-    named: dict[str, list[Named]] = {"agency": [], "division": [], "shift": []}
-    for kind, pk, name, owner, _sort in first.union(*rest, all=True).order_by("kind", "sort", "pk"):
-        named[kind].append(Named(pk, name, owner))
+    agencies: dict[int, Named] = {}
+    divisions: dict[int, Named] = {}
+    shifts: dict[int, Named] = {}
+    for owner, name, division, division_name, shift, shift_name in rows:
+        agencies.setdefault(owner, Named(owner, name, owner))
+        if division is not None:
+            divisions.setdefault(division, Named(division, division_name, owner))
+        if shift is not None:
+            shifts.setdefault(shift, Named(shift, shift_name, owner))
     return FilterLists(
         agency=Named(agency.pk, agency.name, agency.pk),
-        partners=tuple(row for row in named["agency"] if row.pk != agency.pk),
-        divisions=tuple(named["division"]),
-        shifts=tuple(named["shift"]),
+        partners=tuple(row for pk, row in agencies.items() if pk != agency.pk),
+        divisions=tuple(divisions.values()),
+        shifts=tuple(shifts.values()),
     )
 
 
