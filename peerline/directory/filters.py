@@ -19,7 +19,6 @@ from peerline.team.models import ExperienceArea, Language
 
 from .selectors import DirectoryFilter, FilterLists, Named
 
-ERROR = "Choose one of the answers listed."
 # The fixed lists, as (value, label); an empty value is "any" and is always accepted.
 CATEGORIES = [("", "Either"), *Category.choices]
 JOB_FAMILIES = [("", "Any"), *JobFamily.choices]
