@@ -28,7 +28,11 @@ def _grouped(rows: list[Any], agency: Agency, partners: list[Agency]) -> list[An
 
 
 class DirectoryFilterForm(forms.Form):
-    """Every field optional; an answer outside the lists is an error, never a silent "any"."""
+    """Every field optional; an answer outside the lists is an error, never a silent "any".
+
+    The filters' rules stated as a form. The pages read the filters with the plain
+    `filters.read_filters` (a form per request cost more than the rest of the surge's most
+    requested page, issue 18), and its tests hold it to accept and refuse what this form does."""
 
     category = forms.ChoiceField(
         label="Sworn or civilian",

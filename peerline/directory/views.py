@@ -17,12 +17,12 @@ from django.views.decorators.http import require_http_methods
 
 from peerline.accounts import policy
 from peerline.agencies.clock import local_today
-from peerline.governance.services import limits_statement
-from peerline.partners.selectors import partners_sharing_directory_with
+from peerline.governance.selectors import card as limits_card
 from peerline.team.models import Status
 
 from . import selectors, services
-from .forms import CardForm, DirectoryFilterForm
+from .filters import controls, read_filters
+from .forms import CardForm
 
 
 @never_cache
@@ -30,20 +30,18 @@ from .forms import CardForm, DirectoryFilterForm
 @policy.requires(policy.Permission.DIRECTORY)
 def index(request: policy.AgencyRequest) -> HttpResponse:
     """The PSPs the user may choose from, filtered as they ask, ordered by name, a short page
-    at a time: the filters first, then one page of cards, never the whole team (issue 18)."""
+    at a time: the filters first, then one page of cards, never the whole team (issue 18).
+
+    The surge's most requested page, so it reads what it needs once: the filters' lists (two
+    queries) serve the filters, the page's query (the partners) and the cards (the names);
+    the viewer is read with only what the chain of command needs; the filters are read
+    without a form (`filters.read_filters`)."""
     agency = request.agency
     today = local_today(agency)
-    partners = list(partners_sharing_directory_with(agency, today))
+    lists = selectors.filter_lists(agency, today=today)
     viewer = selectors.viewer_of(user_id=request.user.pk)
-    form = DirectoryFilterForm(
-        request.POST if request.method == "POST" else None, agency=agency, partners=partners
-    )
-    if not form.is_bound:
-        filters: selectors.DirectoryFilter | None = selectors.DirectoryFilter()
-    elif form.is_valid():
-        filters = form.filters()
-    else:
-        filters = None  # an answer outside the lists: say so rather than guess
+    reading = read_filters(request.POST if request.method == "POST" else None, lists)
+    filters = reading.filters  # None: an answer outside the lists; say so rather than guess
     # The page number travels in the POST with the filters, never in the URL.
     page = (
         selectors.directory_page(
@@ -52,22 +50,28 @@ def index(request: policy.AgencyRequest) -> HttpResponse:
             today=today,
             filters=filters,
             number=request.POST.get("page", 1),
+            lists=lists,
         )
         if filters is not None
         else None
     )
     context: dict[str, Any] = {
-        "form": form,
         "page": page,
         "cards": page.cards if page else [],
         "filters": filters,
-        "filter_count": filters.count if filters else 0,
-        "partners": partners,
-        "has_employee_record": viewer is not None,
+        "filter_count": reading.count,
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "directory/_results.html", context)
-    context["limits"] = limits_statement(agency=agency)
+    law = limits_card(agency)  # the limits (one query) and the state's law, read once
+    context |= {
+        "controls": controls(reading, lists),
+        "refused": bool(reading.refused),
+        "partners": lists.partners,
+        "has_employee_record": viewer is not None,
+        "limits": law.limits,
+        "law": law,
+    }
     return render(request, "directory/index.html", context)
 
 

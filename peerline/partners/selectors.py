@@ -38,6 +38,24 @@ def givers_ids(receiver_id: int, today: date, item: str) -> QuerySet[Agency, Any
     return Agency.objects.filter(Q(pk__in=offered) | Q(pk__in=asked)).values("pk")
 
 
+def givers_list(receiver_id: int, today: date, item: str) -> list[int]:
+    """What `givers_ids` selects, read at once as a list, in one flat query of the agreements:
+    for a caller that uses the ids more than once (the find-a-peer page reads them for its
+    filters, its query and its cards, on every request of a surge: issue 18)."""
+    field = _FIELD[item]
+    offered = Q(partner_id=receiver_id, **{field: True})
+    asked = Q(agency_id=receiver_id, **{f"partner_{field}": True})
+    rows = (
+        PartnerAgreement.objects.filter(in_force_q(today), offered | asked)
+        .order_by()
+        .values_list("agency_id", "partner_id")
+    )
+    # The giver is the other side (an agreement binds two different agencies: a constraint).
+    return list(
+        dict.fromkeys(agency if partner == receiver_id else partner for agency, partner in rows)
+    )
+
+
 def receivers_ids(giver_id: int, today: date, item: str) -> QuerySet[Agency, Any]:
     """The ids of agencies `giver_id` shares `item` with on `today`, as a subquery."""
     field = _FIELD[item]
@@ -50,6 +68,11 @@ def receivers_ids(giver_id: int, today: date, item: str) -> QuerySet[Agency, Any
 def directory_givers_ids(agency: Agency, today: date) -> QuerySet[Agency, Any]:
     """The ids of agencies whose PSPs are in `agency`'s directory today, as a subquery."""
     return givers_ids(agency.pk, today, "directory")
+
+
+def directory_givers_list(agency: Agency, today: date) -> list[int]:
+    """The ids of agencies whose PSPs are in `agency`'s directory today, as a list."""
+    return givers_list(agency.pk, today, "directory")
 
 
 def partners_sharing_directory_with(agency: Agency, today: date) -> QuerySet[Agency]:

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from peerline.accounts import policy, throttle
 from peerline.agencies.models import Agency
 from peerline.clinical.models import Resource, ResourceCategory
-from peerline.directory.forms import DirectoryFilterForm
-from peerline.directory.selectors import DirectoryFilter, directory_page
+from peerline.directory.filters import controls, read_filters
+from peerline.directory.selectors import directory_page, filter_lists
 from peerline.governance.selectors import card as limits_card
 
 from . import links, selectors, services, storage
@@ -98,30 +98,30 @@ def kiosk_peers(request: HttpRequest, code: str) -> HttpResponse:
     POST only, never in the URL; the order is by name, nothing ranks. Nobody is hidden for a
     chain of command the page cannot know, so the request page offers "not from my division"."""
     agency = request.agency  # type: ignore[attr-defined]
-    form = DirectoryFilterForm(
-        request.POST if request.method == "POST" else None, agency=agency, partners=[]
-    )
-    filters: DirectoryFilter | None = DirectoryFilter()
-    if form.is_bound:
-        filters = form.filters() if form.is_valid() else None
+    today = selectors.today_of(agency, timezone.now())
+    # The agency's own PSPs only: a partner's are shared with its employees, not its door.
+    lists = filter_lists(agency, today=today, partners=False)
+    reading = read_filters(request.POST if request.method == "POST" else None, lists)
+    filters = reading.filters
     page = None
     if filters is not None:
         page = directory_page(
             viewer=None,
             agency=agency,
-            today=selectors.today_of(agency, timezone.now()),
-            # The agency's own PSPs only: a partner's are shared with its employees, not its door.
+            today=today,
             filters=replace(filters, agency_id=agency.pk),
             number=request.POST.get("page", 1),
+            lists=lists,
         )
     return _render(
         request,
         code,
         "support/kiosk_peers.html",
-        form=form,
+        controls=controls(reading, lists),
+        refused=bool(reading.refused),
         page=page,
         filters=filters,
-        filter_count=filters.count if filters else 0,
+        filter_count=reading.count,
     )
 
 

@@ -10,10 +10,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("governance/_law_and_caution.html")
-def law_and_caution(agency: Agency, speaker: str = "psp") -> dict[str, object]:
-    """`speaker="psp"` for the read-aloud card (first person), "employee" for the find-a-peer page."""
-    found: Card = card(agency)
-    return {"card": found, "speaker": speaker}
+def law_and_caution(
+    agency: Agency, speaker: str = "psp", found: Card | None = None
+) -> dict[str, object]:
+    """`speaker="psp"` for the read-aloud card (first person), "employee" for the find-a-peer page.
+    `found`: the agency's card when the page has read it already (its limits are a query)."""
+    return {"card": found or card(agency), "speaker": speaker}
 
 
 @register.inclusion_tag("governance/_family_card.html")

@@ -73,6 +73,32 @@ def test_an_accepted_agreement_is_in_force_from_its_first_to_its_last_day(
     assert found == ([other_agency] if state == "in force" else [])
 
 
+def test_the_givers_as_a_list_are_the_givers_subquerys_each_item_both_ways(agency, other_agency):
+    """`givers_list` (one flat query, issue 18) reads what `givers_ids` selects."""
+    third = p.make_agency(code="THIRD", name="Third Town Police")
+    fourth = p.make_agency(code="FOURTH", name="Fourth Village Police")
+    fifth = p.make_agency(code="FIFTH", name="Fifth Borough Police")
+    agree(other_agency, agency, Items(we_directory=True, they_aid=True))
+    agree(agency, third, Items(we_aid=True, they_training=True, they_directory=True))
+    agree(fourth, agency, Items(we_directory=True), ends_on=TODAY - timedelta(days=1))
+    offer(fifth, agency, Items(we_directory=True))  # never accepted
+    agencies = [agency, other_agency, third, fourth, fifth]
+    expected = {
+        (agency.pk, "directory"): {other_agency.pk, third.pk},
+        (agency.pk, "training"): {third.pk},
+        (other_agency.pk, "aid"): {agency.pk},
+        (third.pk, "aid"): {agency.pk},
+    }
+    for receiver in agencies:
+        for item in ("directory", "training", "aid"):
+            found = selectors.givers_list(receiver.pk, TODAY, item)
+            assert len(found) == len(set(found))
+            assert set(found) == set(
+                selectors.givers_ids(receiver.pk, TODAY, item).values_list("pk", flat=True)
+            )
+            assert set(found) == expected.get((receiver.pk, item), set()), (receiver, item)
+
+
 # -- services ------------------------------------------------------------------------------------
 
 

@@ -88,3 +88,26 @@ def test_the_kiosk_peers_page_reads_the_same_queries_for_30_or_90_psps(agency, a
     small = count("get"), count("post")
     _team(agency, 60, prefix="B")
     assert (count("get"), count("post")) == small
+
+
+def test_the_kiosk_reads_its_filters_from_the_agencys_own_lists(agency, other_agency, access_code):
+    """The directory's reader with the agency's own lists: a partner's division, shift or
+    agency is not one of the answers listed at this door (2011 §3.8.2), its own are."""
+    share_directory(other_agency, agency)
+    _team(agency, 4)
+    url = reverse("support:peers", args=[access_code])
+    client = Client()
+    for refused in (
+        {"division": other_agency.divisions.first().pk},
+        {"shift": other_agency.shifts.first().pk},
+        {"agency": other_agency.pk},
+    ):
+        html = client.post(url, refused).content.decode()
+        assert "Nothing shown: a filter was not one of the answers listed." in html, refused
+        assert _names(html) == [] and other_agency.name not in html
+    ours = {"division": agency.divisions.get(code="PATROL").pk, "agency": agency.pk}
+    html = client.post(url, ours).content.decode()
+    assert len(_names(html)) == 4 and "4 peer supporters match your filters" in html
+    with CaptureQueriesContext(connection) as queries:
+        client.post(url, ours)
+    assert not any("partners_partneragreement" in q["sql"] for q in queries.captured_queries)
