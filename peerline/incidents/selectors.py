@@ -30,7 +30,8 @@ def incident_list(*, agency: Agency, now: datetime) -> QuerySet[CriticalIncident
     """Open and activated incidents, and those closed in the last year, newest first."""
     return (
         CriticalIncident.objects.filter(agency=agency)
-        .select_related("agency")
+        # Each row's area with it: `where` read one per incident (issue 18).
+        .select_related("agency", "area")
         .filter(~Q(status=IncidentStatus.CLOSED) | Q(closed_at__gte=now - HISTORY))
         .annotate(
             accepted=Count(
