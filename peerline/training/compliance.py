@@ -37,7 +37,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Protocol
 
-from django.db.models import Exists, Min, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
@@ -411,13 +412,19 @@ class TeamHistory:
             if psp_id in self.segments and self.on_team(psp_id, day):
                 summed[(psp_id, Quarter.of(day))] += hours
         self.credits = {key: hours.quantize(TENTH) for key, hours in summed.items()}
-        own = TrainingSession.objects.filter(agency=agency).aggregate(first=Min("date"))["first"]
+        # The agency's first session, and the first its PSPs attended elsewhere, in one query.
         # Sessions attended elsewhere matter only before the agency's own first: the scan of
         # its PSPs' attendance stops there, not at the start of its history (issue 18).
-        elsewhere = Attendance.objects.filter(CONFIRMED, peer_supporter__agency=agency)
-        if own is not None:
-            elsewhere = elsewhere.filter(session__date__lt=own)
-        firsts = [own, elsewhere.aggregate(first=Min("session__date"))["first"]]
+        own = Subquery(
+            TrainingSession.objects.filter(agency=agency).order_by("date").values("date")[:1]
+        )
+        elsewhere = (
+            Attendance.objects.filter(CONFIRMED, peer_supporter__agency=agency)
+            .filter(session__date__lt=Coalesce(own, Value(date.max)))
+            .order_by("session__date")
+            .values("session__date")[:1]
+        )
+        firsts = Agency.objects.filter(pk=agency.pk).values_list(own, Subquery(elsewhere)).get()
         self.first_record = min((day for day in firsts if day is not None), default=None)
         self._profiles: dict[int, int] = {}  # PSP → profile number
         self._numbers: dict[Profile, int] = {}  # profile → its number
@@ -526,9 +533,17 @@ class TeamHistory:
         start = min(quarter, Quarter.of(today).shift(-1))
         records_start = self.records_start(today)
         credited = self._credited()
+        shared = self._inside(start.shift(-LOOKBACK + 1))  # see `_owing`
+        by_profile: dict[int, list[tuple[Quarter, Decimal]]] = {}
         found = []
         for psp in psps:
-            owing = self._owing(psp, start, records_start)
+            if shared:
+                profile = self._profile(psp.pk)
+                owing = by_profile.get(profile)
+                if owing is None:
+                    owing = by_profile[profile] = self._owing(psp, start, records_start)
+            else:
+                owing = self._owing(psp, start, records_start)
             mine = credited.get(psp.pk)
             if mine is None:
                 found.append(len(owing))
