@@ -18,7 +18,7 @@ from peerline.clinical.selectors import licences_expiring
 from peerline.core.health import paging_problems
 from peerline.incidents import selectors as incidents
 from peerline.incidents.models import CriticalIncident
-from peerline.manual.selectors import home_reminders as manual_reminders
+from peerline.manual import selectors as manual
 from peerline.team import selectors as team
 from peerline.team.models import PeerSupporter
 from peerline.team.services import can_sign
@@ -50,12 +50,14 @@ class _RowCount(Subquery):
 class Start:
     """What the home page reads of the user in one query: their roster row (the greeting), their
     own PSP row in this agency, whether that row must sign the current confidentiality agreement
-    (2011 §6.8), and the counts the reminders and the agency's shape need."""
+    (2011 §6.8), the counts the reminders and the agency's shape need, and the published manual
+    with whether they acknowledged it (2011 §3.5)."""
 
     employee: Employee | None
     own: PeerSupporter | None
     unsigned: bool
     counts: dict[str, int]
+    manual: manual.Published | None
 
 
 def _counted(request: policy.AgencyRequest) -> dict[str, QuerySet[Any]]:
@@ -92,6 +94,7 @@ def start(request: policy.AgencyRequest) -> Start:
                 output_field=BooleanField(),
             ),
             **{f"n_{name}": _RowCount(rows) for name, rows in counted.items()},
+            **manual.published_columns(request.agency),
         )
         .get()
     )
@@ -104,6 +107,7 @@ def start(request: policy.AgencyRequest) -> Start:
         own=own,
         unsigned=own is not None and row.must_sign,  # type: ignore[attr-defined]
         counts={name: getattr(row, f"n_{name}") for name in counted},
+        manual=manual.published_from(row),
     )
 
 
@@ -114,7 +118,7 @@ def waiting_for(
 ) -> list[Task]:
     """The reminders of the home page, most pressing first. `begun` is `start(request)`;
     `live_incidents` the open incidents the page lists for whoever activates the team."""
-    agency, user = request.agency, request.user
+    agency = request.agency
     counts = begun.counts
     today = local_today(agency)
     tasks: list[Task] = []
@@ -184,7 +188,7 @@ def waiting_for(
         tasks.append(Task("Sign the confidentiality agreement (2011 §6.8)", "team:agreement",
                           urgent=True))  # fmt: skip
     rates = policy.allows(request, P.MANUAL_EDIT)
-    tasks += [Task(*row) for row in manual_reminders(agency, user, rates=rates)]
+    tasks += [Task(*row) for row in manual.home_reminders(agency, begun.manual, rates=rates)]
     return tasks
 
 
