@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from peerline.agencies import clock
 from peerline.agencies.models import Agency
@@ -30,7 +30,8 @@ def incident_list(*, agency: Agency, now: datetime) -> QuerySet[CriticalIncident
     """Open and activated incidents, and those closed in the last year, newest first."""
     return (
         CriticalIncident.objects.filter(agency=agency)
-        .select_related("agency")
+        # Each row's area with it: `where` read one per incident (issue 18).
+        .select_related("agency", "area")
         .filter(~Q(status=IncidentStatus.CLOSED) | Q(closed_at__gte=now - HISTORY))
         .annotate(
             accepted=Count(
@@ -108,8 +109,17 @@ class Board:
         return self.accepted >= self.incident.team_size
 
 
+def board_incidents() -> QuerySet[CriticalIncident]:
+    """Incidents as the live board reads one: with its agency, and whether a partner agency was
+    asked for aid at all, so that `board` asks for the requests only when there are some (most
+    incidents have none; the board is polled every few seconds on every coordinator's screen)."""
+    asked = MutualAidRequest.objects.filter(incident=OuterRef("pk"))
+    return CriticalIncident.objects.select_related("agency").annotate(asked_aid=Exists(asked))
+
+
 def board(incident: CriticalIncident) -> Board:
-    """The live board: who was paged, delivered, accepted, declined, passed on, with times."""
+    """The live board: who was paged, delivered, accepted, declined, passed on, with times.
+    `incident` from `board_incidents` saves a query when no partner was asked for aid."""
     deployments = list(
         incident.deployments.select_related(
             "peer_supporter__employee", "peer_supporter__agency", "clinician"
@@ -145,7 +155,9 @@ def board(incident: CriticalIncident) -> Board:
         clinician_accepted=any(
             d.clinician_id and d.status == DeploymentStatus.ACCEPTED for d in deployments
         ),
-        requests=list(incident.mutual_aid_requests.select_related("partner").order_by("pk")),
+        requests=list(incident.mutual_aid_requests.select_related("partner").order_by("pk"))
+        if getattr(incident, "asked_aid", True)
+        else [],
     )
 
 

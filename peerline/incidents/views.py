@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -180,9 +181,14 @@ def incident_detail(request: policy.AgencyRequest, pk: int) -> HttpResponse:
 @require_GET
 @policy.requires(P.INCIDENT_ACTIVATE)
 def incident_board(request: policy.AgencyRequest, pk: int) -> HttpResponse:
-    """The board alone: what htmx polls every few seconds (the page works by reload too)."""
-    incident = _incident(request, pk)
-    return render(request, "incidents/_board.html", {"board": selectors.board(incident)})
+    """The board alone: what htmx polls every few seconds (the page works by reload too).
+
+    Rendered without the context processors: the fragment shows none of what they add (the
+    navigation's permission checks, the agencies), and every coordinator's screen asks for it
+    every 5 s during an incident (issue 18)."""
+    incident = policy.scoped_or_404(selectors.board_incidents(), request, pk=pk)
+    board = selectors.board(incident)
+    return HttpResponse(render_to_string("incidents/_board.html", {"board": board}))
 
 
 @require_POST

@@ -80,6 +80,17 @@ def has_signed(peer_supporter: PeerSupporter, agreement: ConfidentialityAgreemen
     return agreement is not None and peer_supporter.signatures.filter(agreement=agreement).exists()
 
 
+def unsigned_current_q(agency: Agency, peer_supporter: str) -> Q:
+    """`not has_signed(psp, current_agreement(agency))` in SQL, with `current_agreement` published:
+    for the PSP at the path `peer_supporter` of the rows asked (2011 §6.8). The home page asks it
+    in the query that loads the user's own row, not in three of its own (issue 18)."""
+    current = ConfidentialityAgreement.objects.filter(agency=agency).order_by("-version")
+    signed = AgreementSignature.objects.filter(
+        peer_supporter=OuterRef(peer_supporter), agreement=Subquery(current.values("pk")[:1])
+    )
+    return Q(Exists(current)) & ~Q(Exists(signed))
+
+
 def latest_application(peer_supporter: PeerSupporter) -> Application | None:
     return peer_supporter.applications.order_by("-submitted_at", "-pk").first()
 

@@ -27,6 +27,7 @@ The rules, in one place:
   PSP's team page; Peerline never deselects anyone by itself.
 """
 
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -36,7 +37,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Protocol
 
-from django.db.models import Exists, Min, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from peerline.agencies import clock, periods
 from peerline.agencies.models import Agency
@@ -72,7 +74,7 @@ class Quarter:
 
     @classmethod
     def of(cls, day: date) -> "Quarter":
-        return cls(day.year, (day.month - 1) // 3 + 1)
+        return _quarter(day.year, (day.month - 1) // 3 + 1)
 
     @classmethod
     def today(cls, agency: Agency, now: datetime | None = None) -> "Quarter":
@@ -103,13 +105,21 @@ class Quarter:
 
     def shift(self, by: int) -> "Quarter":
         index = self.year * 4 + self.number - 1 + by
-        return Quarter(index // 4, index % 4 + 1)
+        return _quarter(index // 4, index % 4 + 1)
 
     def has_ended(self, today: date) -> bool:
         return self.last < today
 
     def __str__(self) -> str:
         return self.label
+
+    def __hash__(self) -> int:  # a key of every look-up of a team's hours: kept cheap
+        return self.year * 4 + self.number
+
+
+# One instance per quarter: its first and last days are worked out once per process, not once
+# per PSP and quarter asked, and a look-up by quarter finds the very key (issue 18).
+_quarter = functools.cache(Quarter)
 
 
 def hours_required(full: Decimal, active_days: int, quarter_days: int) -> Decimal:
@@ -402,13 +412,19 @@ class TeamHistory:
             if psp_id in self.segments and self.on_team(psp_id, day):
                 summed[(psp_id, Quarter.of(day))] += hours
         self.credits = {key: hours.quantize(TENTH) for key, hours in summed.items()}
-        own = TrainingSession.objects.filter(agency=agency).aggregate(first=Min("date"))["first"]
+        # The agency's first session, and the first its PSPs attended elsewhere, in one query.
         # Sessions attended elsewhere matter only before the agency's own first: the scan of
         # its PSPs' attendance stops there, not at the start of its history (issue 18).
-        elsewhere = Attendance.objects.filter(CONFIRMED, peer_supporter__agency=agency)
-        if own is not None:
-            elsewhere = elsewhere.filter(session__date__lt=own)
-        firsts = [own, elsewhere.aggregate(first=Min("session__date"))["first"]]
+        own = Subquery(
+            TrainingSession.objects.filter(agency=agency).order_by("date").values("date")[:1]
+        )
+        elsewhere = (
+            Attendance.objects.filter(CONFIRMED, peer_supporter__agency=agency)
+            .filter(session__date__lt=Coalesce(own, Value(date.max)))
+            .order_by("session__date")
+            .values("session__date")[:1]
+        )
+        firsts = Agency.objects.filter(pk=agency.pk).values_list(own, Subquery(elsewhere)).get()
         self.first_record = min((day for day in firsts if day is not None), default=None)
         self._profiles: dict[int, int] = {}  # PSP → profile number
         self._numbers: dict[Profile, int] = {}  # profile → its number
@@ -416,6 +432,7 @@ class TeamHistory:
         self._days: dict[tuple[int, Quarter], tuple[int, int]] = {}
         self._required: dict[tuple[int, Quarter], Decimal] = {}
         self._owed: dict[tuple[int, Quarter, Quarter], list[tuple[Quarter, Decimal]]] = {}
+        self._by_psp: dict[int, dict[Quarter, Decimal]] | None = None
 
     def on_team(self, psp_id: int, day: date) -> bool:
         """Active or on leave on `day`, by the dated status history."""
@@ -506,13 +523,46 @@ class TeamHistory:
     def consecutive_behind(self, psp: Member, quarter: Quarter, today: date) -> int:
         """The run of quarters behind up to `quarter` (see the module docstring). Every quarter
         read has ended: the run starts at the last ended quarter at the latest."""
+        return self.runs([psp], quarter, today)[0]
+
+    def runs(self, psps: Sequence[Member], quarter: Quarter, today: date) -> list[int]:
+        """`consecutive_behind` of each of `psps`, in their order, worked out together: what
+        every call shares (where the run starts, where the records start, each PSP's credits)
+        once, and someone credited nothing in the quarters read behind in each one that asked
+        hours of them (issue 18: 1,200 PSPs on the coordinator's home page)."""
         start = min(quarter, Quarter.of(today).shift(-1))
-        run = 0
-        for asked, required in self._owing(psp, start, self.records_start(today)):
-            if self.credits.get((psp.pk, asked), ZERO) >= required:
-                break  # a quarter met ends the run
-            run += 1
-        return run
+        records_start = self.records_start(today)
+        credited = self._credited()
+        shared = self._inside(start.shift(-LOOKBACK + 1))  # see `_owing`
+        by_profile: dict[int, list[tuple[Quarter, Decimal]]] = {}
+        found = []
+        for psp in psps:
+            if shared:
+                profile = self._profile(psp.pk)
+                owing = by_profile.get(profile)
+                if owing is None:
+                    owing = by_profile[profile] = self._owing(psp, start, records_start)
+            else:
+                owing = self._owing(psp, start, records_start)
+            mine = credited.get(psp.pk)
+            if mine is None:
+                found.append(len(owing))
+                continue
+            run = 0
+            for asked, required in owing:
+                if mine.get(asked, ZERO) >= required:
+                    break  # a quarter met ends the run
+                run += 1
+            found.append(run)
+        return found
+
+    def _credited(self) -> dict[int, dict[Quarter, Decimal]]:
+        """`credits` by PSP, then by quarter."""
+        if self._by_psp is None:
+            self._by_psp = defaultdict(dict)
+            for (psp_id, quarter), hours in self.credits.items():
+                self._by_psp[psp_id][quarter] = hours
+        return self._by_psp
 
     def _owing(
         self, psp: Member, start: Quarter, records_start: Quarter
@@ -587,13 +637,12 @@ def team_compliance(
     today = today or clock.local_today(agency)
     members = _members(agency)
     history = _history(agency, members, quarter, today, whole_team=True)
-    lines = []
-    for member in members:
-        standing = history.standing(member, quarter, today)
-        if not standing.on_team:
-            continue
-        run = history.consecutive_behind(member, quarter, today)
-        lines.append(Line(member.pk, member.status, standing, run))
+    asked = {member.pk: history.standing(member, quarter, today) for member in members}
+    on_team = [member for member in members if asked[member.pk].on_team]
+    lines = [
+        Line(member.pk, member.status, asked[member.pk], run)
+        for member, run in zip(on_team, history.runs(on_team, quarter, today), strict=True)
+    ]
     return TeamCompliance(
         agency=agency,
         quarter=quarter,
@@ -604,25 +653,31 @@ def team_compliance(
     )
 
 
-def _flagged_lines(agency: Agency, today: date) -> list[Line]:
+def _flagged_lines(agency: Agency, today: date, first: int | None = None) -> tuple[int, list[Line]]:
+    """How many PSPs on the team are flagged for a review, and the lines of the first `first`
+    of them by name (all when None): a standing is worked out only for a line returned."""
     quarter = Quarter.of(today).shift(-1)
     team = _members(agency, on_team_now=True)
     history = _history(agency, team, quarter, today, whole_team=True)
-    found = []
-    for member in team:
-        run = history.consecutive_behind(member, quarter, today)
-        if _flagged(run, member.status):
-            found.append(
-                Line(member.pk, member.status, history.standing(member, quarter, today), run)
-            )
-    return found
+    runs = history.runs(team, quarter, today)
+    flagged = [
+        (member, run)
+        for member, run in zip(team, runs, strict=True)
+        if _flagged(run, member.status)
+    ]
+    shown = flagged if first is None else flagged[:first]
+    lines = [
+        Line(member.pk, member.status, history.standing(member, quarter, today), run)
+        for member, run in shown
+    ]
+    return len(flagged), lines
 
 
 def flagged_for_review(*, agency: Agency, today: date) -> list[Standing]:
     """PSPs on the team today who were behind two quarters in a row or more, up to the last
     ended quarter: each needs a deselection review by the coordinator (2011 §4.3). For the
     coordinator's home page; Peerline decides nothing."""
-    return standings(_flagged_lines(agency, today))
+    return standings(_flagged_lines(agency, today)[1])
 
 
 def flagged_for_review_summary(
@@ -631,8 +686,8 @@ def flagged_for_review_summary(
     """How many `flagged_for_review` would list, and the first `first` of them by name: for a
     page that shows a few and links to the compliance page for the rest (2011 §4.3). Loads
     `first` PSPs, however many are flagged."""
-    lines = _flagged_lines(agency, today)
-    return len(lines), standings(lines[:first])
+    count, lines = _flagged_lines(agency, today, first)
+    return count, standings(lines)
 
 
 def psp_quarters(

@@ -5,19 +5,26 @@ keeping in touch with a PSP on leave is their job (2011 §3.9, §4.4).
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db.models import BooleanField, ExpressionWrapper, IntegerField, QuerySet, Subquery
 from django.utils import timezone
 
 from peerline.accounts import policy
+from peerline.accounts.models import User
 from peerline.agencies.clock import local_today
+from peerline.agencies.models import Employee
 from peerline.clinical.selectors import licences_expiring
 from peerline.core.health import paging_problems
 from peerline.incidents import selectors as incidents
-from peerline.manual.selectors import home_reminders as manual_reminders
+from peerline.incidents.models import CriticalIncident
+from peerline.manual import selectors as manual
 from peerline.team import selectors as team
 from peerline.team.models import PeerSupporter
 from peerline.team.services import can_sign
 from peerline.training.compliance import flagged_for_review_summary
+
+P = policy.Permission
 
 
 @dataclass(frozen=True)
@@ -28,23 +35,102 @@ class Task:
     urgent: bool = False
 
 
-def waiting_for(request: policy.AgencyRequest) -> list[Task]:
+class _RowCount(Subquery):
+    """How many rows `queryset` has, as a scalar subquery: the home page's counts ride in the one
+    statement that loads the user, not a round trip each (issue 18)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _rows)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset: QuerySet[Any]):
+        super().__init__(queryset.order_by().values("pk"))
+
+
+@dataclass(frozen=True)
+class Start:
+    """What the home page reads of the user in one query: their roster row (the greeting), their
+    own PSP row in this agency, whether that row must sign the current confidentiality agreement
+    (2011 §6.8), the counts the reminders and the agency's shape need, and the published manual
+    with whether they acknowledged it (2011 §3.5)."""
+
+    employee: Employee | None
+    own: PeerSupporter | None
+    unsigned: bool
+    counts: dict[str, int]
+    manual: manual.Published | None
+
+
+def _counted(request: policy.AgencyRequest) -> dict[str, QuerySet[Any]]:
+    """The counts this user's home page shows, by name: each app's own selector, counted."""
     agency, user = request.agency, request.user
+    found: dict[str, QuerySet[Any]] = {
+        "recommendations": team.recommendations_pending_for(user, agency)
+    }
+    if policy.allows(request, P.MUTUAL_AID):
+        found["aid"] = incidents.mutual_aid_waiting(agency=agency)
+    if policy.allows(request, P.TEAM_MANAGE):
+        found["applications"] = team.open_applications(agency, yours=True)
+        found["unsigned"] = team.unsigned_current_query(agency)
+    if policy.allows(request, P.TEAM_INTERVIEW):
+        found["seats"] = team.panel_seats_pending_for(user, agency)
+    if policy.allows(request, P.ROSTER_VIEW):
+        # The agency's shape on the home page is three numbers: counted, not grouped by
+        # division and shift as the roster's table is (issue 18).
+        found["employees"] = Employee.objects.current().filter(agency=agency)
+        found["divisions"] = agency.divisions.all()
+        found["shifts"] = agency.shifts.all()
+    return found
+
+
+def start(request: policy.AgencyRequest) -> Start:
+    """`Start`, in one query whatever the user's roles."""
+    counted = _counted(request)
+    row = (
+        User.objects.filter(pk=request.user.pk)
+        .select_related("employee__peer_supporter")
+        .annotate(
+            must_sign=ExpressionWrapper(
+                team.unsigned_current_q(request.agency, "employee__peer_supporter"),
+                output_field=BooleanField(),
+            ),
+            **{f"n_{name}": _RowCount(rows) for name, rows in counted.items()},
+            **manual.published_columns(request.agency),
+        )
+        .get()
+    )
+    employee: Employee | None = getattr(row, "employee", None)
+    own: PeerSupporter | None = getattr(employee, "peer_supporter", None) if employee else None
+    if own is not None and own.agency_id != request.agency.pk:
+        own = None
+    return Start(
+        employee=employee,
+        own=own,
+        unsigned=own is not None and row.must_sign,  # type: ignore[attr-defined]
+        counts={name: getattr(row, f"n_{name}") for name in counted},
+        manual=manual.published_from(row),
+    )
+
+
+def waiting_for(
+    request: policy.AgencyRequest,
+    begun: Start,
+    live_incidents: list[CriticalIncident] | None = None,
+) -> list[Task]:
+    """The reminders of the home page, most pressing first. `begun` is `start(request)`;
+    `live_incidents` the open incidents the page lists for whoever activates the team."""
+    agency = request.agency
+    counts = begun.counts
     today = local_today(agency)
     tasks: list[Task] = []
-    if policy.allows(request, policy.Permission.INCIDENT_ACTIVATE):
-        open_now = incidents.open_incidents(agency=agency).count()
-        if open_now:
-            tasks.append(Task(f"{_count(open_now, 'critical incident')} open (2011 §3.3)",
-                              "incidents:list", urgent=True))  # fmt: skip
-    if policy.allows(request, policy.Permission.MUTUAL_AID):
-        asked_for_aid = incidents.mutual_aid_waiting(agency=agency).count()
-        if asked_for_aid:
-            tasks.append(Task(
-                f"{_count(asked_for_aid, 'mutual-aid request')} from a partner agency (2011 §3.8.2)",
-                "incidents:mutual-aid", urgent=True,
-            ))  # fmt: skip
-    if policy.allows(request, policy.Permission.TEAM_MANAGE):
+    if live_incidents:
+        tasks.append(Task(f"{_count(len(live_incidents), 'critical incident')} open (2011 §3.3)",
+                          "incidents:list", urgent=True))  # fmt: skip
+    if counts.get("aid"):
+        tasks.append(Task(
+            f"{_count(counts['aid'], 'mutual-aid request')} from a partner agency (2011 §3.8.2)",
+            "incidents:mutual-aid", urgent=True,
+        ))  # fmt: skip
+    if policy.allows(request, P.TEAM_MANAGE):
         leaves = team.leaves_due_back(agency, today)
         if leaves:
             tasks.append(Task(
@@ -56,10 +142,10 @@ def waiting_for(request: policy.AgencyRequest) -> list[Task]:
                 urgent=any(leave.overdue for leave in leaves),  # type: ignore[attr-defined]
             ))  # fmt: skip
         # A count in SQL: the steps of 2,000 candidates are not worded to be counted (issue 18).
-        waiting = team.waiting_for_coordinator(agency)
-        if waiting:
+        if counts["applications"]:
             tasks.append(Task(
-                f"{_count(waiting, 'application')} waiting for your next step (2011 §4.1)",
+                f"{_count(counts['applications'], 'application')} waiting for your next step "
+                "(2011 §4.1)",
                 "team:applications",
             ))  # fmt: skip
         # The count and the first few by name: names load for those shown only (issue 18).
@@ -73,14 +159,13 @@ def waiting_for(request: policy.AgencyRequest) -> list[Task]:
                         "behind" for row in named], flagged),
                 urgent=True,
             ))  # fmt: skip
-        unsigned = team.unsigned_current_query(agency).count()
-        if unsigned:
+        if counts["unsigned"]:
             tasks.append(Task(
-                f"{_count(unsigned, 'member')} yet to sign the current confidentiality "
+                f"{_count(counts['unsigned'], 'member')} yet to sign the current confidentiality "
                 "agreement (2011 §6.8)",
                 "team:agreements",
             ))  # fmt: skip
-    if policy.allows(request, policy.Permission.CLINICAL_MANAGE):
+    if policy.allows(request, P.CLINICAL_MANAGE):
         lapsing = licences_expiring(agency=agency, today=today)
         if lapsing:
             tasks.append(Task(
@@ -91,26 +176,19 @@ def waiting_for(request: policy.AgencyRequest) -> list[Task]:
                         f"{a.expires:%b %-d}" for a in lapsing[:DETAILS_SHOWN]], len(lapsing)),
                 urgent=any(a.expired for a in lapsing),
             ))  # fmt: skip
-    asked = team.recommendations_pending_for(user, agency).count()
-    if asked:
-        tasks.append(
-            Task(f"{_count(asked, 'recommendation')} asked of you", "team:recommendations")
-        )
-    if policy.allows(request, policy.Permission.TEAM_INTERVIEW):
-        seats = team.panel_seats_pending_for(user, agency).count()
-        if seats:
-            tasks.append(Task(f"{_count(seats, 'interview score sheet')} to fill in",
-                              "team:interviews"))  # fmt: skip
-    own = PeerSupporter.objects.filter(agency=agency, employee__user=user).first()
-    if (
-        own is not None
-        and can_sign(own)
-        and not team.has_signed(own, team.current_agreement(agency))
-    ):
+    if counts["recommendations"]:
+        tasks.append(Task(f"{_count(counts['recommendations'], 'recommendation')} asked of you",
+                          "team:recommendations"))  # fmt: skip
+    if counts.get("seats"):
+        tasks.append(Task(f"{_count(counts['seats'], 'interview score sheet')} to fill in",
+                          "team:interviews"))  # fmt: skip
+    # Signing is asked of members, selected candidates and returning members (§6.8): the rarer
+    # two cost their own queries, asked only of someone who has not signed.
+    if begun.own is not None and begun.unsigned and can_sign(begun.own):
         tasks.append(Task("Sign the confidentiality agreement (2011 §6.8)", "team:agreement",
                           urgent=True))  # fmt: skip
-    rates = policy.allows(request, policy.Permission.MANUAL_EDIT)
-    tasks += [Task(*row) for row in manual_reminders(agency, user, rates=rates)]
+    rates = policy.allows(request, P.MANUAL_EDIT)
+    tasks += [Task(*row) for row in manual.home_reminders(agency, begun.manual, rates=rates)]
     return tasks
 
 
@@ -132,6 +210,6 @@ def _count(n: int, noun: str) -> str:
 def paging_banner(request: policy.AgencyRequest) -> list[str]:
     """For the home page of whoever activates the team (2011 §3.3, §3.9): why pages are not being
     sent, or nothing. Other roles see nothing (the worker is not theirs to fix)."""
-    if not policy.allows(request, policy.Permission.INCIDENT_ACTIVATE):
+    if not policy.allows(request, P.INCIDENT_ACTIVATE):
         return []
     return paging_problems(timezone.now(), agency_id=request.agency.pk)

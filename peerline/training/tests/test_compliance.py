@@ -244,3 +244,32 @@ def test_the_psps_own_quarters(agency):
     assert current.standing.quarter == Q3 and current.standing.missing == Decimal("2.0")
     assert [q.quarter for q in past] == [Q2, Q1, Quarter(2025, 4)]  # not before they joined
     assert current.consecutive_behind == 1
+
+
+def test_records_start_at_a_session_attended_elsewhere_before_the_agencys_own_first(
+    agency, other_agency
+):
+    """The other agency's first session in Peerline is in 2026-Q2; one of its PSPs attended
+    this agency's session in 2025-Q3, confirmed by their coordinator (2011 §3.8.2): its records
+    start there. An unconfirmed one earlier, and one attended elsewhere later, move nothing."""
+    from django.utils import timezone
+
+    from peerline.training.models import Attendance
+
+    member = psp(other_agency, "5001", active_since=LONG_AGO)
+    quarter = compliance.Quarter(2025, 3)
+
+    def records_start():
+        team = compliance.team_compliance(agency=other_agency, quarter=Q3, today=AFTER_Q3)
+        return team.records_start
+
+    assert records_start() == Quarter(2026, 4)  # nothing recorded: the current quarter
+    session(other_agency, date(2026, 5, 4), "2")
+    assert records_start() == Q2
+    attend(session(agency, date(2025, 8, 12), "3"), member)
+    attend(session(agency, date(2025, 2, 3), "3"), member)  # not confirmed by their coordinator
+    assert records_start() == Q2
+    Attendance.objects.filter(session__date=date(2025, 8, 12)).update(confirmed_at=timezone.now())
+    attend(session(agency, date(2026, 7, 1), "3"), member)
+    Attendance.objects.filter(session__date=date(2026, 7, 1)).update(confirmed_at=timezone.now())
+    assert records_start() == quarter
