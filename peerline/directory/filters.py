@@ -2,10 +2,10 @@
 
 The find-a-peer page is the most requested page of a surge; a form per request (its fields
 deep-copied, its choices built, its widgets rendered through templates) cost more than the
-rest of the page's Python. `read_filters` applies the rules of `forms.DirectoryFilterForm`
-(its tests pin that both accept and refuse the same answers): every filter optional; an
-answer outside the lists an error, never a silent "any"; of a name sent twice, the last
-answer counts. `controls` gives the template what it shows, from the same lists.
+rest of the page's Python. `read_filters` applies the rules of the form it replaced (kept as
+`tests/reference_form.py`; the tests pin that both accept and refuse the same answers): every
+filter optional; an answer outside the lists an error, never a silent "any"; of a name sent
+twice, the last answer counts. `controls` gives the template what it shows, from the same lists.
 
 What was sent is never echoed (2011 §3.6: the criteria are nobody's business): a control
 shows which of its own answers is chosen, and an error names no answer.

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from peerline.agencies.models import Category, JobFamily
 from peerline.directory.filters import controls, read_filters
-from peerline.directory.forms import DirectoryFilterForm
 from peerline.directory.selectors import DirectoryFilter, filter_lists
+from peerline.directory.tests.reference_form import DirectoryFilterForm
 from peerline.team.models import ExperienceArea, Language
 from peerline.testing import personas as p
 
