@@ -1,3 +1,4 @@
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.conf import settings
@@ -68,33 +69,27 @@ class NavGroup(NamedTuple):
     items: tuple[NavItem, ...]
 
 
-# The menu for each permission set (and URL conf and prefix, which make its links), built once
-# per process: it holds labels and links only, nothing about an agency or a person (those are
-# added per request below). Bounded: the permission sets that occur are a handful.
-_MENUS: dict[tuple[frozenset[P], str, str], tuple[NavGroup, ...]] = {}
-_MENUS_MAX = 256
-
-
 def menu(permissions: frozenset[P]) -> tuple[NavGroup, ...]:
     """The navigation for a user holding exactly `permissions`."""
-    key = (permissions, str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix())
-    found = _MENUS.get(key)
-    if found is None:
-        found = tuple(
-            NavGroup(label=label, key=label.lower().replace(" ", "-"), items=items)
-            for label, entries in NAVIGATION
-            if (
-                items := tuple(
-                    NavItem(text, name, reverse(name))
-                    for text, name, permission in entries
-                    if permission in permissions
-                )
+    return _menu(permissions, str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix())
+
+
+# Built once per process for each permission set (and URL conf and prefix, which make its
+# links): it holds labels and links only, nothing about an agency or a person (those are added
+# per request below). Bounded: the permission sets that occur are a handful.
+@lru_cache(maxsize=256)
+def _menu(permissions: frozenset[P], urlconf: str, prefix: str) -> tuple[NavGroup, ...]:
+    return tuple(
+        NavGroup(label=label, key=label.lower().replace(" ", "-"), items=items)
+        for label, entries in NAVIGATION
+        if (
+            items := tuple(
+                NavItem(text, name, reverse(name))
+                for text, name, permission in entries
+                if permission in permissions
             )
         )
-        if len(_MENUS) >= _MENUS_MAX:
-            _MENUS.clear()
-        _MENUS[key] = found
-    return found
+    )
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

@@ -6,6 +6,7 @@ once per process instead of on every page (issue 18: each signed-in page renders
 prefix, which a relative `STATIC_URL` is joined to) and forgotten when a setting changes.
 """
 
+from functools import cache
 from typing import Any
 
 from django import template
@@ -16,27 +17,28 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 register = template.Library()
 
-_FOUND: dict[tuple[str, str, str, str], str] = {}
-
 
 @register.simple_tag
 def static_once(path: str) -> str:
-    key = ("static", path, "", get_script_prefix())
-    found = _FOUND.get(key)
-    if found is None:
-        found = _FOUND[key] = static(path)
-    return found
+    return _static(path, get_script_prefix())
 
 
 @register.simple_tag
 def url_once(name: str) -> str:
-    key = ("url", name, str(get_urlconf()), get_script_prefix())
-    found = _FOUND.get(key)
-    if found is None:
-        found = _FOUND[key] = reverse(name)
-    return found
+    return _url(name, str(get_urlconf()), get_script_prefix())
+
+
+@cache  # the layout's own literal paths and names: a handful
+def _static(path: str, prefix: str) -> str:
+    return static(path)
+
+
+@cache
+def _url(name: str, urlconf: str, prefix: str) -> str:
+    return reverse(name)
 
 
 @receiver(setting_changed, dispatch_uid="peerline.accounts.templatetags.layout")
 def _forget(**kwargs: Any) -> None:
-    _FOUND.clear()
+    _static.cache_clear()
+    _url.cache_clear()
