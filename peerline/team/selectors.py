@@ -1,5 +1,6 @@
 """Reads of the team: the roster by status, reminders, what is asked of a person (2011 §4)."""
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -76,6 +77,21 @@ def current_agreement(agency: Agency) -> ConfidentialityAgreement | None:
     return ConfidentialityAgreement.objects.filter(agency=agency).order_by("-version").first()
 
 
+class _Unread(enum.Enum):
+    UNREAD = enum.auto()
+
+
+# The default of the selectors below that take the current agreement: read it from the agency.
+# A page that asks several of them reads it once and passes it as `current` (None when no
+# version is published yet), not once per selector (issue 18).
+UNREAD = _Unread.UNREAD
+Current = ConfidentialityAgreement | None | _Unread
+
+
+def _current(agency: Agency, current: Current) -> ConfidentialityAgreement | None:
+    return current_agreement(agency) if current is UNREAD else current
+
+
 def has_signed(peer_supporter: PeerSupporter, agreement: ConfidentialityAgreement | None) -> bool:
     return agreement is not None and peer_supporter.signatures.filter(agreement=agreement).exists()
 
@@ -116,10 +132,12 @@ def _supervises() -> Exists:
     )
 
 
-def team_roster(agency: Agency, status: str | None = None) -> QuerySet[PeerSupporter]:
+def team_roster(
+    agency: Agency, status: str | None = None, *, current: Current = UNREAD
+) -> QuerySet[PeerSupporter]:
     """The agency's PSPs, whatever their status, each marked if they supervise others (§7.4)
     and whether they signed the current agreement (§6.8)."""
-    current = current_agreement(agency)
+    current = _current(agency, current)
     found = (
         PeerSupporter.objects.filter(agency=agency)
         .select_related("employee__division", "employee__shift")
@@ -290,7 +308,9 @@ def _later() -> QuerySet[Application]:
     )
 
 
-def open_applications(agency: Agency, yours: bool | None = None) -> QuerySet[Application]:
+def open_applications(
+    agency: Agency, yours: bool | None = None, *, current: Current = UNREAD
+) -> QuerySet[Application]:
     """Applications in progress (each candidate's latest, not withdrawn), oldest first, each
     annotated with its `step` (a `Step`); only those at the coordinator's move if `yours`, only
     those waiting on someone else if `yours is False`. `next_steps` words a page of them."""
@@ -301,7 +321,7 @@ def open_applications(agency: Agency, yours: bool | None = None) -> QuerySet[App
             withdrawn_at__isnull=True,
         )
         .exclude(Exists(_later()))
-        .annotate(step=_step(current_agreement(agency)))
+        .annotate(step=_step(_current(agency, current)))
         .order_by("submitted_at", "pk")
     )
     if yours is None:
@@ -310,10 +330,10 @@ def open_applications(agency: Agency, yours: bool | None = None) -> QuerySet[App
     return found.filter(theirs if yours else ~theirs)
 
 
-def application_counts(agency: Agency) -> tuple[int, int]:
+def application_counts(agency: Agency, *, current: Current = UNREAD) -> tuple[int, int]:
     """(applications in progress, those waiting for the coordinator's next step), 2011 §4.1:
     one query, whatever the number of candidates."""
-    found = open_applications(agency).aggregate(
+    found = open_applications(agency, current=current).aggregate(
         total=Count("pk"), yours=Count("pk", filter=Q(step__in=COORDINATORS))
     )
     return found["total"], found["yours"]
@@ -460,13 +480,13 @@ def unsigned_current(agency: Agency) -> list[PeerSupporter]:
     return list(unsigned_current_query(agency))
 
 
-def unsigned_current_query(agency: Agency) -> QuerySet[PeerSupporter]:
+def unsigned_current_query(agency: Agency, *, current: Current = UNREAD) -> QuerySet[PeerSupporter]:
     """`unsigned_current` as a query, by last name: to count them or show a page of them.
 
     One query whatever the size of the team: "selected" is `is_selected` written in SQL (the
     latest application, not withdrawn, with a decision to select), not asked per candidate.
     """
-    current = current_agreement(agency)
+    current = _current(agency, current)
     selected = Exists(
         Application.objects.filter(
             peer_supporter=OuterRef("pk"),

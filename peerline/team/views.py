@@ -122,12 +122,14 @@ def roster(request: policy.AgencyRequest) -> HttpResponse:
         status = ""
     today = local_today(agency)
     counts = selectors.status_counts(agency)
+    # Four reads below are about the current agreement: read once (issue 18).
+    current = selectors.current_agreement(agency)
     # A page at a time: a large agency's team and candidates run to thousands (issue 18).
-    page = Paginator(selectors.team_roster(agency, status or None), MEMBERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.team_roster(agency, status or None, current=current), MEMBERS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     members = list(page.object_list)
-    in_progress, yours = selectors.application_counts(agency)
+    in_progress, yours = selectors.application_counts(agency, current=current)
     return render(
         request,
         "team/roster.html",
@@ -142,11 +144,11 @@ def roster(request: policy.AgencyRequest) -> HttpResponse:
             "due_back": selectors.leaves_due_back(agency, today),
             # The oldest few and the counts: the whole list is a page of its own (issue 18).
             "applications": selectors.next_steps(
-                selectors.open_applications(agency)[:APPLICATIONS_ON_ROSTER]
+                selectors.open_applications(agency, current=current)[:APPLICATIONS_ON_ROSTER]
             ),
             "applications_total": in_progress,
             "applications_yours": yours,
-            "unsigned": selectors.unsigned_current_query(agency).count(),
+            "unsigned": selectors.unsigned_current_query(agency, current=current).count(),
             "guidance": selectors.SUPERVISOR_GUIDANCE,
         },
     )
@@ -166,8 +168,11 @@ def applications(request: policy.AgencyRequest) -> HttpResponse:
     move = request.GET.get("move", "")
     if move not in MOVES:
         move = ""
-    found = selectors.open_applications(agency, yours={"yours": True, "others": False}.get(move))
-    total, yours = selectors.application_counts(agency)
+    current = selectors.current_agreement(agency)  # once for the list and its counts
+    found = selectors.open_applications(
+        agency, yours={"yours": True, "others": False}.get(move), current=current
+    )
+    total, yours = selectors.application_counts(agency, current=current)
     page = Paginator(found, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -427,7 +432,10 @@ def agreements(request: policy.AgencyRequest) -> HttpResponse:
     """The versions of the confidentiality agreement, publishing a new one, and who has not
     signed the current one (2011 §6.8)."""
     agency = request.agency
-    current = selectors.current_agreement(agency)
+    # Newest first: the first is the version in force, `current_agreement`, without reading it
+    # a second time (issue 18).
+    versions = list(selectors.agreements_with_counts(agency))
+    current = versions[0] if versions else None
     if request.method == "POST":
         form = PublishForm(request.POST)
         if form.is_valid():
@@ -448,14 +456,11 @@ def agreements(request: policy.AgencyRequest) -> HttpResponse:
         request,
         "team/agreements.html",
         {
-            "versions": [
-                (version, selectors.paragraphs(version.text))
-                for version in selectors.agreements_with_counts(agency)
-            ],
+            "versions": [(version, selectors.paragraphs(version.text)) for version in versions],
             "current": current,
             # By last name, 50 to a page: after a new version, the whole team is on it.
             "unsigned": Paginator(
-                selectors.unsigned_current_query(agency), MEMBERS_PER_PAGE
+                selectors.unsigned_current_query(agency, current=current), MEMBERS_PER_PAGE
             ).get_page(request.GET.get("page")),
             "form": form,
         },

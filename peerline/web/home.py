@@ -69,8 +69,10 @@ def _counted(request: policy.AgencyRequest) -> dict[str, QuerySet[Any]]:
     if policy.allows(request, P.MUTUAL_AID):
         found["aid"] = incidents.mutual_aid_waiting(agency=agency)
     if policy.allows(request, P.TEAM_MANAGE):
-        found["applications"] = team.open_applications(agency, yours=True)
-        found["unsigned"] = team.unsigned_current_query(agency)
+        # Both counts are about the current agreement: read once, for the two (issue 18).
+        current = team.current_agreement(agency)
+        found["applications"] = team.open_applications(agency, yours=True, current=current)
+        found["unsigned"] = team.unsigned_current_query(agency, current=current)
     if policy.allows(request, P.TEAM_INTERVIEW):
         found["seats"] = team.panel_seats_pending_for(user, agency)
     if policy.allows(request, P.ROSTER_VIEW):

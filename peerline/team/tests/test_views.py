@@ -19,7 +19,7 @@ from peerline.team.models import (
 )
 from peerline.testing import personas as p
 
-from .helpers import login_for, psp_in, today
+from .helpers import login_for, psp_in, sign, today
 from .test_selection import SCORES
 
 
@@ -156,3 +156,39 @@ def test_the_roster_query_count_does_not_grow_with_the_team(agency, world, coord
         psp = psp_in(Status.ON_LEAVE, p.make_employee(agency, f"80{number}"))
         psp.leaves.update(expected_return=today(agency))
     assert _queries(coord, "/team/") == before
+
+
+def test_the_coordinators_team_pages_read_the_current_agreement_once_issue_18(agency, chain, coord):
+    """The roster (each member's signed mark, the applications' steps and counts, the count yet
+    to sign), the applications (the list and its counts) and the agreements (the versions, the
+    first of which is in force, and who has not signed it) all hang on the version in force:
+    each page reads it once (2011 §6.8). Version 2 is published after the member and the first
+    candidate signed version 1, the second candidate signs version 2: 2 yet to sign, and of the
+    2 applications the second candidate's alone is at the coordinator's move (ready)."""
+    member = psp_in(Status.ACTIVE, chain.officer)
+    waiting = psp_in(Status.CANDIDATE, chain.officer2)
+    ready = psp_in(Status.CANDIDATE, chain.telecommunicator, signed=False)
+    services.publish_agreement(agency=agency, text="Version two.", by=None)
+    sign(ready)
+    answers = {}
+    for url in ("/team/", "/team/applications/", "/team/agreements/"):
+        with CaptureQueriesContext(connection) as queries:
+            answers[url] = coord.get(url)
+        assert answers[url].status_code == 200
+        fetched = [q["sql"] for q in queries.captured_queries]
+        assert (
+            sum(sql.startswith('SELECT "team_confidentialityagreement".') for sql in fetched) == 1
+        ), url
+    roster = answers["/team/"].context
+    assert (roster["unsigned"], roster["applications_total"], roster["applications_yours"]) == (
+        2,
+        2,
+        1,
+    )
+    signed_current = {psp.pk: psp.signed_current for psp in roster["members"]}
+    assert signed_current == {member.pk: False, waiting.pk: False, ready.pk: True}
+    applications = answers["/team/applications/"].context
+    assert [count for _, _, count in applications["counts"]] == [1, 1]
+    agreements = answers["/team/agreements/"].context
+    assert agreements["current"].version == 2
+    assert {psp.pk for psp in agreements["unsigned"]} == {member.pk, waiting.pk}
