@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 import socket
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import QuerySet, Subquery
 
 from .models import WorkerHeartbeat
 
@@ -32,8 +34,13 @@ def beat(now: datetime, *, worker: str = WORKER_ID, started_at: datetime | None 
         )
 
 
+def _last_seen() -> QuerySet[WorkerHeartbeat, Any]:
+    return WorkerHeartbeat.objects.order_by("-seen_at").values("seen_at")[:1]
+
+
 def worker_last_seen() -> datetime | None:
-    return WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
+    found = _last_seen().first()
+    return found["seen_at"] if found else None
 
 
 def _stale_after() -> timedelta:
@@ -44,25 +51,45 @@ def _page_limit() -> timedelta:
     return timedelta(minutes=settings.PEERLINE_PAGE_STALE_MINUTES)
 
 
-def _oldest_unsent(agency_id: int | None = None) -> datetime | None:
+def _oldest(agency_id: int | None) -> QuerySet[Any, dict[str, Any]]:
     # Looked up by name: the outbox belongs to a higher layer than core.
     notification = apps.get_model("notifications", "Notification")
     pending = notification.objects.filter(status="pending")
     if agency_id is not None:
         pending = pending.filter(agency_id=agency_id)
-    return pending.order_by("created_at").values_list("created_at", flat=True).first()
+    return pending.order_by("created_at").values("created_at")[:1]
+
+
+def _oldest_unsent(agency_id: int | None = None) -> datetime | None:
+    found = _oldest(agency_id).first()
+    return found["created_at"] if found else None
 
 
 def paging_problems(now: datetime, *, agency_id: int | None = None) -> list[str]:
     """Why pages are not going out, in plain words; empty when they are."""
+    return paging_problems_of(now, worker_last_seen(), _oldest_unsent(agency_id))
+
+
+# The columns `paging_problems_of` reads, for a page that asks them in a query it makes anyway:
+# the home page asks them in the one that loads the user, not in two of their own (issue 18).
+PAGING_SEEN, PAGING_OLDEST = "paging_seen", "paging_oldest"
+
+
+def paging_columns(agency_id: int) -> dict[str, Subquery]:
+    """`paging_problems`' two reads as scalar subqueries, by column name (`PAGING_SEEN`,
+    `PAGING_OLDEST`): each is NULL where the read finds no row."""
+    return {PAGING_SEEN: Subquery(_last_seen()), PAGING_OLDEST: Subquery(_oldest(agency_id))}
+
+
+def paging_problems_of(now: datetime, seen: datetime | None, oldest: datetime | None) -> list[str]:
+    """`paging_problems` from what it reads: the worker's last heartbeat and the oldest page
+    still waiting to be sent (None: no heartbeat, no page waiting)."""
     problems = []
-    seen = worker_last_seen()
     minutes = settings.PEERLINE_WORKER_STALE_MINUTES
     if seen is None:
         problems.append("the worker has never run (peerline worker)")
     elif now - seen > _stale_after():
         problems.append(f"the worker has not been seen for more than {minutes} minutes")
-    oldest = _oldest_unsent(agency_id)
     if oldest is not None and now - oldest > _page_limit():
         waited = int((now - oldest).total_seconds() // 60)
         problems.append(f"the oldest unsent page has waited {waited} minutes")

@@ -15,7 +15,7 @@ from peerline.accounts.models import User
 from peerline.agencies.clock import local_today
 from peerline.agencies.models import Employee
 from peerline.clinical.selectors import licences_expiring
-from peerline.core.health import paging_problems
+from peerline.core import health
 from peerline.incidents import selectors as incidents
 from peerline.incidents.models import CriticalIncident
 from peerline.manual import selectors as manual
@@ -50,14 +50,17 @@ class _RowCount(Subquery):
 class Start:
     """What the home page reads of the user in one query: their roster row (the greeting), their
     own PSP row in this agency, whether that row must sign the current confidentiality agreement
-    (2011 §6.8), the counts the reminders and the agency's shape need, and the published manual
-    with whether they acknowledged it (2011 §3.5)."""
+    (2011 §6.8), the counts the reminders and the agency's shape need, the published manual
+    with whether they acknowledged it (2011 §3.5), and for whoever activates the team, why pages
+    are not being sent (`paging`, 2011 §3.3, §3.9: empty when they are, and for other roles:
+    the worker is not theirs to fix)."""
 
     employee: Employee | None
     own: PeerSupporter | None
     unsigned: bool
     counts: dict[str, int]
     manual: manual.Published | None
+    paging: list[str]
 
 
 def _counted(request: policy.AgencyRequest) -> dict[str, QuerySet[Any]]:
@@ -87,6 +90,7 @@ def _counted(request: policy.AgencyRequest) -> dict[str, QuerySet[Any]]:
 def start(request: policy.AgencyRequest) -> Start:
     """`Start`, in one query whatever the user's roles."""
     counted = _counted(request)
+    activates = policy.allows(request, P.INCIDENT_ACTIVATE)
     row = (
         User.objects.filter(pk=request.user.pk)
         .select_related("employee__peer_supporter")
@@ -97,6 +101,7 @@ def start(request: policy.AgencyRequest) -> Start:
             ),
             **{f"n_{name}": _RowCount(rows) for name, rows in counted.items()},
             **manual.published_columns(request.agency),
+            **(health.paging_columns(request.agency.pk) if activates else {}),
         )
         .get()
     )
@@ -110,6 +115,11 @@ def start(request: policy.AgencyRequest) -> Start:
         unsigned=own is not None and row.must_sign,  # type: ignore[attr-defined]
         counts={name: getattr(row, f"n_{name}") for name in counted},
         manual=manual.published_from(row),
+        paging=health.paging_problems_of(
+            timezone.now(), getattr(row, health.PAGING_SEEN), getattr(row, health.PAGING_OLDEST)
+        )
+        if activates
+        else [],
     )
 
 
@@ -207,11 +217,3 @@ def _first(lines: list[str], total: int) -> list[str]:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def paging_banner(request: policy.AgencyRequest) -> list[str]:
-    """For the home page of whoever activates the team (2011 §3.3, §3.9): why pages are not being
-    sent, or nothing. Other roles see nothing (the worker is not theirs to fix)."""
-    if not policy.allows(request, P.INCIDENT_ACTIVATE):
-        return []
-    return paging_problems(timezone.now(), agency_id=request.agency.pk)

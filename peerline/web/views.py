@@ -7,7 +7,7 @@ from peerline.accounts import policy
 from peerline.accounts.models import Role
 from peerline.incidents.selectors import open_incidents
 
-from .home import paging_banner, start, waiting_for
+from .home import start, waiting_for
 
 
 @policy.requires(policy.Permission.HOME)
@@ -26,7 +26,7 @@ def home(request: policy.AgencyRequest) -> HttpResponse:
         "my_roles": [role for role in Role if role in my_roles],
         "employee": begun.employee,
         "tasks": waiting_for(request, begun, live),
-        "paging_problems": paging_banner(request),
+        "paging_problems": begun.paging,
         "live_incidents": live,
     }
     if "employees" in begun.counts:

@@ -13,7 +13,9 @@ from django.utils import timezone
 from peerline.accounts import policy
 from peerline.accounts.models import Membership, Role
 from peerline.agencies.clock import local_today
+from peerline.core import health
 from peerline.incidents.models import CriticalIncident, IncidentArea, IncidentStatus, IncidentType
+from peerline.notifications.models import Notification
 from peerline.team import services
 from peerline.team.models import Status
 from peerline.team.tests.helpers import login_for, psp_in, sign
@@ -126,11 +128,11 @@ def test_the_live_incidents_are_listed_with_their_area_and_counted_once_2011_3_3
 
 # -- the query budget ----------------------------------------------------------------------------
 # Four queries are the session, the user, their second factor and their memberships; the page's
-# own are one more for the user with every count and the published manual, and for the
-# coordinator: the live incidents, the current agreement (once, for two counts), the leaves,
-# the training review's six (and the names of the first flagged, when some are), the licences,
-# the manual's rates and the paging banner's two.
-BUDGET = {Role.EMPLOYEE: 5, Role.PEER_SUPPORTER: 5, Role.COORDINATOR: 18}
+# own are one more for the user with every count, the published manual and (for whoever
+# activates the team) the paging banner's two reads, and for the coordinator: the live
+# incidents, the current agreement (once, for two counts), the leaves, the training review's six
+# (and the names of the first flagged, when some are), the licences and the manual's rates.
+BUDGET = {Role.EMPLOYEE: 5, Role.PEER_SUPPORTER: 5, Role.COORDINATOR: 16}
 
 
 @pytest.mark.parametrize("role", list(BUDGET))
@@ -204,3 +206,34 @@ def test_the_coordinator_home_reads_the_current_agreement_once_for_both_reminder
     tasks = _tasks(client)
     assert "2 members yet to sign the current confidentiality agreement (2011 §6.8)" in tasks
     assert "1 application waiting for your next step (2011 §4.1)" in tasks
+
+
+def test_the_paging_banner_costs_no_statement_of_its_own_2011_3_3_issue_18(
+    agency, other_agency, users, settings
+):
+    """The heartbeat and the oldest page waiting are read in the statement that loads the user:
+    no statement returns either table's rows. The banner still names a worker last seen 10
+    minutes ago (5 allowed) and this agency's oldest page, 25 minutes old (15 allowed), not the
+    other agency's 40-minute one."""
+    settings.PEERLINE_WORKER_STALE_MINUTES = 5
+    settings.PEERLINE_PAGE_STALE_MINUTES = 15
+    health.beat(timezone.now() - timedelta(minutes=10))
+    for where, minutes in ((agency, 25), (agency, 3), (other_agency, 40)):
+        row = Notification.objects.create(
+            key=f"test-{minutes}", agency=where, kind="email", target="psp@example.org",
+            subject="Peer support needed", body="…", next_attempt_at=timezone.now(),
+        )  # fmt: skip
+        Notification.objects.filter(pk=row.pk).update(
+            created_at=timezone.now() - timedelta(minutes=minutes, seconds=30)
+        )
+    client = _client(users[Role.COORDINATOR])
+    statements = _statements(client)
+    assert _fetching(statements, "core_workerheartbeat") == 0
+    assert _fetching(statements, "notifications_notification") == 0
+    assert client.get("/").context["paging_problems"] == [
+        "the worker has not been seen for more than 5 minutes",
+        "the oldest unsent page has waited 25 minutes",
+    ]
+    health.beat(timezone.now())
+    Notification.objects.filter(agency=agency).update(status="sent")
+    assert client.get("/").context["paging_problems"] == []
