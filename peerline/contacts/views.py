@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from peerline.accounts import policy
 from peerline.core import offlist
-from peerline.governance.selectors import active_limits, limits_statement
+from peerline.governance.selectors import active_limits, card
 
 from . import selectors, services
 from .forms import ContactForm, prompting_bands
@@ -78,7 +78,8 @@ def _contact_form(request: policy.AgencyRequest, contact: Contact | None = None)
             "form": form,
             "contact": contact,
             "exceptions": exceptions,
-            "limits": limits_statement(agency=agency),
+            # The read-aloud card from the limits just read: no second read of them (issue 18).
+            "card": card(agency, limits=[exception.label for exception in exceptions]),
             "prompting_bands": " ".join(prompting_bands(agency)),
             "threshold": agency.repeat_contact_threshold,
             "role_conflict_referrals": ROLE_CONFLICT_REFERRALS,

@@ -32,10 +32,12 @@ class Card:
     counsel: str = jurisdictions.COUNSEL
 
 
-def card(agency: Agency) -> Card:
+def card(agency: Agency, *, limits: list[str] | None = None) -> Card:
+    """`limits`: `limits_statement(agency=agency)` when the page has read the active limits
+    already (the contact form lists them with their procedures): the card is then no query."""
     rules = editions.rules(agency)
     return Card(
-        limits=limits_statement(agency=agency),
+        limits=limits_statement(agency=agency) if limits is None else limits,
         jurisdiction=jurisdictions.for_state(agency.state),
         caution=rules.caution,
         caution_clause=rules.caution_clause,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from peerline.accounts import policy
 from peerline.clinical.models import Resource, ResourceCategory
-from peerline.governance.selectors import limits_statement
+from peerline.governance.selectors import card
 
 # A new name drops every earlier cache when the service worker updates.
 CACHE_VERSION = "peerline-v1"
@@ -109,12 +109,14 @@ def offline(request: policy.AgencyRequest) -> HttpResponse:
     same for everyone in the agency: no name, no role, no menu of the person signed in."""
     agency = request.agency
     crisis = Resource.objects.filter(agency=agency, category=ResourceCategory.CRISIS_LINE)
+    found = card(agency)  # its limits for the list, the whole card for the law and caution
     return render(
         request,
         "pwa/offline.html",
         {
             "agency": agency,
             "crisis": crisis.order_by("-always_open", "name"),
-            "limits": limits_statement(agency=agency),
+            "limits": found.limits,
+            "card": found,
         },
     )

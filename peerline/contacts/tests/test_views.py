@@ -588,3 +588,34 @@ def test_support_during_investigation_or_discipline_is_a_category_with_its_cauti
     response = psp.post(LOG, form_data(agency, activity="investigation_discipline"))
     assert response.status_code == 302
     assert Contact.objects.get().activity == "investigation_discipline"
+
+
+def _limits_read(client, url):
+    """The page, and how many statements returned the agency's limits of confidentiality."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    fetched = [query["sql"] for query in queries.captured_queries]
+    limits = sum(sql.startswith('SELECT "governance_confidentialityexception".') for sql in fetched)
+    return response.content.decode(), limits
+
+
+def test_the_form_reads_the_limits_once_for_the_card_and_the_procedures_issue_18(psp, agency, me):
+    """The exception question, its procedures, the read-aloud list, the law and caution and the
+    card in a family's words (the agency serves families and retirees) all come from the one
+    list of active limits (2011 §6.2–§6.4): 1 read. Correcting a contact shows no card: 1 as
+    well, for the question and its procedures."""
+    assert agency.serves_families and agency.serves_retirees
+    labels = [limit.label for limit in agency.confidentiality_exceptions.filter(retired_at=None)]
+    assert labels
+    html, limits = _limits_read(psp, LOG)
+    assert limits == 1
+    said = html[html.index('id="limits-statement"') : html.index('id="family-card"')]
+    family = html[html.index('id="family-card"') :]
+    family = family[: family.index("</details>")]
+    for label in labels:
+        assert f"<li>{label}</li>" in said and f"<li>{label}</li>" in family
+    assert 'id="discipline-caution"' in said
+    contact = logged(agency, me)
+    html, limits = _limits_read(psp, f"/contacts/{contact.pk}/edit/")
+    assert limits == 1 and 'id="limits-statement"' not in html

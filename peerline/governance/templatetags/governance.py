@@ -19,11 +19,12 @@ def law_and_caution(
 
 
 @register.inclusion_tag("governance/_family_card.html")
-def family_card(agency: Agency) -> dict[str, object]:
+def family_card(agency: Agency, found: Card | None = None) -> dict[str, object]:
     """The limits card in words for a family member or retiree (2011 §2.3.1, §2.3.7, §6.2): read
-    aloud by a PSP, or read by them on the pages they use. Empty when the agency serves neither."""
+    aloud by a PSP, or read by them on the pages they use. Empty when the agency serves neither.
+    `found`: the agency's card when the page has read it already (its limits are a query)."""
     return {
-        "card": card(agency),
+        "card": found or card(agency),
         "families": agency.serves_families,
         "retirees": agency.serves_retirees,
     }

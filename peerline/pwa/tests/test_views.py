@@ -7,7 +7,9 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,3 +107,17 @@ def test_the_offline_card_holds_nothing_about_the_person_or_the_clinician_on_cal
 def test_the_contact_log_queues_when_offline_and_correcting_does_not(client_for, agency):
     psp = client_for(Role.PEER_SUPPORTER)
     assert "data-offline-queue" in psp.get(reverse("contacts:log")).content.decode()
+
+
+def test_the_offline_card_reads_the_limits_once_for_the_list_and_the_law_issue_18(card, client_for):
+    """The list of limits and the law and caution beside it are one card (2011 §6.2, §6.4): one
+    read of the agency's limits, not one for each."""
+    client = client_for(Role.PEER_SUPPORTER)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/offline/").content.decode()
+    fetched = [query["sql"] for query in queries.captured_queries]
+    assert (
+        sum(sql.startswith('SELECT "governance_confidentialityexception".') for sql in fetched) == 1
+    )
+    assert "<li>A threat to harm yourself or others</li>" in page
+    assert 'id="discipline-caution"' in page
