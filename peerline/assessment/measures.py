@@ -100,7 +100,7 @@ def agreement(agency: Agency, now: datetime) -> Measured:
     current = current_agreement(agency)
     if current is None:
         return Measured(Status.NOT_MET, "No confidentiality agreement is published.")
-    unsigned = unsigned_current_query(agency).order_by().count()
+    unsigned = unsigned_current_query(agency, current=current).order_by().count()
     team = PeerSupporter.objects.filter(
         agency=agency, status__in=[TeamStatus.ACTIVE, TeamStatus.ON_LEAVE]
     ).count()
