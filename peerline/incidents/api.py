@@ -199,7 +199,7 @@ def _deployment_out(d: Deployment) -> dict[str, object]:
     psp = d.peer_supporter
     return {
         "id": d.pk,
-        "kind": "peer_supporter" if psp is not None else "clinician",
+        "kind": "peer_supporter" if d.is_psp else "clinician",
         "employee_number": psp.employee.employee_number if psp is not None else None,
         "clinician_id": d.clinician_id,
         "agency": psp.agency.code if psp is not None else d.incident.agency.code,

@@ -64,7 +64,9 @@ def read_token(token: str, *, now: datetime) -> Deployment:
         .filter(digest=tokens.digest(token))
         .first()
     )
-    if row is None:
+    if row is None or row.deployment.removed:
+        # A page whose person is no longer on record answers nothing and shows nothing: nobody
+        # can say whose link it was (a partner's PSP never reads the free-text place).
         raise LinkInvalid
     if now > row.expires_at:
         raise LinkExpired(row.deployment)

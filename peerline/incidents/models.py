@@ -145,17 +145,25 @@ class DeploymentStatus(models.TextChoices):
 
 
 class Deployment(models.Model):
-    """One person asked to respond: a PSP (of this agency or a partner's) or a clinician."""
+    """One person asked to respond: a PSP (of this agency or a partner's) or a clinician.
+
+    The row is the incident's record (its agency's, 2011 §3.3): who was paged in which role and
+    round, and the answer. Removing the person (a partner agency leaving, a clinician deleted)
+    clears the link to them and keeps the row, so the incident's board and its erased tallies
+    (`retention`) still count the page; the role says whether it was a PSP's. Only the incident
+    going, or its retention window ending, removes deployments (2011 §6.7; DESIGN principle 7:
+    one agency's removal never deletes another's records)."""
 
     incident = models.ForeignKey(
         CriticalIncident, on_delete=models.CASCADE, related_name="deployments"
     )
+    # Either person, never both; neither once the person's record was removed (SET_NULL).
     peer_supporter = models.ForeignKey(
-        "team.PeerSupporter", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "team.PeerSupporter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     clinician = models.ForeignKey(
         "clinical.MentalHealthProfessional",
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -172,9 +180,8 @@ class Deployment(models.Model):
         ordering = ["round", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(peer_supporter__isnull=False, clinician__isnull=True)
-                | models.Q(peer_supporter__isnull=True, clinician__isnull=False),
-                name="deployment_one_person",
+                condition=models.Q(peer_supporter__isnull=True) | models.Q(clinician__isnull=True),
+                name="deployment_at_most_one_person",
             ),
             models.UniqueConstraint(
                 fields=["incident", "peer_supporter"],
@@ -194,6 +201,17 @@ class Deployment(models.Model):
     @property
     def role_label(self) -> str:
         return ROLE_WORDS.get(self.role, self.role)
+
+    @property
+    def is_psp(self) -> bool:
+        """A PSP's page, whether or not the PSP is still on record (clinicians hold the other
+        roles)."""
+        return self.role == DeploymentRole.PEER_SUPPORT
+
+    @property
+    def removed(self) -> bool:
+        """The person paged is no longer on record: nothing says who it was."""
+        return self.peer_supporter_id is None and self.clinician_id is None
 
     @property
     def notifications(self) -> "models.QuerySet[Notification]":

@@ -187,11 +187,13 @@ def fill_clinicians(
     clinician paged now is in one round (`round_`, or the next one)."""
     if incident.status != IncidentStatus.ACTIVATED:
         return []
-    rows = list(incident.deployments.filter(clinician__isnull=False))
-    asked = {row.clinician_id for row in rows}
+    # By role: a clinician's page stays one when the clinician is no longer on record, and a
+    # role is covered only by someone still on record.
+    rows = list(incident.deployments.exclude(role=DeploymentRole.PEER_SUPPORT))
+    asked = {row.clinician_id for row in rows if row.clinician_id is not None}
     created = []
     for role in dict.fromkeys(row.role for row in rows):
-        if any(row.role == role and row.status in LIVE for row in rows):
+        if any(row.role == role and row.status in LIVE and not row.removed for row in rows):
             continue
         on_call = on_call_now(agency=incident.agency, at=now)
         others = MentalHealthProfessional.objects.filter(
@@ -286,5 +288,9 @@ def general_area(incident: CriticalIncident) -> str:
 def where_for(deployment: Deployment) -> str:
     """Where, as the person paged reads it: a partner's PSP reads only the general area."""
     psp, incident = deployment.peer_supporter, deployment.incident
-    own = psp is None or psp.agency_id == incident.agency_id
+    if psp is None:
+        # A clinician is the agency's own; a person no longer on record reads the least.
+        own = deployment.clinician_id is not None
+    else:
+        own = psp.agency_id == incident.agency_id
     return incident.where if own else general_area(incident)

@@ -16,6 +16,7 @@ from peerline.partners.selectors import receivers_ids
 from .models import (
     CriticalIncident,
     Deployment,
+    DeploymentRole,
     DeploymentStatus,
     IncidentStatus,
     MutualAidRequest,
@@ -23,6 +24,8 @@ from .models import (
 )
 
 RECENT = timedelta(days=90)
+# The board's name for a page whose person is no longer on record.
+REMOVED = "No longer on record"
 HISTORY = timedelta(days=365)  # incidents are rare: a year of them fits one page
 
 
@@ -38,7 +41,7 @@ def incident_list(*, agency: Agency, now: datetime) -> QuerySet[CriticalIncident
                 "deployments",
                 filter=Q(
                     deployments__status=DeploymentStatus.ACCEPTED,
-                    deployments__peer_supporter__isnull=False,
+                    deployments__role=DeploymentRole.PEER_SUPPORT,
                 ),
             )
         )
@@ -129,13 +132,17 @@ def board(incident: CriticalIncident) -> Board:
     zone = clock.zone(incident.agency)
     rows = []
     for d in deployments:
+        outbox_of_page = outbox_rows[topic_for("deployment", d.pk)]
         if d.peer_supporter is not None:
             employee = d.peer_supporter.employee
             name, code = employee.full_name, d.peer_supporter.agency.code
             partner = d.peer_supporter.agency_id != incident.agency_id
-        else:
-            assert d.clinician is not None
+        elif d.clinician is not None:
             name, code, partner = d.clinician.name, incident.agency.code, False
+        else:
+            # The person's record was removed (a partner agency gone, a clinician deleted): the
+            # page and its answer stay on the incident's record, nobody's name with them.
+            name, code, partner = REMOVED, "", False
         rows.append(
             BoardRow(
                 deployment=d,
@@ -143,17 +150,19 @@ def board(incident: CriticalIncident) -> Board:
                 agency_code=code,
                 partner=partner,
                 clinician=d.clinician_id is not None,
-                delivery=delivery(outbox_rows[topic_for("deployment", d.pk)], zone),
+                delivery=delivery(outbox_of_page, zone)
+                if outbox_of_page or not d.removed
+                else Delivery("not known", "pending", ""),
             )
         )
-    psps = [d for d in deployments if d.peer_supporter_id]
+    psps = [d for d in deployments if d.is_psp]
     return Board(
         incident=incident,
         rows=rows,
         accepted=sum(d.status == DeploymentStatus.ACCEPTED for d in psps),
         pending=sum(d.status == DeploymentStatus.PAGED for d in psps),
         clinician_accepted=any(
-            d.clinician_id and d.status == DeploymentStatus.ACCEPTED for d in deployments
+            not d.is_psp and d.status == DeploymentStatus.ACCEPTED for d in deployments
         ),
         requests=list(incident.mutual_aid_requests.select_related("partner").order_by("pk"))
         if getattr(incident, "asked_aid", True)

@@ -265,7 +265,7 @@ def respond(*, deployment: Deployment, accept: bool, now: datetime) -> Deploymen
 
 
 def _refill(incident: CriticalIncident, deployment: Deployment, *, now: datetime) -> None:
-    if deployment.peer_supporter_id is not None:
+    if deployment.is_psp:
         paging.fill(incident, now=now)
     else:
         paging.fill_clinicians(incident, now=now)
@@ -302,9 +302,10 @@ def escalate_due(now: datetime) -> int:
             lapsed += len(rows)
             # One tick, one round: PSPs and clinicians paged now share its number (issue 17).
             round_ = paging.next_round(incident)
-            if any(d.peer_supporter_id for d in rows):
+            # By role: a page whose person is no longer on record still frees its slot.
+            if any(d.is_psp for d in rows):
                 paging.fill(incident, now=now, round_=round_)
-            if any(d.clinician_id for d in rows):
+            if any(not d.is_psp for d in rows):
                 paging.fill_clinicians(incident, now=now, round_=round_)
     return lapsed
 

@@ -109,44 +109,47 @@ def volunteer_many(*, volunteerings: list[Volunteering]) -> list[Application]:
     (`_check_volunteer`, then `check_change`), written in a few inserts with the same status
     history, role and audit events. One refusal refuses them all: its message names the row and
     nothing is written. An employee listed twice is refused the second time, as a second
-    `volunteer` would be. A former member coming back goes through `volunteer` (a row to
-    change, not to make); the batch is for first applications."""
+    `volunteer` would be. A former member whom `volunteer` takes back (inactive: stepped down or
+    not selected; deselected, 2011 §4.3) comes back here too, their row changed as `volunteer`
+    changes it, under the same rules (the date not before their status began); an alumnus is
+    refused by both (2011 §4.1)."""
     employees = [v.employee for v in volunteerings]
-    status = dict(
-        PeerSupporter.objects.select_for_update()
-        .filter(employee__in=employees)
-        .values_list("employee_id", "status")
-    )
+    known = {
+        psp.employee_id: psp
+        for psp in PeerSupporter.objects.select_for_update().filter(employee__in=employees)
+    }
+    status = {employee_id: psp.status for employee_id, psp in known.items()}
     today = {e.agency_id: clock.local_today(e.agency) for e in employees}
-    new: list[PeerSupporter] = []
-    statements: list[str] = []
+    # (the row, its status before, the volunteering, the statement kept), in the batch's order.
+    rows: list[tuple[PeerSupporter, str, Volunteering, str]] = []
     for n, v in enumerate(volunteerings, start=1):
         employee = v.employee
         day = clock.local_today(employee.agency, v.now)
+        old = status.get(employee.pk, NEW)
+        found = known.get(employee.pk)
         try:
-            statements.append(
-                _check_volunteer(
-                    employee=employee,
-                    statement=v.statement,
-                    status=status.get(employee.pk, NEW),
-                )
-            )
-            if employee.pk in status:
-                raise TeamError("A former member or volunteer applies again on their own.")
+            statement = _check_volunteer(employee=employee, statement=v.statement, status=old)
             check_change(
-                old=NEW, to=S.CANDIDATE, reason="Volunteered", on=day, since=None,
+                old=old, to=S.CANDIDATE, reason="Volunteered", on=day,
+                since=found.status_since if found is not None else None,
                 today=today[employee.agency_id],
             )  # fmt: skip
         except TeamError as refused:
             raise TeamError(f"Volunteer {n}: {refused} Nothing was written.") from None
         status[employee.pk] = S.CANDIDATE
-        new.append(
-            PeerSupporter(
+        if found is None:
+            psp = PeerSupporter(
                 agency_id=employee.agency_id, employee=employee, status=S.CANDIDATE,
                 status_since=day,
-            )
-        )  # fmt: skip
-    PeerSupporter.objects.bulk_create(new)
+            )  # fmt: skip
+        else:
+            psp = found
+            psp.status, psp.status_since = S.CANDIDATE, day
+        rows.append((psp, old, v, statement))
+    PeerSupporter.objects.bulk_create([psp for psp, old, _, _ in rows if old == NEW])
+    PeerSupporter.objects.bulk_update(
+        [psp for psp, old, _, _ in rows if old != NEW], ["status", "status_since"]
+    )
     # A candidate holds no peer_supporter role (`sync_membership`).
     for agency_id in today:
         Membership.objects.filter(
@@ -156,22 +159,22 @@ def volunteer_many(*, volunteerings: list[Volunteering]) -> list[Application]:
         ).delete()
     StatusChange.objects.bulk_create(
         [
-            StatusChange(peer_supporter=psp, from_status=NEW, to_status=S.CANDIDATE,
+            StatusChange(peer_supporter=psp, from_status=old, to_status=S.CANDIDATE,
                          effective_on=psp.status_since, reason="Volunteered", recorded_by=v.by)
-            for psp, v in zip(new, volunteerings, strict=True)
+            for psp, old, v, _ in rows
         ]
     )  # fmt: skip
     record_many(
         [
             Entry("team.status_changed", by=v.by, agency=psp.agency_id,
-                  target=f"peer_supporter:{psp.pk}", detail={"old": NEW, "new": S.CANDIDATE})
-            for psp, v in zip(new, volunteerings, strict=True)
+                  target=f"peer_supporter:{psp.pk}", detail={"old": old, "new": S.CANDIDATE})
+            for psp, old, v, _ in rows
         ]
     )  # fmt: skip
     return Application.objects.bulk_create(
         [
             Application(peer_supporter=psp, submitted_at=v.now, statement=statement)
-            for psp, v, statement in zip(new, volunteerings, statements, strict=True)
+            for psp, _, v, statement in rows
         ]
     )
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from peerline.accounts.models import Role
 from peerline.testing import personas as p
@@ -112,11 +112,21 @@ def test_a_passkey_on_the_virtual_authenticator_enrols_and_verifies(
             }
         },
     )
+    # The library's translations load apart from its script (async): held back here, so that the
+    # moment between the button showing and it working lasts as long as the test needs.
+    translations = Translations(page)
+    translations.hold()
     log_in(page, live_server, "newcoord")
     expect(page).to_have_url(re.compile(r"/signin/enrol/"))
-    # The passkey button works once its script has loaded: a click before that does nothing.
-    page.wait_for_load_state("networkidle")
-    page.get_by_role("button", name="Add a passkey").click()
+    add = page.get_by_role("button", name="Add a passkey")
+    expect(add).to_be_visible()
+    # Shown but not usable yet: disabled, so an early click does nothing at all (it used to
+    # throw "gettext is not defined" and leave the person waiting).
+    expect(add).to_be_disabled()
+    add.click(force=True)
+    translations.release()
+    expect(add).to_be_enabled()
+    add.click()
     # The ceremony is two round trips and a key made in the browser: on a loaded CI machine it
     # takes more than the default five seconds.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes", timeout=30_000)
@@ -126,12 +136,51 @@ def test_a_passkey_on_the_virtual_authenticator_enrols_and_verifies(
     expect(page).to_have_url(f"{live_server.url}/roster/")
 
     log_out(page)
+    translations.hold()
     log_in(page, live_server, "newcoord")
     expect(page).to_have_url(re.compile(r"/signin/verify/"))
-    page.wait_for_load_state("networkidle")
-    page.get_by_role("button", name="Use a passkey").click()
+    use = page.get_by_role("button", name="Use a passkey")
+    expect(use).to_be_visible()
+    expect(use).to_be_disabled()
+    use.click(force=True)
+    assert "/signin/verify/" in page.url
+    translations.release()
+    expect(use).to_be_enabled()
+    use.click()
     expect(page).to_have_url(f"{live_server.url}/roster/", timeout=30_000)  # the ceremony again
+    # The page of one's factors offers another passkey the same way.
+    translations.hold()
+    # Not waiting for "load": the held catalog holds it back.
+    page.goto(f"{live_server.url}/signin/devices/", wait_until="domcontentloaded")
+    another = page.get_by_role("button", name="Add a passkey")
+    expect(another).to_be_disabled()
+    translations.release()
+    expect(another).to_be_enabled()
     assert console_errors == []
+
+
+class Translations:
+    """django-otp-webauthn's translation catalog, held back (`hold`) until `release`: a request
+    made while held waits; one made after `release` goes through."""
+
+    def __init__(self, page: Page) -> None:
+        self.holding = False
+        self.waiting: list[Route] = []
+        page.route(re.compile(r"/jsi18n/"), self.on_request)
+
+    def on_request(self, route: Route) -> None:
+        if self.holding:
+            self.waiting.append(route)
+        else:
+            route.continue_()
+
+    def hold(self) -> None:
+        self.holding = True
+
+    def release(self) -> None:
+        self.holding = False
+        while self.waiting:
+            self.waiting.pop().continue_()
 
 
 def test_the_helper_completes_the_step_in_an_http_session_as_against_the_demo(live_server, people):

@@ -2,9 +2,10 @@
 `volunteer` (2011 §4.1), and one refusal refuses the whole batch."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from peerline.accounts.models import Membership, Role
 from peerline.audit import services as audit
@@ -13,7 +14,7 @@ from peerline.team import services
 from peerline.team.models import Application, PeerSupporter, Status, StatusChange
 from peerline.team.services import TeamError, Volunteering
 
-from .helpers import has_role, login_for, psp_in
+from .helpers import has_role, login_for, psp_in, today
 
 WHEN = datetime(2026, 5, 4, 16, 0, tzinfo=UTC)  # 10:00 in the agency's Denver
 
@@ -107,7 +108,73 @@ def test_the_batch_refuses_what_one_application_refuses_and_writes_nothing(chain
             )
 
 
-def test_a_former_member_applies_again_on_their_own_not_in_a_batch(chain):
+@pytest.mark.parametrize("former", [Status.INACTIVE, Status.DESELECTED])
+def test_a_former_member_volunteers_again_in_a_batch_as_on_their_own_2011_4_1_4_3(chain, former):
+    """Stepped down or not selected (inactive), or deselected (2011 §4.3): `volunteer` takes
+    them back as candidates, and so does the batch, with the same row, history and event."""
+    now = timezone.now()
+    batch, single = chain.officer, chain.telecommunicator
+    for employee in (batch, single):
+        psp_in(former, employee)
+        employee.refresh_from_db()
+    before = AuditEvent.objects.count()
+    (batched,) = services.volunteer_many(volunteerings=[volunteering(batch, now=now)])
+    alone = services.volunteer(
+        employee=single, statement="I want to help.", by=single.user, now=now
+    )
+    for application, employee in ((batched, batch), (alone, single)):
+        psp = PeerSupporter.objects.get(employee=employee)  # the same row, changed
+        assert application.peer_supporter_id == psp.pk
+        assert (application.statement, application.submitted_at) == ("I want to help.", now)
+        assert psp.applications.count() == 2  # the first one, and this
+        assert (psp.status, psp.status_since) == (Status.CANDIDATE, today(employee.agency))
+        last = psp.history.order_by("pk").last()
+        assert (last.from_status, last.to_status, last.reason, last.recorded_by) == (
+            former, Status.CANDIDATE, "Volunteered", employee.user,
+        )  # fmt: skip
+        assert not has_role(psp)
+    events = AuditEvent.objects.order_by("seq")[before:]
+    assert [(e.action, e.detail) for e in events] == [
+        ("team.status_changed", {"old": former, "new": "candidate"})
+    ] * 2
+    assert audit.verify().ok
+
+
+def test_a_batch_with_a_first_and_a_returning_volunteer_writes_both(chain):
     psp_in(Status.DESELECTED, chain.officer)
-    with pytest.raises(TeamError, match="Volunteer 1: A former member or volunteer applies"):
-        services.volunteer_many(volunteerings=[volunteering(chain.officer)])
+    chain.officer.refresh_from_db()
+    login_for(chain.telecommunicator)
+    chain.telecommunicator.refresh_from_db()
+    now = timezone.now()
+    applications = services.volunteer_many(
+        volunteerings=[
+            volunteering(chain.telecommunicator, now=now),
+            volunteering(chain.officer, statement="Back again.", now=now),
+        ]
+    )
+    assert [a.peer_supporter.employee for a in applications] == [
+        chain.telecommunicator,
+        chain.officer,
+    ]
+    assert [a.statement for a in applications] == ["I want to help.", "Back again."]
+    assert set(
+        PeerSupporter.objects.filter(
+            employee__in=[chain.officer, chain.telecommunicator]
+        ).values_list("status", flat=True)
+    ) == {Status.CANDIDATE}
+    assert PeerSupporter.objects.filter(employee=chain.officer).count() == 1
+
+
+def test_a_batch_refuses_a_return_dated_before_the_former_status_began(chain):
+    """The single path's date rule holds for a returning volunteer too (nothing written)."""
+    psp_in(Status.INACTIVE, chain.officer, days_ago=10)
+    chain.officer.refresh_from_db()
+    early = timezone.now() - timedelta(days=20)
+    counts = [m.objects.count() for m in (Application, StatusChange, AuditEvent)]
+    message = "The date cannot be before the current status began"
+    with pytest.raises(TeamError, match=f"Volunteer 1: {message}"):
+        services.volunteer_many(volunteerings=[volunteering(chain.officer, now=early)])
+    assert [m.objects.count() for m in (Application, StatusChange, AuditEvent)] == counts
+    assert PeerSupporter.objects.get(employee=chain.officer).status == Status.INACTIVE
+    with pytest.raises(TeamError, match=message):
+        services.volunteer(employee=chain.officer, statement="I want to help.", by=None, now=early)
