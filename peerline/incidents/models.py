@@ -260,12 +260,22 @@ class MutualAidStatus(models.TextChoices):
 
 
 class MutualAidRequest(models.Model):
-    """A request for PSPs from a partner agency whose agreement provides mutual aid (§3.8.2)."""
+    """A request for PSPs from a partner agency whose agreement provides mutual aid (§3.8.2).
+
+    The row is the asking agency's record: whom it asked, for how many, and the answer. Removing
+    the partner agency clears the link to it and keeps the row, with the partner's name as it
+    was when asked (`partner_name`), so the board and the erased incident still say which
+    partner was asked and what it answered (2011 §3.8.2, §6.7; DESIGN principle 7: either side
+    may end a partnership, one agency's removal never deletes another's records)."""
 
     incident = models.ForeignKey(
         CriticalIncident, on_delete=models.CASCADE, related_name="mutual_aid_requests"
     )
-    partner = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    # None once the partner agency was removed (SET_NULL): `partner_name` still names it.
+    partner = models.ForeignKey(
+        "agencies.Agency", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    partner_name = models.CharField(max_length=200)  # the partner's name when it was asked
     psps_requested = models.PositiveSmallIntegerField()
     reason = models.CharField(max_length=200)
     requested_at = models.DateTimeField()
@@ -279,11 +289,18 @@ class MutualAidRequest(models.Model):
 
     class Meta:
         constraints = [
+            # One request per partner and incident while the partner is on record; rows whose
+            # partner was removed hold NULL, and NULLs never clash (SQLite and PostgreSQL).
             models.UniqueConstraint(fields=["incident", "partner"], name="unique_mutual_aid")
         ]
 
     def __str__(self) -> str:
-        return f"mutual aid from {self.partner} ({self.get_status_display()})"
+        return f"mutual aid from {self.partner_name} ({self.get_status_display()})"
+
+    @property
+    def removed(self) -> bool:
+        """The partner agency asked is no longer on record (its name stays)."""
+        return self.partner_id is None
 
 
 class FollowUpKind(models.TextChoices):

@@ -162,16 +162,19 @@ def fill(
     for request in accepted.select_related("partner").order_by("answered_at", "pk"):
         if len(chosen) >= needed:
             break
-        if not answers_aid_for(request.partner, incident.agency_id, today):
+        partner = request.partner
+        if partner is None:
+            continue  # the partner agency was removed: nobody of it to page
+        if not answers_aid_for(partner, incident.agency_id, today):
             continue  # the agreement ended since: nothing crosses any more
         live_from_partner = psp_deployments.filter(
-            status__in=LIVE, peer_supporter__agency=request.partner
+            status__in=LIVE, peer_supporter__agency=partner
         ).count()
         room = min(request.psps_requested - live_from_partner, needed - len(chosen))
         if room <= 0:
             continue
         involved = involved if involved is not None else involved_of(incident)
-        offered = partner_candidates(partner=request.partner, involved=involved, now=now)
+        offered = partner_candidates(partner=partner, involved=involved, now=now)
         chosen += list(islice((c for c in offered if c.peer_supporter_id not in asked), room))
     deployments = page_psps(incident, chosen, round_=round_ or next_round(incident), now=now)
     if len(chosen) < needed:
@@ -231,22 +234,23 @@ def request_mutual_aid(
         request = MutualAidRequest.objects.create(
             incident=incident,
             partner=partner,
+            partner_name=partner.name,
             psps_requested=needed,
             reason=reason[:200],
             requested_at=now,
         )
-        _notify_partner(request, now=now)
+        _notify_partner(request, partner, now=now)
         created.append(request)
     return created
 
 
-def _notify_partner(request: MutualAidRequest, *, now: datetime) -> None:
+def _notify_partner(request: MutualAidRequest, partner: Agency, *, now: datetime) -> None:
     incident = request.incident
     answer_at = settings.BASE_URL.rstrip("/") + reverse("incidents:mutual-aid")
     subject = f"Mutual aid requested by {incident.agency.name}"
     body = "\n".join(
         [
-            f"{incident.agency.name} asks {request.partner.name} for "
+            f"{incident.agency.name} asks {partner.name} for "
             f"{request.psps_requested} peer supporter(s) (2011 §3.8.2).",
             "",
             f"Incident: {incident.get_type_display()}",
@@ -256,10 +260,10 @@ def _notify_partner(request: MutualAidRequest, *, now: datetime) -> None:
             f"Accept or decline (log in as the coordinator): {answer_at}",
         ]
     )
-    for user in coordinators_of(request.partner):
+    for user in coordinators_of(partner):
         enqueue(
-            agency=request.partner,
-            key=f"incident:{incident.pk}:mutual-aid:{request.partner_id}:user:{user.pk}",
+            agency=partner,
+            key=f"incident:{incident.pk}:mutual-aid:{partner.pk}:user:{user.pk}",
             subject=subject,
             body=body,
             now=now,

@@ -6,7 +6,8 @@ role), the follow-ups, the pages' bodies, subjects and addresses in the outbox (
 status stays, so delivery counts stay), and the exact times (each becomes the first of its month
 in the agency's time zone). Kept: the type, the general area from the agency's list, the month,
 the team size, the counts of principals and witnesses, deployment counts by role, and the partner
-agencies asked for mutual aid with their answers.
+agencies asked for mutual aid with their answers (each by the name it had when asked, kept when
+the partner agency is removed).
 """
 
 from datetime import datetime, timedelta

@@ -164,7 +164,8 @@ def board(incident: CriticalIncident) -> Board:
         clinician_accepted=any(
             not d.is_psp and d.status == DeploymentStatus.ACCEPTED for d in deployments
         ),
-        requests=list(incident.mutual_aid_requests.select_related("partner").order_by("pk"))
+        # Named by `partner_name`, the name when asked: no join, and a removed partner too.
+        requests=list(incident.mutual_aid_requests.order_by("pk"))
         if getattr(incident, "asked_aid", True)
         else [],
     )

@@ -367,6 +367,8 @@ def mutual_aid_answer(
             raise ValidationError("This request was already answered.")
         if incident.status == IncidentStatus.CLOSED:
             raise ValidationError("The incident is closed: no help is needed any more.")
+        if request.partner is None:
+            raise ValidationError("The partner agency asked is no longer on record.")
         today = clock.local_now(request.partner, now).date()
         if not answers_aid_for(request.partner, incident.agency_id, today):
             raise ValidationError("No agreement in force provides mutual aid to this agency.")

@@ -9,9 +9,12 @@ person's link goes (set to NULL), the row stays; retention then erases it into c
 other (`retention.erase_incident`).
 """
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.exceptions import ValidationError
 
 from peerline.clinical.models import ClinicalRole
 from peerline.incidents import links, selectors, services
@@ -20,7 +23,10 @@ from peerline.incidents.models import (
     DeploymentRole,
     DeploymentStatus,
     DeploymentTally,
+    MutualAidRequest,
+    MutualAidStatus,
 )
+from peerline.partners.models import PartnerAgreement
 from peerline.partners.testing import accepted_agreement
 from peerline.testing import personas as p
 from peerline.web.demo import delete_agency
@@ -145,3 +151,166 @@ def test_a_removed_persons_unanswered_page_is_passed_on_2011_3_3(agency, chain):
     }
     assert {d.peer_supporter_id for d in round_two} == {left, None}
     assert inc.deployments.filter(round=1, status=DeploymentStatus.NO_ANSWER).count() == 2
+
+
+# -- mutual aid: whom the host asked outlives the partner agency -----------------------------
+#
+# A mutual-aid request is the host agency's record: which partner it asked, for how many, and
+# the answer. Either side may end the partnership, and a partner agency may be removed, but the
+# host's history stays (DESIGN principle 7); erasure keeps "the partner agencies asked, with
+# their answers" (`retention`). The name is the one the partner had when it was asked.
+
+
+def _aid_list(html: str) -> str:
+    """The board's mutual-aid list, as the coordinator reads it."""
+    start = html.index('id="mutual-aid-requests"')
+    return html[start : html.index("</ul>", start)]
+
+
+def test_removing_a_partner_agency_keeps_the_hosts_mutual_aid_request_2011_3_8_2(
+    aided, other_agency
+):
+    inc = aided["incident"]
+    delete_agency(other_agency)  # the agency's removal, table by table
+    (kept,) = MutualAidRequest.objects.filter(incident=inc)
+    assert kept.partner_id is None
+    assert kept.partner_name == "Other County Sheriff"
+    # A team of two with one own PSP: one asked, accepted at once (the fixture's T0).
+    assert (kept.psps_requested, kept.status) == (1, MutualAidStatus.ACCEPTED)
+    assert (kept.requested_at, kept.answered_at) == (T0, T0)
+
+
+def test_deleting_a_partner_agency_row_keeps_the_hosts_mutual_aid_request(aided, other_agency):
+    # The same through Django's collector (the admin's delete).
+    other_agency.delete()
+    kept = MutualAidRequest.objects.get(incident=aided["incident"])
+    assert (kept.partner_id, kept.partner_name) == (None, "Other County Sheriff")
+    assert kept.status == MutualAidStatus.ACCEPTED
+
+
+def test_a_request_keeps_the_partners_name_as_it_was_when_asked(aided, other_agency):
+    request = MutualAidRequest.objects.get(incident=aided["incident"])
+    assert request.partner_name == "Other County Sheriff"
+    other_agency.name = "Other County Sheriff's Office"
+    other_agency.save()
+    other_agency.delete()
+    request.refresh_from_db()
+    assert request.partner_name == "Other County Sheriff"
+
+
+def test_the_board_shows_a_removed_partners_request_and_its_answer(aided, other_agency, client_for):
+    coordinator = client_for(p.Role.COORDINATOR)
+    url = f"/incidents/{aided['incident'].pk}/board/"
+    before = _aid_list(coordinator.get(url, HTTP_HX_REQUEST="true").content.decode())
+    assert "Other County Sheriff" in before and "no longer on record" not in before
+    delete_agency(other_agency)
+    response = coordinator.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    aid = _aid_list(response.content.decode())
+    assert "Other County Sheriff" in aid
+    assert "no longer on record" in aid
+    assert "1 asked · <strong>accepted</strong>" in aid
+    assert "at 15:00" in aid  # answered at T0, 15:00 in Chicago (daylight time)
+
+
+def test_an_erased_incident_still_shows_which_removed_partner_was_asked_2011_6_7(
+    aided, agency, other_agency, client_for
+):
+    agency.incident_retention_days = 30
+    agency.save()
+    inc = aided["incident"]
+    delete_agency(other_agency)
+    services.close(incident=inc, by=None, now=T0 + timedelta(days=1))
+    assert services.erase_expired(T0 + timedelta(days=40)) == 1
+    # Both PSPs' pages (the own one and the removed partner's) are in the counts.
+    tallies = {t.role: (t.paged, t.accepted) for t in DeploymentTally.objects.filter(incident=inc)}
+    assert tallies == {DeploymentRole.PEER_SUPPORT: (2, 2)}
+    kept = MutualAidRequest.objects.get(incident=inc)
+    assert (kept.partner_name, kept.psps_requested, kept.status) == (
+        "Other County Sheriff",
+        1,
+        MutualAidStatus.ACCEPTED,
+    )
+    assert kept.reason == ""  # erased as any request's
+    page = client_for(p.Role.COORDINATOR).get(f"/incidents/{inc.pk}/").content.decode()
+    assert "Other County Sheriff" in _aid_list(page)
+
+
+def test_removing_a_partner_after_erasure_keeps_the_request(aided, agency, other_agency):
+    agency.incident_retention_days = 30
+    agency.save()
+    inc = aided["incident"]
+    services.close(incident=inc, by=None, now=T0 + timedelta(days=1))
+    assert services.erase_expired(T0 + timedelta(days=40)) == 1
+    other_agency.delete()
+    kept = MutualAidRequest.objects.get(incident=inc)
+    assert (kept.partner_id, kept.partner_name, kept.status) == (
+        None,
+        "Other County Sheriff",
+        MutualAidStatus.ACCEPTED,
+    )
+
+
+def test_two_removed_partners_keep_both_requests_of_one_incident(agency, chain, other_agency):
+    # Unique per incident and partner only while the partner is on record: two partners gone
+    # leave two rows with no partner.
+    third = p.make_agency(code="THIRD", name="Third Township Police")
+    accepted_agreement(other_agency, agency, starts_on=T0.date())
+    accepted_agreement(third, agency, starts_on=T0.date())
+    inc = incident(agency, principals=[chain.officer], team_size=2)
+    services.activate(incident=inc, by=None, now=T0)  # nobody of our own: both partners asked
+    assert inc.mutual_aid_requests.count() == 2
+    third_coordinator = p.make_user("third-coord", third, p.Role.COORDINATOR)
+    request = inc.mutual_aid_requests.get(partner=third)
+    services.mutual_aid_answer(request=request, accept=False, by=third_coordinator, now=T0)
+    delete_agency(other_agency)
+    delete_agency(third)
+    rows = MutualAidRequest.objects.filter(incident=inc).order_by("partner_name")
+    assert [(r.partner_id, r.partner_name, r.psps_requested, r.status) for r in rows] == [
+        (None, "Other County Sheriff", 2, MutualAidStatus.REQUESTED),
+        (None, "Third Township Police", 2, MutualAidStatus.DECLINED),
+    ]
+
+
+def test_a_larger_team_after_a_partner_left_pages_nobody_of_it(aided, other_agency):
+    # Its accepted request no longer names anyone to page: filling skips it, asks nobody new.
+    inc = aided["incident"]
+    delete_agency(other_agency)
+    services.team_size_set(incident=inc, team_size=3, now=T0 + timedelta(minutes=5))
+    assert inc.deployments.count() == 2
+    assert inc.mutual_aid_requests.count() == 1
+
+
+def test_a_removed_partners_waiting_request_cannot_be_answered(agency, chain, other_agency):
+    accepted_agreement(other_agency, agency, starts_on=T0.date())
+    inc = incident(agency, principals=[chain.officer], team_size=1)
+    services.activate(incident=inc, by=None, now=T0)
+    request = inc.mutual_aid_requests.get()
+    other_agency.delete()
+    request.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.mutual_aid_answer(request=request, accept=True, by=None, now=T0)
+    request.refresh_from_db()
+    assert request.status == MutualAidStatus.REQUESTED
+
+
+def test_the_migration_names_the_partner_of_every_request_made_before(aided, other_agency):
+    # Requests made before the name was kept: migration 0006 fills it from the partner's row.
+    request = MutualAidRequest.objects.get(incident=aided["incident"])
+    MutualAidRequest.objects.filter(pk=request.pk).update(partner_name="")
+    migration = importlib.import_module(
+        "peerline.incidents.migrations.0006_mutual_aid_request_outlives_the_partner"
+    )
+    migration.fill_partner_names(django_apps, None)
+    request.refresh_from_db()
+    assert request.partner_name == "Other County Sheriff"
+
+
+def test_the_agreement_going_keeps_the_hosts_incident_history_2011_3_8_2(aided, other_agency):
+    # An agreement goes with either agency (CASCADE): nothing of an incident hangs off it, so the
+    # request, its answer and the partner's PSPs' pages stay.
+    assert PartnerAgreement.objects.filter(agency=other_agency).delete()[0] == 1
+    inc = aided["incident"]
+    assert inc.mutual_aid_requests.get().status == MutualAidStatus.ACCEPTED
+    assert inc.deployments.filter(status=DeploymentStatus.ACCEPTED).count() == 2
+    assert selectors.board(inc).accepted == 2
