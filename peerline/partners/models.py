@@ -24,6 +24,10 @@ ITEMS = ("directory", "training", "aid")
 
 
 class PartnerAgreement(models.Model):
+    # Either agency's removal deletes the agreement (CASCADE): it binds both, and with one gone
+    # nothing can cross any more. Nothing else hangs off it: an incident's mutual-aid requests
+    # and pages name the partner agency (SET_NULL, with its name kept), never the agreement, and
+    # each side's audit trail keeps its steps (2011 §3.8.2; DESIGN principle 7).
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.CASCADE, related_name="agreements_given"
     )  # the agency that offered
