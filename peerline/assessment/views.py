@@ -12,6 +12,7 @@ from peerline.accounts import policy
 from peerline.agencies.clock import local_today
 from peerline.committee.models import SteeringCommitteeMember
 from peerline.committee.selectors import current_members
+from peerline.core.pdf import html_to_pdf
 
 from . import selectors, services
 from .models import Snapshot, Status
@@ -44,13 +45,11 @@ def index(request: policy.AgencyRequest) -> HttpResponse:
 @require_safe
 @policy.requires(P.ASSESSMENT_VIEW)
 def pdf(request: policy.AgencyRequest) -> HttpResponse:
-    from weasyprint import HTML  # a heavy import, needed only for a PDF
-
     context = _context(request)
     context["agency"] = request.agency
     context["now"] = timezone.now()
     html = render_to_string("assessment/pdf.html", context)
-    response = HttpResponse(bytes(HTML(string=html).write_pdf()), content_type="application/pdf")
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="self-assessment.pdf"'
     return response
 

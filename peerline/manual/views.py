@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peerline.accounts import policy
+from peerline.core.pdf import html_to_pdf
 
 from . import selectors, services
 from .models import ManualSection, ManualVersion
@@ -45,11 +46,9 @@ def pdf(request: policy.AgencyRequest) -> HttpResponse:
     if version is None:
         messages.info(request, "No version is published yet.")
         return redirect("manual:index")
-    from weasyprint import HTML  # a heavy import, needed only for a PDF
-
     html = render_to_string("manual/pdf.html", {"version": version, "agency": request.agency})
-    body = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
-    response = HttpResponse(bytes(body), content_type="application/pdf")
+    body = html_to_pdf(html, pdf_variant="pdf/ua-1")
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="procedures-manual-v{version.number}.pdf"'
     )

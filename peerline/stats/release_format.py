@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 
 from peerline.agencies import periods
 from peerline.agencies.models import Agency
+from peerline.core.pdf import html_to_pdf
 
 from . import disclosure, tables
 
@@ -160,10 +161,8 @@ def suppressed_note(k: int) -> str:
 
 def render_pdf(*, agency: Agency, data: dict[str, Any], closed_on: date) -> bytes:
     """The release as a PDF (WeasyPrint), from the frozen payload: the same numbers as the JSON."""
-    from weasyprint import HTML  # a heavy import, needed only when a period closes
-
     html = render_to_string(
         "stats/released_pdf.html",
         {"agency": agency, "report": presentable(data), "closed_on": closed_on},
     )
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)

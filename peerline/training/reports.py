@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 
 from peerline.agencies import clock
 from peerline.agencies.models import Agency
+from peerline.core.pdf import html_to_pdf
 from peerline.team.models import PeerSupporter
 
 from . import compliance, selectors
@@ -64,10 +65,7 @@ def transcript(peer_supporter: PeerSupporter) -> Transcript:
 
 def render_pdf(data: Transcript) -> bytes:
     """The transcript as a PDF (WeasyPrint), the same figures as the page."""
-    from weasyprint import HTML  # a heavy import, needed only for a PDF
-
-    html = render_to_string("training/transcript_pdf.html", {"t": data})
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(render_to_string("training/transcript_pdf.html", {"t": data}))
 
 
 def pdf_response(peer_supporter: PeerSupporter) -> HttpResponse:
