@@ -121,7 +121,7 @@ def training_summary(agency: Agency, today: date) -> TrainingSummary:
     # The window `team_compliance` reads for that quarter: `LOOKBACK` quarters back, to the end
     # of the current one.
     first, last = quarter.shift(-LOOKBACK + 1).first, Quarter.of(today).last
-    history = TeamHistory(agency, _ever_on_team(agency), first, last)
+    history = TeamHistory(agency, _ever_on_team(agency), first, last, whole_team=True)
     required = compliant = reminders = flagged = 0
     for psp in history.psps:
         standing = history.standing(psp, quarter, today)
