@@ -2,7 +2,7 @@
 each (2011 §3.4, §5.1)."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -191,10 +191,12 @@ def test_the_schedule_lists_every_hole_and_adding_a_shift_fills_it_2011_5_1(clie
     tz = clock.zone(agency)
     start = selectors.local_midnight(today(agency), tz)
     end = selectors.window_end(agency, start, 30)
-    # Fill the whole window with shifts of at most a week.
-    cursor = timezone.now().astimezone(tz).replace(second=0, microsecond=0)
+    # Fill the whole window with shifts of at most a week, midnight to midnight: "now" plus 6
+    # days could be a wall time a DST change skips or repeats, which the form rightly refuses.
+    cursor = start.astimezone(tz)
     while cursor < end:
-        stop = min(cursor + timedelta(days=6), end.astimezone(tz))
+        next_midnight = datetime.combine(cursor.date() + timedelta(days=6), time(), tzinfo=tz)
+        stop = min(next_midnight, end.astimezone(tz))
         response = client.post(
             reverse("clinical:on-call"),
             {
