@@ -241,6 +241,36 @@ def test_the_token_key_is_not_the_secret_key(settings):
         keys.token_key.cache_clear()
 
 
+def test_two_processes_making_the_token_key_at_once_read_the_same_key(settings, tmp_path):
+    """The first start of two processes (two test workers, two server workers): the one that
+    makes the key is paused mid-way; the other must not read a key file still being written
+    (it read an empty key, kept for its whole life)."""
+    import threading
+
+    settings.PEERLINE_TOKEN_KEY, settings.DATA_DIR = "", tmp_path
+    making, may_finish, found = threading.Event(), threading.Event(), {}
+    real = keys.secrets.token_urlsafe
+
+    def slow(n):
+        if not making.is_set():  # the first maker only
+            making.set()
+            may_finish.wait(10)
+        return real(n)
+
+    def start(name):
+        found[name] = keys.token_key.__wrapped__()
+
+    with mock.patch.object(keys.secrets, "token_urlsafe", slow):
+        first = threading.Thread(target=start, args=["first"])
+        first.start()
+        assert making.wait(10)
+        start("second")
+        may_finish.set()
+        first.join(10)
+    assert found["first"] == found["second"] != b""
+    assert [path.name for path in tmp_path.iterdir()] == ["token.key"]
+
+
 def test_the_tokens_page_creates_once_lists_and_revokes_ones_own(coordinator, agency):
     client = _signed_in(coordinator)
     created = client.post("/accounts/tokens/", {"name": "CAD", "days": 30})
