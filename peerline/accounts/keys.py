@@ -24,14 +24,20 @@ def token_key() -> bytes:
         return configured.encode()
     path = Path(settings.DATA_DIR) / "token.key"
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        # O_EXCL: of two processes starting at once, one writes the key and both read it.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(48))
+    if not path.exists():
+        # Written whole beside it, then linked into place (a link never replaces a file): of two
+        # processes starting at once, one key is linked and both read it, never a file still
+        # empty (created with O_EXCL and written after, it was read empty by the other one).
+        draft = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(8)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip().encode()
 
 

@@ -7,6 +7,7 @@ import re
 import socket
 import time
 from collections.abc import Callable, Iterator
+from datetime import date
 from email import message_from_bytes
 from email import policy as email_policy
 from typing import Any
@@ -80,10 +81,11 @@ def ready(people: dict[str, Any]) -> dict[str, Any]:
         agency=agency, employee=people["chain"].sergeant, status=Status.ACTIVE,
         status_since=timezone.localdate(),
     )  # fmt: skip
+    # A fixed expiry: today's date in 2035 is a ValueError on 29 February.
     mhp = MentalHealthProfessional.objects.create(
         agency=agency, name="Dr. Ana Ruiz", email="ruiz@clinic.example",
         licence_type=LicenceType.PSYCHOLOGIST, licence_number="PSY-1", licence_state="IL",
-        licence_expires=timezone.localdate().replace(year=2035), role="clinical_advisor",
+        licence_expires=date(2035, 12, 31), role="clinical_advisor",
     )  # fmt: skip
     now = timezone.now()
     OnCallShift.objects.create(

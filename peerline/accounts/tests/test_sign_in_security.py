@@ -16,6 +16,7 @@ from peerline.audit.models import AuditEvent
 from peerline.signin.demo import DEMO_TOTP_SECRET
 from peerline.testing import personas as p
 from peerline.testing.second_factor import give_totp, totp_code
+from peerline.testing.throttle import one_minute
 
 PASSWORD = "a long enough passphrase 42"
 
@@ -241,6 +242,36 @@ def test_the_token_key_is_not_the_secret_key(settings):
         keys.token_key.cache_clear()
 
 
+def test_two_processes_making_the_token_key_at_once_read_the_same_key(settings, tmp_path):
+    """The first start of two processes (two test workers, two server workers): the one that
+    makes the key is paused mid-way; the other must not read a key file still being written
+    (it read an empty key, kept for its whole life)."""
+    import threading
+
+    settings.PEERLINE_TOKEN_KEY, settings.DATA_DIR = "", tmp_path
+    making, may_finish, found = threading.Event(), threading.Event(), {}
+    real = keys.secrets.token_urlsafe
+
+    def slow(n):
+        if not making.is_set():  # the first maker only
+            making.set()
+            may_finish.wait(10)
+        return real(n)
+
+    def start(name):
+        found[name] = keys.token_key.__wrapped__()
+
+    with mock.patch.object(keys.secrets, "token_urlsafe", slow):
+        first = threading.Thread(target=start, args=["first"])
+        first.start()
+        assert making.wait(10)
+        start("second")
+        may_finish.set()
+        first.join(10)
+    assert found["first"] == found["second"] != b""
+    assert [path.name for path in tmp_path.iterdir()] == ["token.key"]
+
+
 def test_the_tokens_page_creates_once_lists_and_revokes_ones_own(coordinator, agency):
     client = _signed_in(coordinator)
     created = client.post("/accounts/tokens/", {"name": "CAD", "days": 30})
@@ -277,8 +308,9 @@ def test_a_password_change_ends_other_sessions_and_revokes_tokens(coordinator):
     assert ApiToken.objects.for_key(key) is None
 
 
-def test_guessed_api_tokens_are_throttled(settings, coordinator):
+def test_guessed_api_tokens_are_throttled(settings, coordinator, monkeypatch):
     settings.PEERLINE_THROTTLE_PER_MINUTE = 3
+    one_minute(monkeypatch)  # the count is per clock minute: one turning mid-test reset it
     client = Client(REMOTE_ADDR="10.1.2.3")
     statuses = [
         client.get("/api/v1/agency", HTTP_AUTHORIZATION=f"Bearer pl_guess{i}").status_code
@@ -290,8 +322,9 @@ def test_guessed_api_tokens_are_throttled(settings, coordinator):
     assert other.get("/api/v1/agency", HTTP_AUTHORIZATION=f"Bearer {key}").status_code != 429
 
 
-def test_guessed_one_tap_links_are_throttled(settings):
+def test_guessed_one_tap_links_are_throttled(settings, monkeypatch):
     settings.PEERLINE_THROTTLE_PER_MINUTE = 2
+    one_minute(monkeypatch)  # the count is per clock minute: one turning mid-test reset it
     client = Client(REMOTE_ADDR="10.1.2.5")
     statuses = [client.get(f"/page/not-a-token-{i}/").status_code for i in range(4)]
     assert statuses == [404, 404, 429, 429]

@@ -2,7 +2,7 @@
 each (2011 §3.4, §5.1)."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -191,10 +191,12 @@ def test_the_schedule_lists_every_hole_and_adding_a_shift_fills_it_2011_5_1(clie
     tz = clock.zone(agency)
     start = selectors.local_midnight(today(agency), tz)
     end = selectors.window_end(agency, start, 30)
-    # Fill the whole window with shifts of at most a week.
-    cursor = timezone.now().astimezone(tz).replace(second=0, microsecond=0)
+    # Fill the whole window with shifts of at most a week, midnight to midnight: "now" plus 6
+    # days could be a wall time a DST change skips or repeats, which the form rightly refuses.
+    cursor = start.astimezone(tz)
     while cursor < end:
-        stop = min(cursor + timedelta(days=6), end.astimezone(tz))
+        next_midnight = datetime.combine(cursor.date() + timedelta(days=6), time(), tzinfo=tz)
+        stop = min(next_midnight, end.astimezone(tz))
         response = client.post(
             reverse("clinical:on-call"),
             {
@@ -269,15 +271,16 @@ def test_a_psp_sees_who_is_on_call_with_tap_to_call_until_when_and_who_is_next_2
 ):
     ada = make_clinician(agency, "Dr. Ada Park", phone="(720) 555-0141")
     ben = make_clinician(agency, "Dr. Ben Cole")
-    make_shift(ada, hour(-2), hour(3))
-    make_shift(ben, hour(3), hour(9))
+    # The shift's own end, not hour(3) again: the hour may turn during the test.
+    ends_at = make_shift(ada, hour(-2), hour(3)).ends_at
+    make_shift(ben, ends_at, ends_at + timedelta(hours=6))
     html = client_for(Role.PEER_SUPPORTER).get(reverse("clinical:now")).content.decode()
     assert (
         "Dr. Ada Park" in html
         and 'href="tel:7205550141"' in html
         and 'href="sms:7205550141"' in html
     )
-    until = timezone.localtime(hour(3), clock.zone(agency))
+    until = timezone.localtime(ends_at, clock.zone(agency))
     assert f"{until:%H:%M}" in html
     assert 'id="next-on-call"><strong>Dr. Ben Cole</strong>' in html
 
@@ -305,12 +308,13 @@ def test_the_feed_token_is_shown_only_on_the_managers_page(client_for, agency):
 
 def test_the_api_says_who_is_on_call_since_and_until_when_and_who_is_next(client_for, agency):
     ada, ben = make_clinician(agency, "Dr. Ada Park"), make_clinician(agency, "Dr. Ben Cole")
-    make_shift(ada, hour(-2), hour(3))
-    make_shift(ben, hour(3), hour(9))
+    # The shift's own end, not hour(3) again: the hour may turn during the test.
+    ends_at = make_shift(ada, hour(-2), hour(3)).ends_at
+    make_shift(ben, ends_at, ends_at + timedelta(hours=6))
     body = client_for(Role.PEER_SUPPORTER).get("/api/v1/on-call").json()
     assert [(c["name"], c["phone"]) for c in body["now"]] == [("Dr. Ada Park", ada.phone)]
     assert body["now"][0]["ends_at"].startswith(
-        f"{timezone.localtime(hour(3), clock.zone(agency)):%Y-%m-%dT%H:%M}"
+        f"{timezone.localtime(ends_at, clock.zone(agency)):%Y-%m-%dT%H:%M}"
     )
     assert body["next"]["name"] == "Dr. Ben Cole"
     assert client_for(Role.EMPLOYEE).get("/api/v1/on-call").status_code == 403

@@ -147,11 +147,15 @@ def test_a_page_fails_after_the_last_attempt(agency, smtp_server, settings, work
 
 
 def test_an_unreachable_server_is_an_error_not_a_crash(agency, settings):
-    from .conftest import free_port
+    import socket
 
-    settings.PEERLINE_SMTP_PORT, settings.PEERLINE_SMTP_TIMEOUT = free_port(), 2
-    page_many(agency, 1)
-    assert worker.send_batch(now=T0).retrying == 1
+    # A port held bound and never listening: refused for sure, where a port found free and let
+    # go could be taken meanwhile by another test worker's SMTP server.
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        settings.PEERLINE_SMTP_PORT, settings.PEERLINE_SMTP_TIMEOUT = held.getsockname()[1], 2
+        page_many(agency, 1)
+        assert worker.send_batch(now=T0).retrying == 1
     row = Notification.objects.get()
     assert row.status == "pending" and row.last_error and "psp0" not in row.last_error
 

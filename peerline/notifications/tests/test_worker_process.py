@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from peerline.notifications.models import Notification
@@ -150,10 +150,18 @@ def test_two_workers_at_once_send_each_page_once(agency, smtp_server, tmp_path):
     url = database_url(tmp_path)
 
     def slow_server(seen: int) -> None:
+        if seen == 1:  # the first page waits for the other worker's first claim: a worker that
+            # came up late (a loaded machine) found every row sent, and `min(sent)` was 0
+            wait_for(lambda: sum(attempts for *_, attempts in rows_after(url)) >= 2, timeout=60)
+            connections.close_all()  # this thread's, if it read PostgreSQL
         time.sleep(0.15)  # long enough for the two workers to overlap
 
     smtp_server.before_ack = slow_server
-    workers = [start("worker", "--interval", "0.1", url=url, port=smtp_server.port) for _ in "ab"]
+    patient = {"PEERLINE_SMTP_TIMEOUT": "90"}  # the first page may be held up to 60 s
+    workers = [
+        start("worker", "--interval", "0.1", url=url, port=smtp_server.port, **patient)
+        for _ in "ab"
+    ]
     try:
         assert wait_for(lambda: len(smtp_server.accepted) >= 24, timeout=90)
         time.sleep(1)

@@ -564,7 +564,13 @@ yearly_contacts_strategy = st.lists(st.tuples(contact, quarter_counts), min_size
         (*c[:4], q) for c, counts in clumps for q, n in enumerate(counts) for _ in range(n)
     ]
 )
-PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples every run, so CI is never red by the draw (exploring is tests/fuzz's).
+PROPERTY = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+)
 
 
 @PROPERTY
@@ -591,7 +597,12 @@ def test_no_suppressed_value_can_be_recovered(contacts, k):
     event(f"grand total suppressed: {release.grand_total is None}")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,  # the same examples every run: CI is never red by the draw
+)
 @given(contacts=yearly_contacts_strategy, k=st.integers(5, 15))
 def test_year_and_quarters_together_disclose_nothing(contacts, k):
     quarter_tables = [build_tables([c for c in contacts if c[4] == q]) for q in range(4)]
