@@ -2,9 +2,8 @@
 
 Every choice is drawn from the `random.Random` the caller passes, in a fixed order, so the same
 seed gives the same roster. The agency is planned in memory first (who reports to whom, `_plan`),
-then written level by level from the chief down (`_write_roster`), so that each level's
-`bulk_create` returns the keys the next level needs as supervisors; the chain paths
-(`chain.path_for`) are written last, in one pass.
+then written in one load (`_write_roster`): the keys are taken from the database's counter
+first, so each row goes with its supervisor's key and its chain path (`chain.path_for`).
 
 Everyone is fictional: names are drawn from fixed lists, e-mail addresses are at
 `demo-city.example` (a reserved domain, RFC 2606) and telephone numbers are 555-01xx (reserved
@@ -16,8 +15,10 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 
 from peerline.agencies import chain
 from peerline.agencies.models import (
@@ -335,20 +336,34 @@ def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
 # -- writing -------------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Row:
+    """An employee as written: what the demo log-ins are chosen by (`web.demo._create_users`)."""
+
+    pk: int
+    good_standing: bool
+    separation_kind: str
+
+
 def _write_roster(
     agency: Agency,
     people: list[_Person],
     rng: random.Random,
     today: date,
     email_domain: str = EMAIL_DOMAIN,
-) -> list[Employee]:
-    """Create the divisions, shifts and every employee, level by level, then the chain paths."""
+) -> list[_Row]:
+    """Create the divisions, shifts and every employee with their chain path, in one load.
+
+    The keys are taken first (`_new_ids`), so each path (`chain.path_for`, the supervisor's
+    path and then one's own key) is known before any row is written, and the roster goes in
+    one statement, not level by level with the paths written after.
+    """
     divisions = {
-        code: Division.objects.create(agency=agency, code=code, name=name)
+        code: Division.objects.create(agency=agency, code=code, name=name).pk
         for code, name in DIVISIONS
     }
     shifts = {
-        code: Shift.objects.create(agency=agency, code=code, name=name) for code, name in SHIFTS
+        code: Shift.objects.create(agency=agency, code=code, name=name).pk for code, name in SHIFTS
     }
     hired = [_hire_date(rng, today, person.seniority) for person in people]
     # Employee numbers follow the hire date, as HR systems hand them out.
@@ -356,8 +371,11 @@ def _write_roster(
         i: str(100001 + n) for n, i in enumerate(sorted(range(len(people)), key=lambda i: hired[i]))
     }
     separations = _separations(rng, today, people, hired)
+    ids = _new_ids(Employee, len(people))
+    paths: list[str] = []
     emails: Counter[str] = Counter()
-    rows: list[Employee] = []
+    rows: list[_Row] = []
+    values: list[tuple[Any, ...]] = []
     for i, person in enumerate(people):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         local = f"{first}.{last}".lower().replace("'", "")
@@ -365,42 +383,76 @@ def _write_roster(
         if emails[local] > 1:
             local += str(emails[local])
         separation_date, separation_kind = separations.get(i, (None, ""))
-        rows.append(
-            Employee(
-                agency=agency,
-                employee_number=numbers[i],
-                first_name=first,
-                last_name=last,
-                email=f"{local}@{email_domain}",
-                phone=f"{AREA_CODE}-555-01{rng.randrange(100):02d}",
-                category=person.category,
-                job_family=person.job_family,
-                rank=person.rank,
-                division=divisions[person.division],
-                shift=shifts[person.shift],
-                good_standing=rng.random() >= 0.025,
-                hire_date=hired[i],
-                separation_date=separation_date,
-                separation_kind=separation_kind,
-            )
-        )
-    by_depth: dict[int, list[int]] = {}
-    for i, person in enumerate(people):
-        by_depth.setdefault(person.depth, []).append(i)
-    batch = 2000 if connection.vendor == "postgresql" else None
-    for depth in sorted(by_depth):
-        level = by_depth[depth]
-        for i in level:
-            parent = people[i].parent
-            rows[i].supervisor_id = None if parent is None else rows[parent].pk
-        Employee.objects.bulk_create([rows[i] for i in level], batch_size=batch)
-    for depth in sorted(by_depth):
-        for i in by_depth[depth]:
-            parent = people[i].parent
-            above = "" if parent is None else rows[parent].chain_path
-            rows[i].chain_path = chain.path_for(rows[i].pk, above)
-    chain.save_paths([(row.chain_path, row.pk) for row in rows])
+        # `_plan` lists everyone after their supervisor: the supervisor's path is known.
+        parent = person.parent
+        paths.append(chain.path_for(ids[i], "" if parent is None else paths[parent]))
+        phone = f"{AREA_CODE}-555-01{rng.randrange(100):02d}"
+        good_standing = rng.random() >= 0.025
+        rows.append(_Row(ids[i], good_standing, separation_kind))
+        values.append(
+            (ids[i], agency.pk, numbers[i], first, last, f"{local}@{email_domain}", phone,
+             person.category, person.job_family, person.rank, divisions[person.division],
+             shifts[person.shift], None if parent is None else ids[parent], paths[i],
+             good_standing, hired[i], separation_date, separation_kind)
+        )  # fmt: skip
+    _load(Employee, ROSTER_COLUMNS, values)
     return rows
+
+
+# The columns `_write_roster` fills, in its order; the rest keep their defaults (no separation
+# recorded by an import, no log-in yet).
+ROSTER_COLUMNS = (
+    "id", "agency_id", "employee_number", "first_name", "last_name", "email", "phone",
+    "category", "job_family", "rank", "division_id", "shift_id", "supervisor_id", "chain_path",
+    "good_standing", "hire_date", "separation_date", "separation_kind",
+)  # fmt: skip
+
+
+def _new_ids(model: type[Model], count: int) -> list[int]:
+    """`count` primary keys for new rows of `model`, taken from the database's own counter."""
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), column, count],
+            )
+            return sorted(pk for (pk,) in cursor.fetchall())
+        # SQLite: the transaction holds the database's one write lock, so every key after the
+        # largest ever handed out (AUTOINCREMENT keeps it in sqlite_sequence) is free; the
+        # insert moves that mark past the new ones.
+        quote = connection.ops.quote_name
+        cursor.execute("SELECT max(seq) FROM sqlite_sequence WHERE name = %s", [table])
+        (given,) = cursor.fetchone()
+        cursor.execute(f"SELECT max({quote(column)}) FROM {quote(table)}")  # noqa: S608
+        (largest,) = cursor.fetchone()
+        first = max(given or 0, largest or 0) + 1
+        return list(range(first, first + count))
+
+
+def _load(model: type[Model], columns: tuple[str, ...], values: list[tuple[Any, ...]]) -> None:
+    """Insert new rows of `model` (values in `columns`' order, the key given): PostgreSQL's
+    COPY, SQLite's executemany of one INSERT. A bulk load, like `bulk_create` without its
+    per-value work: no model instances and no signals (`bulk_create` sends none either). The
+    values are str, int, bool, date or None; dates go as Django's backend writes them."""
+    by_name = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_name[name] for name in columns]
+    dates = [n for n, field in enumerate(fields) if field.get_internal_type() == "DateField"]
+    if dates:
+        adapt = connection.ops.adapt_datefield_value
+        values = [tuple(adapt(v) if n in dates else v for n, v in enumerate(row)) for row in values]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)  # noqa: S608
 
 
 def _hire_date(rng: random.Random, today: date, seniority: int) -> date:
