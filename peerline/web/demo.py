@@ -70,6 +70,8 @@ class DemoResult:
     employees: int
     logins: list[DemoLogin] = field(default_factory=list)
     password: str = DEMO_PASSWORD
+    # The partner agency's log-ins (same password), its roles in that agency.
+    partner_logins: list[DemoLogin] = field(default_factory=list)
 
 
 class DemoError(Exception):
@@ -107,17 +109,20 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         seed_contacts(agency=agency, seed=seed, today=today)
         # Past quarters are closed, so command staff have released reports to read (2011 §3.1).
         agency_close_due(agency=agency, today=today)
-        _seed_partner(agency, seed, today, password_hash)
+        partner_logins = _seed_partner(agency, seed, today, password_hash)
         # Everyone else on the roster gets a log-in to invite from the "Sign-in" page.
         roster_accounts_sync(agency=agency)
         _delete_spared(SPARED)
         # After the partner: the manual lists the agreements with it.
         seed_program(agency=agency, seed=seed, today=today)
-    return DemoResult(agency=agency, employees=len(rows), logins=logins)
+    return DemoResult(
+        agency=agency, employees=len(rows), logins=logins, partner_logins=partner_logins
+    )
 
 
-def _seed_partner(demo: Agency, seed: int, today: date, password_hash: str) -> None:
-    """The neighbouring sheriff's office: its own roster and team, shared both ways (§3.8.2)."""
+def _seed_partner(demo: Agency, seed: int, today: date, password_hash: str) -> list[DemoLogin]:
+    """The neighbouring sheriff's office: its own roster and team, shared both ways (§3.8.2).
+    Returns its log-ins."""
     rng = random.Random(seed + 1)  # its own draws: the demo agency is the same without it
     partner = Agency.objects.create(
         code=PARTNER_CODE, name=PARTNER_NAME, state=DEMO_STATE, time_zone=DEMO_TIME_ZONE
@@ -125,7 +130,7 @@ def _seed_partner(demo: Agency, seed: int, today: date, password_hash: str) -> N
     people = _plan(PARTNER_EMPLOYEES, rng)
     rows = _write_roster(partner, people, rng, today, email_domain=PARTNER_EMAIL_DOMAIN)
     # Its coordinator and a superior to recommend: selection needs them (2011 §4.1).
-    _create_users(partner, people, rows, rng, password_hash, PARTNER_USERS)
+    logins = _create_users(partner, people, rows, rng, password_hash, PARTNER_USERS)
     seed_team(agency=partner, seed=seed + 1, today=today, username_prefix="psp-so-")
     # Both coordinators accepted it: the demo seeds both sides (2011 §3.8.2).
     PartnerAgreement.objects.create(
@@ -137,6 +142,7 @@ def _seed_partner(demo: Agency, seed: int, today: date, password_hash: str) -> N
         accepted_at=timezone.now() - timedelta(days=400),
         **{field: True for field in OFFER_ITEMS},
     )
+    return logins
 
 
 def delete_demo(*, spare: str | None = None) -> None:
