@@ -29,6 +29,7 @@ Members and volunteers get accounts `psp-<employee number>` without a usable pas
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -79,6 +80,17 @@ STATEMENTS = (
 )
 
 
+class _Candidate(NamedTuple):
+    """An employee as the choice of the team reads them."""
+
+    pk: int
+    user_id: int | None
+    rank: str
+    hire_date: date | None
+    separation_kind: str
+    division_id: int
+
+
 @dataclass(frozen=True)
 class SeededTeam:
     active: int
@@ -97,11 +109,17 @@ def seed_team(
     v1 = agreement_create_default(agency=agency)
     v1.published_at = _at(today - timedelta(days=5 * 365), tz)
     v1.save(update_fields=["published_at"])
-    employees = list(
-        Employee.objects.filter(agency=agency, good_standing=True, separated_on__isnull=True)
+    # The roster as the choice needs it (tens of thousands of rows: no model instances); the
+    # chosen are read whole below.
+    employees = [
+        _Candidate(*values)
+        for values in Employee.objects.filter(
+            agency=agency, good_standing=True, separated_on__isnull=True
+        )
         .exclude(job_family=JobFamily.COMMAND)
         .order_by("employee_number")
-    )
+        .values_list(*_Candidate._fields)
+    ]
     peer = logins.peer
     peer_login = next((row for row in employees if peer and row.user_id == peer.pk), None)
     pool = [
@@ -119,28 +137,31 @@ def seed_team(
     )
 
     # One member from each division first, so the team reaches every part of the agency.
-    by_division: dict[int, list[Employee]] = {}
-    for row in pool:
-        if not row.separation_kind:
-            by_division.setdefault(row.division_id, []).append(row)
-    members = [rng.choice(by_division[key]) for key in sorted(by_division)]
+    by_division: dict[int, list[_Candidate]] = {}
+    for candidate in pool:
+        if not candidate.separation_kind:
+            by_division.setdefault(candidate.division_id, []).append(candidate)
+    picked = [rng.choice(by_division[key]) for key in sorted(by_division)]
     # A first-line supervisor, marked on the team with the guidance of 2011 §7.4.
     with_reports = _with_reports(agency)
     supervisors = [row for row in pool if row.pk in with_reports and not row.separation_kind]
-    members += [
-        row for row in rng.sample(supervisors, min(1, len(supervisors))) if row not in members
+    picked += [
+        row for row in rng.sample(supervisors, min(1, len(supervisors))) if row not in picked
     ]
     retiring = [row for row in pool if row.separation_kind == "retirement"]
-    members += rng.sample(retiring, min(2, len(retiring)))  # the forecast's drops (§3.8.3)
-    taken = {row.pk for row in members}
+    picked += rng.sample(retiring, min(2, len(retiring)))  # the forecast's drops (§3.8.3)
+    taken = {row.pk for row in picked}
     rest = [row for row in pool if row.pk not in taken and not row.separation_kind]
-    members += rng.sample(rest, max(0, active_count - 1 + 6 - len(members)))
-    taken |= {row.pk for row in members}
+    picked += rng.sample(rest, max(0, active_count - 1 + 6 - len(picked)))
+    taken |= {row.pk for row in picked}
     rest = [row for row in rest if row.pk not in taken]
-    volunteers = rng.sample(rest, min(len(rest), volunteer_count))
+    picked_volunteers = rng.sample(rest, min(len(rest), volunteer_count))
     if peer_login is not None:
-        members.insert(0, peer_login)
+        picked.insert(0, peer_login)
 
+    rows = Employee.objects.in_bulk([row.pk for row in picked + picked_volunteers])
+    members = [rows[row.pk] for row in picked]
+    volunteers = [rows[row.pk] for row in picked_volunteers]
     everyone = members + volunteers
     _give_accounts([row for row in everyone if row.user_id is None], username_prefix)
     # Each acts on their own log-in below: read once for all, as is their agency.

@@ -13,6 +13,7 @@ for fiction).
 import math
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -182,6 +183,11 @@ class _Person:
 # -- the plan ------------------------------------------------------------------------------------
 
 
+# A unit's tree: level 0 is the line staff, each level a list of (shift, children in the level
+# below); the line staff have no children (one shared empty tuple).
+_Levels = list[list[tuple[str, Sequence[int]]]]
+
+
 def _plan(total: int, rng: random.Random) -> list[_Person]:
     """Everyone in the agency, each after their supervisor, with their place in the chain."""
     targets = {
@@ -189,14 +195,13 @@ def _plan(total: int, rng: random.Random) -> list[_Person]:
         for unit in UNITS
     }
     heads = _apportion(total - 1 - len(BUREAUS), [(unit.key, unit.share) for unit in UNITS])
-    trees: dict[str, list[list[tuple[str, list[int]]]]] = {}
+    trees: dict[str, _Levels] = {}
     carry = 0
     for unit in UNITS:
         # Supervisors come in steps, so a unit may fall a person or two short of its share:
         # the shortfall moves on to the next unit, and the last one goes to the chief's office.
         budget = heads[unit.key] + carry
-        line = _fit(unit, budget, targets[unit.key])
-        trees[unit.key] = _tree(unit, line, targets[unit.key])
+        _, trees[unit.key] = _fit(unit, budget, targets[unit.key])
         carry = budget - sum(len(level) for level in trees[unit.key])
 
     commanders = any(
@@ -251,11 +256,15 @@ def _plan(total: int, rng: random.Random) -> list[_Person]:
     return people
 
 
-def _fit(unit: _Unit, budget: int, targets: list[float]) -> int:
-    """The most line staff that, with their supervisors, fit in `budget` people."""
+def _fit(unit: _Unit, budget: int, targets: list[float]) -> tuple[int, _Levels]:
+    """The most line staff that, with their supervisors, fit in `budget` people, and their
+    tree (each tree tried is kept: the search asks some sizes twice, and the last is built)."""
+    trees: dict[int, _Levels] = {}
 
     def size(line: int) -> int:
-        return sum(len(level) for level in _tree(unit, line, targets))
+        if line not in trees:
+            trees[line] = _tree(unit, line, targets)
+        return sum(len(level) for level in trees[line])
 
     low, high = 0, budget
     while low < high:
@@ -266,10 +275,11 @@ def _fit(unit: _Unit, budget: int, targets: list[float]) -> int:
             high = middle - 1
     while low < budget and size(low + 1) <= budget:
         low += 1
-    return low
+    size(low)
+    return low, trees[low]
 
 
-def _tree(unit: _Unit, line: int, targets: list[float]) -> list[list[tuple[str, list[int]]]]:
+def _tree(unit: _Unit, line: int, targets: list[float]) -> _Levels:
     """Group `line` staff under supervisors, level by level, until one person heads the unit.
 
     Level 0 is the line staff; each level is a list of (shift, children in the level below).
@@ -278,23 +288,29 @@ def _tree(unit: _Unit, line: int, targets: list[float]) -> list[list[tuple[str, 
     """
     if line == 0:
         return []
-    levels: list[list[tuple[str, list[int]]]] = [[(s, []) for s in _shift_list(line, unit.shifts)]]
+    none: tuple[int, ...] = ()
+    levels: _Levels = [[(s, none) for s in _shift_list(line, unit.shifts)]]
     while len(levels[-1]) > 1 or len(levels) - 1 < unit.min_height:
         level = len(levels)
         low, high = SPANS[min(level, 3)][:2]
         below = levels[-1]
         by_shift: dict[str, list[int]] = {}
-        for i, (shift, _) in enumerate(below):
-            by_shift.setdefault(shift, []).append(i)
-        if level <= 2 and len(by_shift) > 1 and min(map(len, by_shift.values())) >= low:
+        if level <= 2:  # above, everyone works days: no pool by shift
+            for i, (shift, _) in enumerate(below):
+                by_shift.setdefault(shift, []).append(i)
+        if len(by_shift) > 1 and min(map(len, by_shift.values())) >= low:
             pools = list(by_shift.values())
         else:
             pools = [list(range(len(below)))]
-        groups = []
+        groups: list[tuple[str, Sequence[int]]] = []
         for pool in pools:
             for chunk in _chunks(pool, targets[level - 1], high):
-                shifts = Counter(below[i][0] for i in chunk)
-                shift = shifts.most_common(1)[0][0] if level <= 2 else "DAY"
+                if level > 2:
+                    shift = "DAY"
+                elif len(pools) > 1:
+                    shift = below[chunk[0]][0]  # a pool of one shift
+                else:
+                    shift = Counter(below[i][0] for i in chunk).most_common(1)[0][0]
                 groups.append((shift, chunk))
         levels.append(groups)
     return levels
@@ -375,7 +391,7 @@ def _write_roster(
     paths: list[str] = []
     emails: Counter[str] = Counter()
     rows: list[_Row] = []
-    values: list[tuple[Any, ...]] = []
+    values: list[list[Any]] = []
     for i, person in enumerate(people):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         local = f"{first}.{last}".lower().replace("'", "")
@@ -390,10 +406,10 @@ def _write_roster(
         good_standing = rng.random() >= 0.025
         rows.append(_Row(ids[i], good_standing, separation_kind))
         values.append(
-            (ids[i], agency.pk, numbers[i], first, last, f"{local}@{email_domain}", phone,
+            [ids[i], agency.pk, numbers[i], first, last, f"{local}@{email_domain}", phone,
              person.category, person.job_family, person.rank, divisions[person.division],
              shifts[person.shift], None if parent is None else ids[parent], paths[i],
-             good_standing, hired[i], separation_date, separation_kind)
+             good_standing, hired[i], separation_date, separation_kind]
         )  # fmt: skip
     _load(Employee, ROSTER_COLUMNS, values)
     return rows
@@ -431,17 +447,19 @@ def _new_ids(model: type[Model], count: int) -> list[int]:
         return list(range(first, first + count))
 
 
-def _load(model: type[Model], columns: tuple[str, ...], values: list[tuple[Any, ...]]) -> None:
+def _load(model: type[Model], columns: tuple[str, ...], values: list[list[Any]]) -> None:
     """Insert new rows of `model` (values in `columns`' order, the key given): PostgreSQL's
     COPY, SQLite's executemany of one INSERT. A bulk load, like `bulk_create` without its
     per-value work: no model instances and no signals (`bulk_create` sends none either). The
-    values are str, int, bool, date or None; dates go as Django's backend writes them."""
+    values are str, int, bool, date or None; dates are made what Django's backend writes (in
+    place)."""
     by_name = {field.attname: field for field in model._meta.concrete_fields}
     fields = [by_name[name] for name in columns]
-    dates = [n for n, field in enumerate(fields) if field.get_internal_type() == "DateField"]
-    if dates:
-        adapt = connection.ops.adapt_datefield_value
-        values = [tuple(adapt(v) if n in dates else v for n, v in enumerate(row)) for row in values]
+    adapt = connection.ops.adapt_datefield_value
+    for n, field in enumerate(fields):
+        if field.get_internal_type() == "DateField":
+            for row in values:
+                row[n] = adapt(row[n])
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(field.column) for field in fields)
