@@ -387,7 +387,12 @@ def _write_roster(
         i: str(100001 + n) for n, i in enumerate(sorted(range(len(people)), key=lambda i: hired[i]))
     }
     separations = _separations(rng, today, people, hired)
-    ids = _new_ids(Employee, len(people))
+    # The keys go level by level from the chief down, each level in the plan's order (as a
+    # level-by-level insert would give them), and so does the load.
+    order = sorted(range(len(people)), key=lambda i: people[i].depth)
+    ids = [0] * len(people)
+    for i, pk in zip(order, _new_ids(Employee, len(people)), strict=True):
+        ids[i] = pk
     paths: list[str] = []
     emails: Counter[str] = Counter()
     rows: list[_Row] = []
@@ -411,7 +416,7 @@ def _write_roster(
              shifts[person.shift], None if parent is None else ids[parent], paths[i],
              good_standing, hired[i], separation_date, separation_kind]
         )  # fmt: skip
-    _load(Employee, ROSTER_COLUMNS, values)
+    _load(Employee, ROSTER_COLUMNS, [values[i] for i in order])
     return rows
 
 
