@@ -15,11 +15,12 @@ coordinator something real on every page of issue 4:
 
 Everything goes through the team's services, members included: each volunteered, was found
 eligible, recommended by the agency's steering log-in on its own account, selected, trained,
-signed and activated (the hundreds of a large agency by `volunteer_many`, `sign_agreements` and
-`activate_many`, the same rules in bulk). The log-ins are found by role, so the partner agency's
-"coordinator-so" and "steering-so" (web/demo.py) play those parts for its team; it has no PSP or
-clinician log-in for interview panels, so its volunteers are decided without one (the panel is
-advised, not required: `panel_warnings`).
+signed and activated, in the services' batch forms (`volunteer_many`, `check_eligibility_many`,
+`decide_many`, `activate_many` and the rest: the rules of the single forms, for hundreds at once).
+The log-ins are found by role, so the partner agency's "coordinator-so" and "steering-so"
+(web/demo.py) play those parts for its team; it has no PSP or clinician log-in for interview
+panels, so its volunteers are decided without one (the panel is advised, not required:
+`panel_warnings`).
 
 Deterministic like the rest of the demo: one `random.Random(seed)`, rows read in a fixed order.
 Members and volunteers get accounts `psp-<employee number>` without a usable password.
@@ -28,6 +29,7 @@ Members and volunteers get accounts `psp-<employee number>` without a usable pas
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -44,6 +46,7 @@ from .models import (
     ConfidentialityAgreement,
     DeselectionCriterion,
     ExperienceArea,
+    InterviewScore,
     Language,
     LeaveReason,
     Outcome,
@@ -77,6 +80,17 @@ STATEMENTS = (
 )
 
 
+class _Candidate(NamedTuple):
+    """An employee as the choice of the team reads them."""
+
+    pk: int
+    user_id: int | None
+    rank: str
+    hire_date: date | None
+    separation_kind: str
+    division_id: int
+
+
 @dataclass(frozen=True)
 class SeededTeam:
     active: int
@@ -95,11 +109,17 @@ def seed_team(
     v1 = agreement_create_default(agency=agency)
     v1.published_at = _at(today - timedelta(days=5 * 365), tz)
     v1.save(update_fields=["published_at"])
-    employees = list(
-        Employee.objects.filter(agency=agency, good_standing=True, separated_on__isnull=True)
+    # The roster as the choice needs it (tens of thousands of rows: no model instances); the
+    # chosen are read whole below.
+    employees = [
+        _Candidate(*values)
+        for values in Employee.objects.filter(
+            agency=agency, good_standing=True, separated_on__isnull=True
+        )
         .exclude(job_family=JobFamily.COMMAND)
         .order_by("employee_number")
-    )
+        .values_list(*_Candidate._fields)
+    ]
     peer = logins.peer
     peer_login = next((row for row in employees if peer and row.user_id == peer.pk), None)
     pool = [
@@ -117,30 +137,37 @@ def seed_team(
     )
 
     # One member from each division first, so the team reaches every part of the agency.
-    by_division: dict[int, list[Employee]] = {}
-    for row in pool:
-        if not row.separation_kind:
-            by_division.setdefault(row.division_id, []).append(row)
-    members = [rng.choice(by_division[key]) for key in sorted(by_division)]
+    by_division: dict[int, list[_Candidate]] = {}
+    for candidate in pool:
+        if not candidate.separation_kind:
+            by_division.setdefault(candidate.division_id, []).append(candidate)
+    picked = [rng.choice(by_division[key]) for key in sorted(by_division)]
     # A first-line supervisor, marked on the team with the guidance of 2011 §7.4.
     with_reports = _with_reports(agency)
     supervisors = [row for row in pool if row.pk in with_reports and not row.separation_kind]
-    members += [
-        row for row in rng.sample(supervisors, min(1, len(supervisors))) if row not in members
+    picked += [
+        row for row in rng.sample(supervisors, min(1, len(supervisors))) if row not in picked
     ]
     retiring = [row for row in pool if row.separation_kind == "retirement"]
-    members += rng.sample(retiring, min(2, len(retiring)))  # the forecast's drops (§3.8.3)
-    taken = {row.pk for row in members}
+    picked += rng.sample(retiring, min(2, len(retiring)))  # the forecast's drops (§3.8.3)
+    taken = {row.pk for row in picked}
     rest = [row for row in pool if row.pk not in taken and not row.separation_kind]
-    members += rng.sample(rest, max(0, active_count - 1 + 6 - len(members)))
-    taken |= {row.pk for row in members}
+    picked += rng.sample(rest, max(0, active_count - 1 + 6 - len(picked)))
+    taken |= {row.pk for row in picked}
     rest = [row for row in rest if row.pk not in taken]
-    volunteers = rng.sample(rest, min(len(rest), volunteer_count))
+    picked_volunteers = rng.sample(rest, min(len(rest), volunteer_count))
     if peer_login is not None:
-        members.insert(0, peer_login)
+        picked.insert(0, peer_login)
 
+    rows = Employee.objects.in_bulk([row.pk for row in picked + picked_volunteers])
+    members = [rows[row.pk] for row in picked]
+    volunteers = [rows[row.pk] for row in picked_volunteers]
     everyone = members + volunteers
     _give_accounts([row for row in everyone if row.user_id is None], username_prefix)
+    # Each acts on their own log-in below: read once for all, as is their agency.
+    accounts = get_user_model().objects.in_bulk([row.user_id for row in everyone])
+    for row in everyone:
+        row.agency, row.user = agency, accounts[row.user_id]
 
     # Members: the first are active, then two on leave, one inactive, one deselected, two alumni.
     fates = [Status.ACTIVE] * (len(members) - 6) + [
@@ -172,16 +199,25 @@ def seed_team(
     applications = _apply(
         [(row, statement, applied) for row, _, applied, _, _, statement in drawn], tz
     )
-    for application, (row, joined, applied, trained, card, _) in zip(
-        applications, drawn, strict=True
-    ):
+    _select(
+        [
+            (application, applied, joined - timedelta(days=21))
+            for application, (_, joined, applied, _, _, _) in zip(applications, drawn, strict=True)
+        ],
+        logins,
+        tz,
+    )
+    trainings = []
+    for application, (row, joined, _, trained, card, _) in zip(applications, drawn, strict=True):
         psp = application.peer_supporter
         _card_set(psp, card)
-        _select(application, logins, applied, joined - timedelta(days=21), tz)
-        services.record_initial_training(peer_supporter=psp, on=trained, by=logins.coordinator)
+        trainings.append(
+            services.InitialTraining(peer_supporter=psp, on=trained, by=logins.coordinator)
+        )
         psps.append(psp)
         joining.append((psp, joined))
         first.append(_signing(psp, v1, row, joined - timedelta(days=20), tz))
+    services.record_initial_training_many(trainings=trainings)
     PeerSupporter.objects.bulk_update(psps, list(_CARD_FIELDS))
     services.sign_agreements(agreement=v1, signings=first)
     services.activate_many(
@@ -225,11 +261,13 @@ def seed_team(
         [(row, STATEMENTS[n % len(STATEMENTS)], applied)
          for n, (row, _, applied, _) in enumerate(drawn_v)], tz,
     )  # fmt: skip
-    for n, (application, (row, stage, applied, card)) in enumerate(
-        zip(applications, drawn_v, strict=True)
-    ):
+    for application, (_, _, _, card) in zip(applications, drawn_v, strict=True):
         _card_set(application.peer_supporter, card)
-        _volunteer(application, row, stage, applied, n, rng, tz, logins, v2, later)
+    _volunteers(
+        [(application, row, stage, applied)
+         for application, (row, stage, applied, _) in zip(applications, drawn_v, strict=True)],
+        rng, tz, logins, v2, later,
+    )  # fmt: skip
     PeerSupporter.objects.bulk_update(
         [application.peer_supporter for application in applications], list(_CARD_FIELDS)
     )
@@ -410,90 +448,147 @@ def _apply(rows: list[tuple[Employee, str, date]], tz: ZoneInfo) -> list[Applica
 
 
 def _select(
-    application: Application, logins: _Logins, applied: date, decided: date, tz: ZoneInfo
+    applications: list[tuple[Application, date, date]], logins: _Logins, tz: ZoneInfo
 ) -> None:
-    """A member's selection, through the services: eligible, recommended by a superior on their
-    log-in, selected (2011 §4.1, §4.2)."""
-    services.check_eligibility(
-        application=application, eligible=True, note="", by=logins.coordinator,
-        now=_at(applied + timedelta(days=7), tz),
+    """The members' selection, through the services' batch forms (the rules of each single
+    one): eligible, recommended by a superior on their log-in, selected (2011 §4.1, §4.2). Each
+    row is (application, applied, decided)."""
+    coordinator = logins.coordinator
+    services.check_eligibility_many(
+        checks=[
+            services.EligibilityCheck(application=application, eligible=True, note="",
+                                      by=coordinator, now=_at(applied + timedelta(days=7), tz))
+            for application, applied, _ in applications
+        ]
     )  # fmt: skip
     if logins.recommenders:
         superior = logins.recommenders[0]
-        asked = services.request_recommendation(
-            application=application, recommender=superior,
-            relation=RecommenderRelation.SUPERIOR, by=logins.coordinator,
+        asked = services.request_recommendations(
+            requests=[
+                services.RecommendationRequest(application=application, recommender=superior,
+                                               relation=RecommenderRelation.SUPERIOR,
+                                               by=coordinator)
+                for application, _, _ in applications
+            ]
         )  # fmt: skip
-        services.answer_recommendation(
-            recommendation=asked, recommends=Recommends.STRONGLY,
-            comments="Calm under pressure; trusted by the shift.", by=superior,
-            now=_at(applied + timedelta(days=14), tz),
+        services.answer_recommendations(
+            answers=[
+                services.RecommendationAnswer(
+                    recommendation=recommendation, recommends=Recommends.STRONGLY,
+                    comments="Calm under pressure; trusted by the shift.", by=superior,
+                    now=_at(applied + timedelta(days=14), tz),
+                )
+                for recommendation, (_, applied, _) in zip(asked, applications, strict=True)
+            ]
         )  # fmt: skip
-    services.decide(
-        application=application,
-        outcome=Outcome.SELECTED,
-        reasons="Strong recommendations and a consistent panel; ready after initial training.",
-        by=logins.coordinator,
-        now=_at(decided, tz),
+    services.decide_many(
+        decisions=[
+            services.Deciding(
+                application=application,
+                outcome=Outcome.SELECTED,
+                reasons="Strong recommendations and a consistent panel; ready after initial "
+                "training.",
+                by=coordinator,
+                now=_at(decided, tz),
+            )
+            for application, _, decided in applications
+        ]
     )
 
 
-def _volunteer(
-    application: Application,
-    row: Employee,
-    stage: str,
-    applied: date,
-    n: int,
+def _volunteers(
+    volunteers: list[tuple[Application, Employee, str, date]],
     rng: random.Random,
     tz: ZoneInfo,
     logins: _Logins,
     v2: ConfidentialityAgreement,
     signatures: list[services.Signing],
 ) -> None:
-    """A volunteer somewhere in selection (2011 §4.1, §4.2), each stage through the services."""
-    psp = application.peer_supporter
-    step = STAGES.index(stage)
+    """Volunteers somewhere in selection (2011 §4.1, §4.2), each stage through the services.
+
+    Each volunteer's steps are planned first, in their order, with the draws they take (so the
+    same seed gives the same answers and scores); then each stage goes for all of them at once
+    through the services' batch forms.
+    """
     coordinator = logins.coordinator
-    if step >= 1:
-        services.check_eligibility(
-            application=application, eligible=True, note="", by=coordinator,
-            now=_at(applied + timedelta(days=2), tz),
-        )  # fmt: skip
-    if step >= 2:
-        for i, recommender in enumerate(logins.recommenders):
-            asked = services.request_recommendation(
-                application=application, recommender=recommender, by=coordinator,
-                relation=RecommenderRelation.SUPERIOR if i == 0 else RecommenderRelation.PEER,
-            )  # fmt: skip
-            if step >= 3 or i == 0:
-                services.answer_recommendation(
-                    recommendation=asked, by=recommender,
-                    recommends=rng.choice([Recommends.STRONGLY, Recommends.YES]),
-                    comments="Calm under pressure; trusted by the shift.",
-                    now=_at(applied + timedelta(days=6), tz),
-                )  # fmt: skip
     seats: list[tuple[User | None, str]] = [(logins.peer, PanelRole.PSP),
                                              (logins.clinician, PanelRole.MHP)]  # fmt: skip
     panel = [(user, role) for user, role in seats if user is not None]
-    if step >= 3 and panel:
-        interview, _ = services.set_panel(
-            application=application, members=panel, location="Training room B", by=coordinator,
-            scheduled_for=_at(applied + timedelta(days=12), tz, 14),
-        )  # fmt: skip
-        sheets = {score.panelist_id: score for score in interview.scores.all()}
-        for member, role in panel:
-            # The demo "peer" has a score sheet still to fill in for some interviews.
-            if step >= 4 or role == PanelRole.MHP or n >= len(STAGES):
-                services.submit_score(
-                    score=sheets[member.pk], comments="", by=member,
-                    values={name: rng.randint(3, 5) for name, _ in CONSIDERATIONS},
-                    now=_at(applied + timedelta(days=12), tz, 16),
+    checks: list[services.EligibilityCheck] = []
+    requests: list[services.RecommendationRequest] = []
+    answers: dict[int, tuple[str, datetime]] = {}  # the request's place → the answer and when
+    panels: list[tuple[Application, datetime]] = []
+    sheets: list[tuple[Application, User, dict[str, int], datetime]] = []
+    decisions: list[services.Deciding] = []
+    for n, (application, row, stage, applied) in enumerate(volunteers):
+        step = STAGES.index(stage)
+        if step >= 1:
+            checks.append(
+                services.EligibilityCheck(application=application, eligible=True, note="",
+                                          by=coordinator, now=_at(applied + timedelta(days=2), tz))
+            )  # fmt: skip
+        if step >= 2:
+            for i, recommender in enumerate(logins.recommenders):
+                requests.append(
+                    services.RecommendationRequest(
+                        application=application, recommender=recommender, by=coordinator,
+                        relation=RecommenderRelation.SUPERIOR if i == 0
+                        else RecommenderRelation.PEER,
+                    )
                 )  # fmt: skip
-    if step >= 4:
-        services.decide(
-            application=application, outcome=Outcome.SELECTED, by=coordinator,
-            now=_at(applied + timedelta(days=16), tz),
-            reasons="Panel scores of 4 and above on every consideration; strong references.",
-        )  # fmt: skip
-    if step >= 5:
-        signatures.append(_signing(psp, v2, row, applied + timedelta(days=18), tz))
+                if step >= 3 or i == 0:
+                    recommends = rng.choice([Recommends.STRONGLY, Recommends.YES])
+                    answers[len(requests) - 1] = (recommends, _at(applied + timedelta(days=6), tz))
+        if step >= 3 and panel:
+            panels.append((application, _at(applied + timedelta(days=12), tz, 14)))
+            for member, role in panel:
+                # The demo "peer" has a score sheet still to fill in for some interviews.
+                if step >= 4 or role == PanelRole.MHP or n >= len(STAGES):
+                    values = {name: rng.randint(3, 5) for name, _ in CONSIDERATIONS}
+                    sheets.append((application, member, values,
+                                   _at(applied + timedelta(days=12), tz, 16)))  # fmt: skip
+        if step >= 4:
+            decisions.append(
+                services.Deciding(
+                    application=application, outcome=Outcome.SELECTED, by=coordinator,
+                    now=_at(applied + timedelta(days=16), tz),
+                    reasons="Panel scores of 4 and above on every consideration; strong "
+                    "references.",
+                )
+            )  # fmt: skip
+        if step >= 5:
+            signatures.append(
+                _signing(application.peer_supporter, v2, row, applied + timedelta(days=18), tz)
+            )
+    services.check_eligibility_many(checks=checks)
+    asked = services.request_recommendations(requests=requests)
+    services.answer_recommendations(
+        answers=[
+            services.RecommendationAnswer(
+                recommendation=asked[i], recommends=recommends, by=asked[i].recommender,
+                comments="Calm under pressure; trusted by the shift.", now=now,
+            )
+            for i, (recommends, now) in answers.items()
+        ]
+    )  # fmt: skip
+    interviews = services.set_panels(
+        panels=[
+            services.PanelSetting(application=application, members=panel, by=coordinator,
+                                  location="Training room B", scheduled_for=scheduled_for)
+            for application, scheduled_for in panels
+        ]
+    )  # fmt: skip
+    sheet_of = {
+        (score.interview.application_id, score.panelist_id): score
+        for score in InterviewScore.objects.filter(
+            interview__in=[interview for interview, _ in interviews]
+        ).select_related("interview")
+    }
+    services.submit_scores(
+        submissions=[
+            services.ScoreSubmission(score=sheet_of[application.pk, member.pk], values=values,
+                                     comments="", by=member, now=now)
+            for application, member, values, now in sheets
+        ]
+    )  # fmt: skip
+    services.decide_many(decisions=decisions)

@@ -2,18 +2,18 @@
 (2011 §4.1, §4.2). Public through `services`, which re-exports every function here.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peerline.accounts import policy
-from peerline.accounts.models import Membership, Role, User
+from peerline.accounts.models import Role, User
 from peerline.agencies import chain, clock
 from peerline.agencies.clock import local_today
 from peerline.agencies.models import Employee
-from peerline.audit.services import Entry, record, record_many
+from peerline.audit.services import record
 
 from .models import (
     CONSIDERATIONS,
@@ -27,14 +27,12 @@ from .models import (
     Recommendation,
     RecommenderRelation,
     Recommends,
-    StatusChange,
 )
 from .status import (
     NEW,
     ON_THE_TEAM,
     S,
     TeamError,
-    check_change,
     display_name,
     lock,
     write_change,
@@ -93,97 +91,20 @@ def _check_volunteer(*, employee: Employee, statement: str, status: str) -> str:
     return statement
 
 
-@dataclass(frozen=True)
-class Volunteering:
-    """One employee's application in `volunteer_many`: the fields `volunteer` takes."""
-
-    employee: Employee
-    statement: str
-    by: User | None
-    now: datetime
-
-
-@transaction.atomic
-def volunteer_many(*, volunteerings: list[Volunteering]) -> list[Application]:
-    """Many employees volunteer at once (the demo's hundreds), each by the rules of `volunteer`
-    (`_check_volunteer`, then `check_change`), written in a few inserts with the same status
-    history, role and audit events. One refusal refuses them all: its message names the row and
-    nothing is written. An employee listed twice is refused the second time, as a second
-    `volunteer` would be. A former member whom `volunteer` takes back (inactive: stepped down or
-    not selected; deselected, 2011 §4.3) comes back here too, their row changed as `volunteer`
-    changes it, under the same rules (the date not before their status began); an alumnus is
-    refused by both (2011 §4.1)."""
-    employees = [v.employee for v in volunteerings]
-    known = {
-        psp.employee_id: psp
-        for psp in PeerSupporter.objects.select_for_update().filter(employee__in=employees)
-    }
-    status = {employee_id: psp.status for employee_id, psp in known.items()}
-    today = {e.agency_id: clock.local_today(e.agency) for e in employees}
-    # (the row, its status before, the volunteering, the statement kept), in the batch's order.
-    rows: list[tuple[PeerSupporter, str, Volunteering, str]] = []
-    for n, v in enumerate(volunteerings, start=1):
-        employee = v.employee
-        day = clock.local_today(employee.agency, v.now)
-        old = status.get(employee.pk, NEW)
-        found = known.get(employee.pk)
-        try:
-            statement = _check_volunteer(employee=employee, statement=v.statement, status=old)
-            check_change(
-                old=old, to=S.CANDIDATE, reason="Volunteered", on=day,
-                since=found.status_since if found is not None else None,
-                today=today[employee.agency_id],
-            )  # fmt: skip
-        except TeamError as refused:
-            raise TeamError(f"Volunteer {n}: {refused} Nothing was written.") from None
-        status[employee.pk] = S.CANDIDATE
-        if found is None:
-            psp = PeerSupporter(
-                agency_id=employee.agency_id, employee=employee, status=S.CANDIDATE,
-                status_since=day,
-            )  # fmt: skip
-        else:
-            psp = found
-            psp.status, psp.status_since = S.CANDIDATE, day
-        rows.append((psp, old, v, statement))
-    PeerSupporter.objects.bulk_create([psp for psp, old, _, _ in rows if old == NEW])
-    PeerSupporter.objects.bulk_update(
-        [psp for psp, old, _, _ in rows if old != NEW], ["status", "status_since"]
-    )
-    # A candidate holds no peer_supporter role (`sync_membership`).
-    for agency_id in today:
-        Membership.objects.filter(
-            agency_id=agency_id,
-            role=Role.PEER_SUPPORTER,
-            user_id__in=[e.user_id for e in employees if e.agency_id == agency_id and e.user_id],
-        ).delete()
-    StatusChange.objects.bulk_create(
-        [
-            StatusChange(peer_supporter=psp, from_status=old, to_status=S.CANDIDATE,
-                         effective_on=psp.status_since, reason="Volunteered", recorded_by=v.by)
-            for psp, old, v, _ in rows
-        ]
-    )  # fmt: skip
-    record_many(
-        [
-            Entry("team.status_changed", by=v.by, agency=psp.agency_id,
-                  target=f"peer_supporter:{psp.pk}", detail={"old": old, "new": S.CANDIDATE})
-            for psp, old, v, _ in rows
-        ]
-    )  # fmt: skip
-    return Application.objects.bulk_create(
-        [
-            Application(peer_supporter=psp, submitted_at=v.now, statement=statement)
-            for psp, _, v, statement in rows
-        ]
-    )
-
-
 def _open(application: Application) -> None:
     """Refuse work on an application that is withdrawn or already decided."""
-    if application.withdrawn_at is not None:
+    _check_open(
+        withdrawn=application.withdrawn_at is not None,
+        decided=lambda: Decision.objects.filter(application=application).exists(),
+    )
+
+
+def _check_open(*, withdrawn: bool, decided: Callable[[], bool]) -> None:
+    """The rule of `_open`, shared with the batch forms (`selection_many`), which read whether
+    each application is decided for the whole batch at once."""
+    if withdrawn:
         raise TeamError("This application was withdrawn.")
-    if Decision.objects.filter(application=application).exists():
+    if decided():
         raise TeamError("This application has been decided.")
 
 
@@ -247,22 +168,44 @@ def request_recommendation(
     """Ask a superior or a peer for a recommendation (2011 §4.1); they answer on their own
     log-in at the request's page."""
     _open(application)
-    _eligible(application)
-    if relation not in RecommenderRelation.values:
-        raise TeamError("Choose superior or peer.")
-    if recommender.pk == application.peer_supporter.employee.user_id:
-        raise TeamError("A volunteer cannot recommend themselves.")
-    if not policy.holds(recommender, application.peer_supporter.agency_id):
-        raise TeamError("The recommender must be a user of this agency.")
+    _check_request(
+        application=application,
+        recommender=recommender,
+        relation=relation,
+        volunteer_user_id=application.peer_supporter.employee.user_id,
+        holds=lambda: policy.holds(recommender, application.peer_supporter.agency_id),
+    )
     try:
         with transaction.atomic():
             recommendation = Recommendation.objects.create(
                 application=application, recommender=recommender, relation=relation
             )
     except IntegrityError:
-        raise TeamError("A recommendation was already asked of this person.") from None
+        raise TeamError(ALREADY_ASKED) from None
     _audit("selection.recommendation_requested", application, by, relation=relation)
     return recommendation
+
+
+def _check_request(
+    *,
+    application: Application,
+    recommender: User,
+    relation: str,
+    volunteer_user_id: int | None,
+    holds: Callable[[], bool],
+) -> None:
+    """The rules of asking for a recommendation after `_open`, shared by
+    `request_recommendation` and `request_recommendations`."""
+    _eligible(application)
+    if relation not in RecommenderRelation.values:
+        raise TeamError("Choose superior or peer.")
+    if recommender.pk == volunteer_user_id:
+        raise TeamError("A volunteer cannot recommend themselves.")
+    if not holds():
+        raise TeamError("The recommender must be a user of this agency.")
+
+
+ALREADY_ASKED = "A recommendation was already asked of this person."
 
 
 @transaction.atomic
@@ -275,18 +218,31 @@ def answer_recommendation(
     now: datetime | None = None,
 ) -> Recommendation:
     """The recommender answers, once (2011 §4.1); `now` as in `check_eligibility`."""
-    if by.pk != recommendation.recommender_id:
-        raise TeamError("Only the person asked can answer this recommendation.")
-    if recommendation.answered_at is not None:
-        raise TeamError("This recommendation has already been answered.")
-    _open(recommendation.application)
-    if recommends not in Recommends.values:
-        raise TeamError("Choose one of the answers.")
+    _check_answer(
+        recommendation=recommendation,
+        recommends=recommends,
+        by=by,
+        open_=lambda: _open(recommendation.application),
+    )
     recommendation.recommends = recommends
     recommendation.comments = comments.strip()
     recommendation.answered_at = now or timezone.now()
     recommendation.save()
     return recommendation
+
+
+def _check_answer(
+    *, recommendation: Recommendation, recommends: str, by: User, open_: Callable[[], None]
+) -> None:
+    """The rules of answering, shared by `answer_recommendation` and `answer_recommendations`
+    (`open_` refuses a withdrawn or decided application, as `_open` does)."""
+    if by.pk != recommendation.recommender_id:
+        raise TeamError("Only the person asked can answer this recommendation.")
+    if recommendation.answered_at is not None:
+        raise TeamError("This recommendation has already been answered.")
+    open_()
+    if recommends not in Recommends.values:
+        raise TeamError("Choose one of the answers.")
 
 
 def _audit(action: str, application: Application, by: User | None, **detail: str | int) -> None:
@@ -320,29 +276,18 @@ def set_panel(
     (2011 §4.1). Returns the interview and warnings that do not block (no MHP, no PSP, a
     panelist in the candidate's chain of command)."""
     _open(application)
-    _eligible(application)
-    if not members:
-        raise TeamError("Choose at least one panel member.")
     candidate = application.peer_supporter.employee
-    seats: dict[int, tuple[User, str]] = {}
-    for user, role in members:
-        if user.pk in seats:
-            raise TeamError(f"{display_name(user)} can hold only one seat on the panel.")
-        if user.pk == candidate.user_id:
-            raise TeamError("The candidate cannot sit on their own panel.")
-        if not policy.holds(user, candidate.agency_id, SEAT_ROLE[PanelRole(role)]):
-            raise TeamError(
-                f"{display_name(user)} does not hold the role for that seat in this agency."
-            )
-        seats[user.pk] = (user, role)
+    seats = _check_panel(
+        application=application,
+        members=members,
+        candidate=candidate,
+        holds=lambda user, role: policy.holds(user, candidate.agency_id, role),
+    )
     interview, _ = Interview.objects.get_or_create(application=application)
     interview.scheduled_for, interview.location = scheduled_for, location.strip()[:200]
     interview.save()
     for score in interview.scores.exclude(panelist_id__in=seats):
-        if score.submitted_at is not None:
-            raise TeamError(
-                f"{display_name(score.panelist)} has already scored: keep them on the panel."
-            )
+        _check_leaving(score)
         score.delete()
     kept = {s.panelist_id: s for s in interview.scores.all()}
     for user_pk, (user, role) in seats.items():
@@ -356,8 +301,58 @@ def set_panel(
     return interview, panel_warnings(interview)
 
 
+def _check_panel(
+    *,
+    application: Application,
+    members: list[tuple[User, str]],
+    candidate: Employee,
+    holds: Callable[[User, Role], bool],
+) -> dict[int, tuple[User, str]]:
+    """The rules of a panel after `_open`, shared by `set_panel` and `set_panels`: an eligible
+    volunteer, at least one member, one seat each, not the candidate, each holding the seat's
+    role in the agency (`holds`). Returns the seats by user id."""
+    _eligible(application)
+    if not members:
+        raise TeamError("Choose at least one panel member.")
+    seats: dict[int, tuple[User, str]] = {}
+    for user, role in members:
+        if user.pk in seats:
+            raise TeamError(f"{display_name(user)} can hold only one seat on the panel.")
+        if user.pk == candidate.user_id:
+            raise TeamError("The candidate cannot sit on their own panel.")
+        if not holds(user, SEAT_ROLE[PanelRole(role)]):
+            raise TeamError(
+                f"{display_name(user)} does not hold the role for that seat in this agency."
+            )
+        seats[user.pk] = (user, role)
+    return seats
+
+
+def _check_leaving(score: InterviewScore) -> None:
+    """A panelist who has scored stays on the panel (`set_panel`, `set_panels`)."""
+    if score.submitted_at is not None:
+        raise TeamError(
+            f"{display_name(score.panelist)} has already scored: keep them on the panel."
+        )
+
+
 def panel_warnings(interview: Interview) -> list[str]:
-    roles = {score.panel_role for score in interview.scores.all()}
+    candidate = interview.application.peer_supporter.employee
+    # By the panelists' ids alone (a unique index): filtered on the agency too, SQLite walked
+    # the agency's whole roster, a tenth of a second per panel at 50,000 employees.
+    panelists = list(interview.scores.values_list("panelist_id", flat=True))
+    return _panel_warnings(
+        roles={score.panel_role for score in interview.scores.all()},
+        candidate=candidate,
+        panel_employees=list(Employee.objects.filter(user_id__in=panelists)),
+    )
+
+
+def _panel_warnings(
+    *, roles: set[str], candidate: Employee, panel_employees: list[Employee]
+) -> list[str]:
+    """What `panel_warnings` says of a panel of `roles` whose panelists have the employee
+    records `panel_employees` (in the roster's order), shared with `set_panels`."""
     warnings = []
     if PanelRole.MHP not in roles:
         warnings.append(
@@ -368,16 +363,9 @@ def panel_warnings(interview: Interview) -> list[str]:
         warnings.append(
             "The panel has no peer supporter: 2011 §4.1 suggests team members sit on it."
         )
-    candidate = interview.application.peer_supporter.employee
-    # By the panelists' ids alone (a unique index): filtered on the agency too, SQLite walked
-    # the agency's whole roster, a tenth of a second per panel at 50,000 employees.
-    panelists = list(interview.scores.values_list("panelist_id", flat=True))
-    panel_employees = [
-        employee
-        for employee in Employee.objects.filter(user_id__in=panelists)
-        if employee.agency_id == candidate.agency_id
-    ]
     for employee in panel_employees:
+        if employee.agency_id != candidate.agency_id:
+            continue
         if (
             candidate.chain_path
             and employee.chain_path
@@ -401,19 +389,38 @@ def submit_score(
 ) -> InterviewScore:
     """A panelist scores each consideration of 2011 §4.2 from 1 to 5; they may change their
     sheet until the decision is made. `now` as in `check_eligibility`."""
-    if by.pk != score.panelist_id:
-        raise TeamError("Only the panelist can fill in their own score sheet.")
-    _open(score.interview.application)
-    _eligible(score.interview.application)
-    for name, label in CONSIDERATIONS:
-        value = values.get(name)
-        if not isinstance(value, int) or not 1 <= value <= 5:
-            raise TeamError(f"Score “{label}” from 1 to 5 (2011 §4.2).")
-        setattr(score, name, value)
+    _check_score(
+        score=score,
+        values=values,
+        by=by,
+        application=lambda: score.interview.application,
+        open_=lambda: _open(score.interview.application),
+    )
+    for name, _ in CONSIDERATIONS:
+        setattr(score, name, values[name])
     score.comments = comments.strip()
     score.submitted_at = now or timezone.now()
     score.save()
     return score
+
+
+def _check_score(
+    *,
+    score: InterviewScore,
+    values: dict[str, int],
+    by: User,
+    application: Callable[[], Application],
+    open_: Callable[[], None],
+) -> None:
+    """The rules of a score sheet, shared by `submit_score` and `submit_scores`."""
+    if by.pk != score.panelist_id:
+        raise TeamError("Only the panelist can fill in their own score sheet.")
+    open_()
+    _eligible(application())
+    for name, label in CONSIDERATIONS:
+        value = values.get(name)
+        if not isinstance(value, int) or not 1 <= value <= 5:
+            raise TeamError(f"Score “{label}” from 1 to 5 (2011 §4.2).")
 
 
 @transaction.atomic
@@ -432,29 +439,19 @@ def decide(
     with at least one favourable recommendation (2011 §4.1). `now` as in `check_eligibility`.
     """
     _open(application)
-    reasons = reasons.strip()
-    if not reasons:
-        raise TeamError("Give the reasons for the decision.")
-    if outcome not in Outcome.values:
-        raise TeamError("Choose selected or not selected.")
+    reasons = _check_decision_input(reasons=reasons, outcome=outcome)
     peer_supporter = application.peer_supporter
     lock(peer_supporter)
-    if peer_supporter.status != S.CANDIDATE:
-        raise TeamError("Only a candidate's application can be decided.")
-    if outcome == Outcome.SELECTED:
-        if application.eligible is not True:
-            raise TeamError(
-                "Record the eligibility check first: a PSP is a volunteer in good standing "
-                "(2011 §4.1)."
-            )
-        favourable = application.recommendations.filter(answered_at__isnull=False).exclude(
-            recommends=Recommends.NO
-        )
-        if not favourable.exists():
-            raise TeamError(
-                "A PSP is selected with a recommendation from a superior or a peer (2011 §4.1): "
-                "none has been received in favour yet."
-            )
+    _check_decision(
+        application=application,
+        outcome=outcome,
+        status=peer_supporter.status,
+        favourable=lambda: (
+            application.recommendations.filter(answered_at__isnull=False)
+            .exclude(recommends=Recommends.NO)
+            .exists()
+        ),
+    )
     decision = Decision.objects.create(
         application=application,
         outcome=outcome,
@@ -472,3 +469,35 @@ def decide(
             on=max(local_today(peer_supporter.agency), peer_supporter.status_since),
         )
     return decision
+
+
+def _check_decision_input(*, reasons: str, outcome: str) -> str:
+    """What the decision says, checked after `_open` and before the candidate's row is locked
+    (`decide`, `decide_many`). Returns the reasons as kept."""
+    reasons = reasons.strip()
+    if not reasons:
+        raise TeamError("Give the reasons for the decision.")
+    if outcome not in Outcome.values:
+        raise TeamError("Choose selected or not selected.")
+    return reasons
+
+
+def _check_decision(
+    *, application: Application, outcome: str, status: str, favourable: Callable[[], bool]
+) -> None:
+    """The rules of a decision on the locked candidate, shared by `decide` and `decide_many`:
+    a candidate; selection needs an eligible volunteer with at least one favourable
+    recommendation (2011 §4.1)."""
+    if status != S.CANDIDATE:
+        raise TeamError("Only a candidate's application can be decided.")
+    if outcome == Outcome.SELECTED:
+        if application.eligible is not True:
+            raise TeamError(
+                "Record the eligibility check first: a PSP is a volunteer in good standing "
+                "(2011 §4.1)."
+            )
+        if not favourable():
+            raise TeamError(
+                "A PSP is selected with a recommendation from a superior or a peer (2011 §4.1): "
+                "none has been received in favour yet."
+            )

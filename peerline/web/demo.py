@@ -12,12 +12,12 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from peerline.accounts.models import Membership, Role
+from peerline.accounts.models import Membership, Role, User
 from peerline.accounts.services import roster_accounts_sync
 from peerline.agencies.models import Agency, Employee
 from peerline.clinical.demo import seed_clinical
@@ -30,7 +30,15 @@ from peerline.stats.releases import agency_close_due
 from peerline.team.demo import seed_team
 from peerline.training.demo import seed_training
 
-from .demo_roster import EMAIL_DOMAIN, FIRST_NAMES, LAST_NAMES, _Person, _plan, _write_roster
+from .demo_roster import (
+    EMAIL_DOMAIN,
+    FIRST_NAMES,
+    LAST_NAMES,
+    _Person,
+    _plan,
+    _Row,
+    _write_roster,
+)
 from .program_demo import seed_program
 
 DEMO_CODE = "DEMO"
@@ -62,6 +70,8 @@ class DemoResult:
     employees: int
     logins: list[DemoLogin] = field(default_factory=list)
     password: str = DEMO_PASSWORD
+    # The partner agency's log-ins (same password), its roles in that agency.
+    partner_logins: list[DemoLogin] = field(default_factory=list)
 
 
 class DemoError(Exception):
@@ -79,6 +89,10 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
     today = today or timezone.localdate(timezone=ZoneInfo(DEMO_TIME_ZONE))
     rng = random.Random(seed)
     people = _plan(employees, rng)
+    # One Argon2 hash of the published demo password, reused by every demo log-in of both
+    # agencies: a hash costs about 0.1 s by design, and these accounts share a password that
+    # the command prints anyway, so a salt of their own would protect nothing.
+    password_hash = make_password(DEMO_PASSWORD)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE {SPARED} (id bigint PRIMARY KEY)")
@@ -87,7 +101,7 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
             code=DEMO_CODE, name=DEMO_NAME, state=DEMO_STATE, time_zone=DEMO_TIME_ZONE
         )
         rows = _write_roster(agency, people, rng, today)
-        logins = _create_users(agency, people, rows, rng)
+        logins = _create_users(agency, people, rows, rng, password_hash)
         seed_team(agency=agency, seed=seed, today=today)
         seed_clinical(agency=agency, seed=seed, today=today)
         seed_incidents(agency=agency, seed=seed, today=today)
@@ -95,17 +109,20 @@ def seed_demo(*, employees: int, seed: int, today: date | None = None) -> DemoRe
         seed_contacts(agency=agency, seed=seed, today=today)
         # Past quarters are closed, so command staff have released reports to read (2011 §3.1).
         agency_close_due(agency=agency, today=today)
-        _seed_partner(agency, seed, today)
+        partner_logins = _seed_partner(agency, seed, today, password_hash)
         # Everyone else on the roster gets a log-in to invite from the "Sign-in" page.
         roster_accounts_sync(agency=agency)
         _delete_spared(SPARED)
         # After the partner: the manual lists the agreements with it.
         seed_program(agency=agency, seed=seed, today=today)
-    return DemoResult(agency=agency, employees=len(rows), logins=logins)
+    return DemoResult(
+        agency=agency, employees=len(rows), logins=logins, partner_logins=partner_logins
+    )
 
 
-def _seed_partner(demo: Agency, seed: int, today: date) -> None:
-    """The neighbouring sheriff's office: its own roster and team, shared both ways (§3.8.2)."""
+def _seed_partner(demo: Agency, seed: int, today: date, password_hash: str) -> list[DemoLogin]:
+    """The neighbouring sheriff's office: its own roster and team, shared both ways (§3.8.2).
+    Returns its log-ins."""
     rng = random.Random(seed + 1)  # its own draws: the demo agency is the same without it
     partner = Agency.objects.create(
         code=PARTNER_CODE, name=PARTNER_NAME, state=DEMO_STATE, time_zone=DEMO_TIME_ZONE
@@ -113,7 +130,7 @@ def _seed_partner(demo: Agency, seed: int, today: date) -> None:
     people = _plan(PARTNER_EMPLOYEES, rng)
     rows = _write_roster(partner, people, rng, today, email_domain=PARTNER_EMAIL_DOMAIN)
     # Its coordinator and a superior to recommend: selection needs them (2011 §4.1).
-    _create_users(partner, people, rows, rng, PARTNER_USERS)
+    logins = _create_users(partner, people, rows, rng, password_hash, PARTNER_USERS)
     seed_team(agency=partner, seed=seed + 1, today=today, username_prefix="psp-so-")
     # Both coordinators accepted it: the demo seeds both sides (2011 §3.8.2).
     PartnerAgreement.objects.create(
@@ -125,6 +142,7 @@ def _seed_partner(demo: Agency, seed: int, today: date) -> None:
         accepted_at=timezone.now() - timedelta(days=400),
         **{field: True for field in OFFER_ITEMS},
     )
+    return logins
 
 
 def delete_demo(*, spare: str | None = None) -> None:
@@ -253,12 +271,29 @@ PARTNER_USERS: list[tuple[Role, str, tuple[str, str | None] | None]] = [
 def _create_users(
     agency: Agency,
     people: list[_Person],
-    rows: list[Employee],
+    rows: list[_Row],
     rng: random.Random,
+    password_hash: str,
     wanted: list[tuple[Role, str, tuple[str, str | None] | None]] = DEMO_USERS,
 ) -> list[DemoLogin]:
-    """One log-in per role, linked to a fitting employee; one shared demo password."""
+    """One log-in per role, linked to a fitting employee; one shared demo password, whose hash
+    (`make_password(DEMO_PASSWORD)`) the caller makes once for all of them."""
     users = get_user_model().objects
+
+    def create(username: str, email: str, first: str, last: str, admin: bool = False) -> User:
+        # What `create_user` / `create_superuser` do, with the hash made once, not per user.
+        user = users.model(
+            username=users.model.normalize_username(username),
+            email=users.normalize_email(email),
+            password=password_hash,
+            first_name=first,
+            last_name=last,
+            is_staff=admin,
+            is_superuser=admin,
+        )
+        user.save()
+        return user
+
     taken = list(
         users.filter(username__in=[name for _, name, _ in wanted]).values_list(
             "username", flat=True
@@ -280,25 +315,17 @@ def _create_users(
                 if people[i].rank == rank and (division is None or people[i].division == division)
             ]
             settled = [row for row in fitting if row.good_standing and not row.separation_kind]
-            employee = rng.choice(settled or fitting)
+            chosen = rng.choice(settled or fitting)
+            employee = Employee.objects.select_related("division", "shift").get(pk=chosen.pk)
         if role == Role.SYSTEM_ADMIN:
-            user = users.create_superuser(
-                username, f"{username}@{EMAIL_DOMAIN}", DEMO_PASSWORD, first_name="Demo",
-                last_name="Administrator",
-            )  # fmt: skip
+            user = create(username, f"{username}@{EMAIL_DOMAIN}", "Demo", "Administrator", True)
             who = "System administrator (staff and superuser; no employee record)"
         elif employee is None:
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            user = users.create_user(
-                username, f"{username}@{EMAIL_DOMAIN}", DEMO_PASSWORD, first_name=first,
-                last_name=last,
-            )  # fmt: skip
+            user = create(username, f"{username}@{EMAIL_DOMAIN}", first, last)
             who = f"Dr. {first} {last}, contract clinician (no employee record)"
         else:
-            user = users.create_user(
-                username, employee.email, DEMO_PASSWORD, first_name=employee.first_name,
-                last_name=employee.last_name,
-            )  # fmt: skip
+            user = create(username, employee.email, employee.first_name, employee.last_name)
             employee.user = user
             employee.save(update_fields=["user"])
             who = (

@@ -2,9 +2,8 @@
 
 Every choice is drawn from the `random.Random` the caller passes, in a fixed order, so the same
 seed gives the same roster. The agency is planned in memory first (who reports to whom, `_plan`),
-then written level by level from the chief down (`_write_roster`), so that each level's
-`bulk_create` returns the keys the next level needs as supervisors; the chain paths
-(`chain.path_for`) are written last, in one pass.
+then written in one load (`_write_roster`): the keys are taken from the database's counter
+first, so each row goes with its supervisor's key and its chain path (`chain.path_for`).
 
 Everyone is fictional: names are drawn from fixed lists, e-mail addresses are at
 `demo-city.example` (a reserved domain, RFC 2606) and telephone numbers are 555-01xx (reserved
@@ -14,10 +13,13 @@ for fiction).
 import math
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 
 from peerline.agencies import chain
 from peerline.agencies.models import (
@@ -181,6 +183,11 @@ class _Person:
 # -- the plan ------------------------------------------------------------------------------------
 
 
+# A unit's tree: level 0 is the line staff, each level a list of (shift, children in the level
+# below); the line staff have no children (one shared empty tuple).
+_Levels = list[list[tuple[str, Sequence[int]]]]
+
+
 def _plan(total: int, rng: random.Random) -> list[_Person]:
     """Everyone in the agency, each after their supervisor, with their place in the chain."""
     targets = {
@@ -188,14 +195,13 @@ def _plan(total: int, rng: random.Random) -> list[_Person]:
         for unit in UNITS
     }
     heads = _apportion(total - 1 - len(BUREAUS), [(unit.key, unit.share) for unit in UNITS])
-    trees: dict[str, list[list[tuple[str, list[int]]]]] = {}
+    trees: dict[str, _Levels] = {}
     carry = 0
     for unit in UNITS:
         # Supervisors come in steps, so a unit may fall a person or two short of its share:
         # the shortfall moves on to the next unit, and the last one goes to the chief's office.
         budget = heads[unit.key] + carry
-        line = _fit(unit, budget, targets[unit.key])
-        trees[unit.key] = _tree(unit, line, targets[unit.key])
+        _, trees[unit.key] = _fit(unit, budget, targets[unit.key])
         carry = budget - sum(len(level) for level in trees[unit.key])
 
     commanders = any(
@@ -250,11 +256,15 @@ def _plan(total: int, rng: random.Random) -> list[_Person]:
     return people
 
 
-def _fit(unit: _Unit, budget: int, targets: list[float]) -> int:
-    """The most line staff that, with their supervisors, fit in `budget` people."""
+def _fit(unit: _Unit, budget: int, targets: list[float]) -> tuple[int, _Levels]:
+    """The most line staff that, with their supervisors, fit in `budget` people, and their
+    tree (each tree tried is kept: the search asks some sizes twice, and the last is built)."""
+    trees: dict[int, _Levels] = {}
 
     def size(line: int) -> int:
-        return sum(len(level) for level in _tree(unit, line, targets))
+        if line not in trees:
+            trees[line] = _tree(unit, line, targets)
+        return sum(len(level) for level in trees[line])
 
     low, high = 0, budget
     while low < high:
@@ -265,10 +275,11 @@ def _fit(unit: _Unit, budget: int, targets: list[float]) -> int:
             high = middle - 1
     while low < budget and size(low + 1) <= budget:
         low += 1
-    return low
+    size(low)
+    return low, trees[low]
 
 
-def _tree(unit: _Unit, line: int, targets: list[float]) -> list[list[tuple[str, list[int]]]]:
+def _tree(unit: _Unit, line: int, targets: list[float]) -> _Levels:
     """Group `line` staff under supervisors, level by level, until one person heads the unit.
 
     Level 0 is the line staff; each level is a list of (shift, children in the level below).
@@ -277,23 +288,29 @@ def _tree(unit: _Unit, line: int, targets: list[float]) -> list[list[tuple[str, 
     """
     if line == 0:
         return []
-    levels: list[list[tuple[str, list[int]]]] = [[(s, []) for s in _shift_list(line, unit.shifts)]]
+    none: tuple[int, ...] = ()
+    levels: _Levels = [[(s, none) for s in _shift_list(line, unit.shifts)]]
     while len(levels[-1]) > 1 or len(levels) - 1 < unit.min_height:
         level = len(levels)
         low, high = SPANS[min(level, 3)][:2]
         below = levels[-1]
         by_shift: dict[str, list[int]] = {}
-        for i, (shift, _) in enumerate(below):
-            by_shift.setdefault(shift, []).append(i)
-        if level <= 2 and len(by_shift) > 1 and min(map(len, by_shift.values())) >= low:
+        if level <= 2:  # above, everyone works days: no pool by shift
+            for i, (shift, _) in enumerate(below):
+                by_shift.setdefault(shift, []).append(i)
+        if len(by_shift) > 1 and min(map(len, by_shift.values())) >= low:
             pools = list(by_shift.values())
         else:
             pools = [list(range(len(below)))]
-        groups = []
+        groups: list[tuple[str, Sequence[int]]] = []
         for pool in pools:
             for chunk in _chunks(pool, targets[level - 1], high):
-                shifts = Counter(below[i][0] for i in chunk)
-                shift = shifts.most_common(1)[0][0] if level <= 2 else "DAY"
+                if level > 2:
+                    shift = "DAY"
+                elif len(pools) > 1:
+                    shift = below[chunk[0]][0]  # a pool of one shift
+                else:
+                    shift = Counter(below[i][0] for i in chunk).most_common(1)[0][0]
                 groups.append((shift, chunk))
         levels.append(groups)
     return levels
@@ -335,20 +352,34 @@ def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
 # -- writing -------------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Row:
+    """An employee as written: what the demo log-ins are chosen by (`web.demo._create_users`)."""
+
+    pk: int
+    good_standing: bool
+    separation_kind: str
+
+
 def _write_roster(
     agency: Agency,
     people: list[_Person],
     rng: random.Random,
     today: date,
     email_domain: str = EMAIL_DOMAIN,
-) -> list[Employee]:
-    """Create the divisions, shifts and every employee, level by level, then the chain paths."""
+) -> list[_Row]:
+    """Create the divisions, shifts and every employee with their chain path, in one load.
+
+    The keys are taken first (`_new_ids`), so each path (`chain.path_for`, the supervisor's
+    path and then one's own key) is known before any row is written, and the roster goes in
+    one statement, not level by level with the paths written after.
+    """
     divisions = {
-        code: Division.objects.create(agency=agency, code=code, name=name)
+        code: Division.objects.create(agency=agency, code=code, name=name).pk
         for code, name in DIVISIONS
     }
     shifts = {
-        code: Shift.objects.create(agency=agency, code=code, name=name) for code, name in SHIFTS
+        code: Shift.objects.create(agency=agency, code=code, name=name).pk for code, name in SHIFTS
     }
     hired = [_hire_date(rng, today, person.seniority) for person in people]
     # Employee numbers follow the hire date, as HR systems hand them out.
@@ -356,8 +387,16 @@ def _write_roster(
         i: str(100001 + n) for n, i in enumerate(sorted(range(len(people)), key=lambda i: hired[i]))
     }
     separations = _separations(rng, today, people, hired)
+    # The keys go level by level from the chief down, each level in the plan's order (as a
+    # level-by-level insert would give them), and so does the load.
+    order = sorted(range(len(people)), key=lambda i: people[i].depth)
+    ids = [0] * len(people)
+    for i, pk in zip(order, _new_ids(Employee, len(people)), strict=True):
+        ids[i] = pk
+    paths: list[str] = []
     emails: Counter[str] = Counter()
-    rows: list[Employee] = []
+    rows: list[_Row] = []
+    values: list[list[Any]] = []
     for i, person in enumerate(people):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         local = f"{first}.{last}".lower().replace("'", "")
@@ -365,42 +404,78 @@ def _write_roster(
         if emails[local] > 1:
             local += str(emails[local])
         separation_date, separation_kind = separations.get(i, (None, ""))
-        rows.append(
-            Employee(
-                agency=agency,
-                employee_number=numbers[i],
-                first_name=first,
-                last_name=last,
-                email=f"{local}@{email_domain}",
-                phone=f"{AREA_CODE}-555-01{rng.randrange(100):02d}",
-                category=person.category,
-                job_family=person.job_family,
-                rank=person.rank,
-                division=divisions[person.division],
-                shift=shifts[person.shift],
-                good_standing=rng.random() >= 0.025,
-                hire_date=hired[i],
-                separation_date=separation_date,
-                separation_kind=separation_kind,
-            )
-        )
-    by_depth: dict[int, list[int]] = {}
-    for i, person in enumerate(people):
-        by_depth.setdefault(person.depth, []).append(i)
-    batch = 2000 if connection.vendor == "postgresql" else None
-    for depth in sorted(by_depth):
-        level = by_depth[depth]
-        for i in level:
-            parent = people[i].parent
-            rows[i].supervisor_id = None if parent is None else rows[parent].pk
-        Employee.objects.bulk_create([rows[i] for i in level], batch_size=batch)
-    for depth in sorted(by_depth):
-        for i in by_depth[depth]:
-            parent = people[i].parent
-            above = "" if parent is None else rows[parent].chain_path
-            rows[i].chain_path = chain.path_for(rows[i].pk, above)
-    chain.save_paths([(row.chain_path, row.pk) for row in rows])
+        # `_plan` lists everyone after their supervisor: the supervisor's path is known.
+        parent = person.parent
+        paths.append(chain.path_for(ids[i], "" if parent is None else paths[parent]))
+        phone = f"{AREA_CODE}-555-01{rng.randrange(100):02d}"
+        good_standing = rng.random() >= 0.025
+        rows.append(_Row(ids[i], good_standing, separation_kind))
+        values.append(
+            [ids[i], agency.pk, numbers[i], first, last, f"{local}@{email_domain}", phone,
+             person.category, person.job_family, person.rank, divisions[person.division],
+             shifts[person.shift], None if parent is None else ids[parent], paths[i],
+             good_standing, hired[i], separation_date, separation_kind]
+        )  # fmt: skip
+    _load(Employee, ROSTER_COLUMNS, [values[i] for i in order])
     return rows
+
+
+# The columns `_write_roster` fills, in its order; the rest keep their defaults (no separation
+# recorded by an import, no log-in yet).
+ROSTER_COLUMNS = (
+    "id", "agency_id", "employee_number", "first_name", "last_name", "email", "phone",
+    "category", "job_family", "rank", "division_id", "shift_id", "supervisor_id", "chain_path",
+    "good_standing", "hire_date", "separation_date", "separation_kind",
+)  # fmt: skip
+
+
+def _new_ids(model: type[Model], count: int) -> list[int]:
+    """`count` primary keys for new rows of `model`, taken from the database's own counter."""
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), column, count],
+            )
+            return sorted(pk for (pk,) in cursor.fetchall())
+        # SQLite: the transaction holds the database's one write lock, so every key after the
+        # largest ever handed out (AUTOINCREMENT keeps it in sqlite_sequence) is free; the
+        # insert moves that mark past the new ones.
+        quote = connection.ops.quote_name
+        cursor.execute("SELECT max(seq) FROM sqlite_sequence WHERE name = %s", [table])
+        (given,) = cursor.fetchone()
+        cursor.execute(f"SELECT max({quote(column)}) FROM {quote(table)}")  # noqa: S608
+        (largest,) = cursor.fetchone()
+        first = max(given or 0, largest or 0) + 1
+        return list(range(first, first + count))
+
+
+def _load(model: type[Model], columns: tuple[str, ...], values: list[list[Any]]) -> None:
+    """Insert new rows of `model` (values in `columns`' order, the key given): PostgreSQL's
+    COPY, SQLite's executemany of one INSERT. A bulk load, like `bulk_create` without its
+    per-value work: no model instances and no signals (`bulk_create` sends none either). The
+    values are str, int, bool, date or None; dates are made what Django's backend writes (in
+    place)."""
+    by_name = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_name[name] for name in columns]
+    adapt = connection.ops.adapt_datefield_value
+    for n, field in enumerate(fields):
+        if field.get_internal_type() == "DateField":
+            for row in values:
+                row[n] = adapt(row[n])
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)  # noqa: S608
 
 
 def _hire_date(rng: random.Random, today: date, seniority: int) -> date:

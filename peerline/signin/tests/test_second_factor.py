@@ -14,6 +14,7 @@ from peerline.accounts.tests.test_policy import _url, page_endpoints
 from peerline.audit.models import AuditEvent
 from peerline.signin.models import SecondFactorRule, SignInPolicy
 from peerline.signin.oidc import PROVIDER_MFA_SESSION_KEY
+from peerline.signin.selectors import second_factor_required, second_factor_required_many
 from peerline.testing import personas as p
 from peerline.testing.second_factor import give_totp, totp_code
 
@@ -201,3 +202,25 @@ def test_the_suites_force_login_shows_a_second_factor(agency, request):
     verified_force_login(client, user)
     assert client.get("/roster/").status_code == 200
     assert Membership.objects.filter(user=user).count() == 1
+
+
+def test_the_batch_form_names_exactly_those_one_by_one_would(agency, chain, other_agency):
+    """`second_factor_required_many` (the demo's hundreds) against `second_factor_required`:
+    the roles that see program data, a superuser, everyone of an agency that asks everyone
+    (by a role or by the employee record alone), and nobody inactive."""
+    SignInPolicy.objects.create(agency=other_agency, second_factor=SecondFactorRule.EVERYONE)
+    coordinator = p.make_user("coord", agency, Role.COORDINATOR)
+    employee = p.make_user("plain", agency, Role.EMPLOYEE)
+    psp = p.make_user("psp", agency, Role.PEER_SUPPORTER)
+    admin = p.make_user("root")
+    admin.is_superuser = True
+    admin.save()
+    elsewhere = p.make_user("elsewhere", other_agency, Role.EMPLOYEE)
+    on_its_roster = p.make_user("rostered", employee=p.make_employee(other_agency, "9001"))
+    gone = p.make_user("gone", agency, Role.COMMAND_STAFF)
+    gone.is_active = False
+    gone.save()
+    everyone = [coordinator, employee, psp, admin, elsewhere, on_its_roster, gone]
+    expected = {coordinator.pk, admin.pk, elsewhere.pk, on_its_roster.pk}
+    assert {user.pk for user in everyone if second_factor_required(user)} == expected
+    assert second_factor_required_many(everyone) == expected

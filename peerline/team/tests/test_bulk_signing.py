@@ -102,3 +102,23 @@ def test_a_version_is_published_at_the_time_given(agency, coordinator):
         agency=agency, text="Version two.", by=coordinator, now=WHEN
     )
     assert (published.version, published.published_at) == (2, WHEN)
+
+
+def test_who_may_sign_is_judged_in_the_batch_as_one_by_one_2011_6_8(agency, chain):
+    """`can_sign` for the whole batch at once: a selected candidate and a former member who
+    served sign; a former volunteer who never served is refused, alone and in a batch."""
+    candidate = psp_in(Status.CANDIDATE, chain.officer, signed=False)
+    served = psp_in(Status.INACTIVE, chain.officer2, signed=False)
+    never = psp_in(Status.INACTIVE, chain.telecommunicator, served=False, signed=False)
+    assert [services.can_sign(psp) for psp in (candidate, served, never)] == [True, True, False]
+    agreement = selectors.current_agreement(agency)
+    with pytest.raises(TeamError, match="^Signature 3: The agreement is signed once the program"):
+        services.sign_agreements(
+            agreement=agreement, signings=[signing(candidate), signing(served), signing(never)]
+        )
+    assert not AgreementSignature.objects.exists()
+    services.sign_agreements(agreement=agreement, signings=[signing(candidate), signing(served)])
+    assert set(AgreementSignature.objects.values_list("peer_supporter", flat=True)) == {
+        candidate.pk,
+        served.pk,
+    }

@@ -287,6 +287,18 @@ def test_the_command_prints_a_log_in_for_each_role(db, fast_hashing):
     assert re.search(r"^admin +peerline-demo +System administrator", text, re.MULTILINE)
 
 
+def test_the_command_prints_the_partner_agencys_log_ins_the_same_way(db, fast_hashing):
+    out = StringIO()
+    call_command("seed-demo", "--employees", "50", "--seed", "3", stdout=out)
+    text = out.getvalue()
+    assert "Demo County Sheriff's Office (DEMO-SO) log-ins (the same password)" in text
+    for username, role in [("coordinator-so", "Program coordinator"),
+                           ("steering-so", "Steering committee member")]:  # fmt: skip
+        assert re.search(rf"^{username} +peerline-demo +{role} +\S", text, re.MULTILINE), username
+        # The password printed is theirs.
+        assert get_user_model().objects.get(username=username).check_password("peerline-demo")
+
+
 def test_the_command_refuses_a_size_it_cannot_build(db):
     with pytest.raises(CommandError, match="between 50 and 50,000"):
         call_command("seed-demo", "--employees", "10", stdout=StringIO())

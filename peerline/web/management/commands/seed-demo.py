@@ -44,18 +44,27 @@ class Command(BaseCommand):
             f"({demo.PARTNER_CODE}), {demo.PARTNER_EMPLOYEES} employees."
         )
         self.stdout.write("Demo log-ins (one password for all: it is a demo):\n")
-        rows: list[tuple[str, ...]] = [("username", "password", "role", "who they are")]
-        rows += [
-            (login.username, result.password, login.role.label, login.who)
-            for login in result.logins
-        ]
-        widths = [max(len(row[col]) for row in rows) for col in range(4)]
-        rows.insert(1, tuple("-" * width for width in widths))
-        for row in rows:
-            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
-            self.stdout.write("  ".join(cells).rstrip())
+        self._table(result.logins, result.password)
         self.stdout.write(
             f"Second factor for {', '.join(second_factor)} (their roles see program data): "
             f"the authenticator app key {DEMO_TOTP_SECRET} (add it to any authenticator app as "
             "a time-based key), or `peerline demo-code USERNAME` prints the current code."
         )
+        self.stdout.write(
+            f"\n{demo.PARTNER_NAME} ({demo.PARTNER_CODE}) log-ins (the same password), to "
+            "see the partnership from the other side:\n"
+        )
+        self._table(result.partner_logins, result.password)
+        self.stdout.write(
+            "They have no authenticator app yet: at the first sign-in Peerline asks them to add "
+            "one (any authenticator app), as their roles see program data."
+        )
+
+    def _table(self, logins: list[demo.DemoLogin], password: str) -> None:
+        rows: list[tuple[str, ...]] = [("username", "password", "role", "who they are")]
+        rows += [(login.username, password, login.role.label, login.who) for login in logins]
+        widths = [max(len(row[col]) for row in rows) for col in range(4)]
+        rows.insert(1, tuple("-" * width for width in widths))
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
+            self.stdout.write("  ".join(cells).rstrip())
