@@ -17,7 +17,7 @@ from peerline.incidents.models import CriticalIncident, IncidentType
 from peerline.team.models import PeerSupporter, Status
 from peerline.testing import personas as p
 
-T0 = datetime(2026, 3, 16, 20, 0, tzinfo=UTC)  # 15:00 in Chicago, 14:00 in Denver (both on daylight time)
+T0 = datetime(2026, 3, 16, 20, 0, tzinfo=UTC)  # 15:00 in Chicago, 14:00 in Denver (DST)
 
 
 def psp(employee: Employee, status: str = Status.ACTIVE, **fields) -> PeerSupporter:
