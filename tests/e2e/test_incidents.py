@@ -85,7 +85,7 @@ def ready(people: dict[str, Any]) -> dict[str, Any]:
     mhp = MentalHealthProfessional.objects.create(
         agency=agency, name="Dr. Ana Ruiz", email="ruiz@clinic.example",
         licence_type=LicenceType.PSYCHOLOGIST, licence_number="PSY-1", licence_state="IL",
-        licence_expires=date(2035, 12, 31), role="clinical_advisor",
+        licence_expires=date(2099, 12, 31), role="clinical_advisor",
     )  # fmt: skip
     now = timezone.now()
     OnCallShift.objects.create(

@@ -47,7 +47,7 @@ def team(agency, other_agency, users):
         licence_type="psychologist",
         licence_number="PSY-1",
         licence_state="IL",
-        licence_expires=date(2030, 1, 1),
+        licence_expires=date(2099, 12, 31),  # not 2030: a licence the real clock sees expire
         role="consultant",
     )
     stranger = make_psp(other_agency, "9001", "psp-stranger", email="s@example.org")
