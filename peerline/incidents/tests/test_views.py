@@ -105,6 +105,17 @@ def test_choosing_principals_and_witnesses_then_opening(coord, chain, team):
     assert inc.opened_by is not None
 
 
+def test_a_place_that_names_someone_on_the_roster_is_refused_2011_6_7(coord, chain):
+    place = f"outside {chain.officer2.first_name.upper()} {chain.officer2.last_name}'s house"
+    response = coord.post(
+        reverse("incidents:new"),
+        form_data(principal=chain.officer.pk, action="open", place=place),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "Remove the name" in body
+    assert not CriticalIncident.objects.exists()
+
+
 def test_opening_with_a_missing_answer_keeps_the_people(coord, chain):
     response = coord.post(
         reverse("incidents:new"),
