@@ -41,6 +41,20 @@ def _static_files_listed_once() -> Iterator[None]:
         yield
 
 
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+@pytest.fixture(autouse=True)
+def _a_fast_password_hasher(request, settings):
+    """Argon2 spends about 0.2 s of CPU on every hash and every check, by design: some 40 s of
+    the suite's CPU on SQLite (175 hashes and checks, 6% of the suite). Tests hash with MD5
+    (Django's advice for test suites); Argon2 stays listed, so a hash made with it (a module's
+    demo, the browser tests' password) still checks. A test of the hashing itself is marked
+    `argon2` and keeps the configured hashers."""
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = [FAST_HASHER, *settings.PASSWORD_HASHERS]
+
+
 @pytest.fixture(autouse=True)
 def _force_login_shows_a_second_factor(request, monkeypatch):
     """The suite's `force_login` gives a session that already showed its second factor (issue
