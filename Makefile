@@ -72,8 +72,11 @@ $(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
 
 e2e-deps: system-deps $(OIDC_PROVIDER) $(AXE)
 
+# Each worker takes its share of the tests in order and steals from another's end when done
+# (--dist worksteal): a module's tests stay together, so its module-scoped set-up (a seeded demo,
+# a 50,000-employee agency) and the browser start once rather than on every worker.
 pytest: $(DEV) e2e-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test: lint pytest
 
