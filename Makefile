@@ -72,15 +72,26 @@ $(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
 
 e2e-deps: system-deps $(OIDC_PROVIDER) $(AXE)
 
+# Each worker takes its share of the tests in order and steals from another's end when done
+# (--dist worksteal): a module's tests stay together, so its module-scoped set-up (a seeded demo,
+# a 50,000-employee agency) and the browser start once rather than on every worker.
 pytest: $(DEV) e2e-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test: lint pytest
 
-# Fuzzing (slow, run by CI): Hypothesis form posts, then schemathesis against the API.
+# Fuzzing (slow, run by CI): Hypothesis form posts, then schemathesis against the API. `make fuzz`
+# explores: each run draws new inputs (a failure Hypothesis found is kept in .hypothesis/ and
+# tried first next time; schemathesis prints its seed at the end). CI draws the same inputs on
+# every run, so that a red CI is the change's and never a new draw: Hypothesis's "ci" profile
+# (derandomized, no example database) and a schemathesis seed. The same draws as CI:
+#   make fuzz FUZZ_ARGS=--hypothesis-profile=ci FUZZ_SEED=1 FUZZ_EXAMPLES=5
+# A schemathesis run again: make fuzz FUZZ_SEED=<the seed it printed>.
+FUZZ_ARGS ?=
+FUZZ_EXAMPLES ?=
 fuzz: $(DEV)
-	$(BIN)/pytest -n 0 -q -o python_files='fuzz_*.py' tests/fuzz
-	.ci/fuzz-api
+	$(BIN)/pytest -n 0 -q -o python_files='fuzz_*.py' $(FUZZ_ARGS) tests/fuzz
+	.ci/fuzz-api $(FUZZ_EXAMPLES)
 
 # Benchmarks (bench/suite.py; not part of `make test`): each hot path beside its floor on SQLite
 # and PostgreSQL (BENCH_DATABASE_URL: a server where it may create and drop a database), then a

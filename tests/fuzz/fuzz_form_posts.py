@@ -6,7 +6,9 @@ control characters and NUL, huge and negative numbers, impossible dates and peri
 form's own options. Pages with a parameter (a PSP, a session, an incident, ...) are tried on the
 demo agency, one object each: the first link to each such URL pattern that the role's own pages
 show. Bounded in examples so it runs in a few minutes; run by `.ci/run` as
-`pytest -o python_files='fuzz_*.py' tests/fuzz` (its name keeps it out of the default suite).
+`pytest -o python_files='fuzz_*.py' --hypothesis-profile=ci tests/fuzz` (its name keeps it out of
+the default suite). The "ci" profile draws the same values on every run (derandomized), so a red
+CI is the change's; without it (`make fuzz`) each run draws new ones.
 """
 
 from datetime import date

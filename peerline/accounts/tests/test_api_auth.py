@@ -118,6 +118,7 @@ def test_the_schema_documents_the_throttles_429_which_the_api_answers(
             assert "429" in operation["responses"], (method, path)
 
 
+@pytest.mark.argon2
 def test_passwords_are_hashed_with_argon2():
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 

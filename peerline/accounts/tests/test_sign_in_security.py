@@ -78,6 +78,7 @@ def _page(response, username: str) -> str:
 
 
 @pytest.mark.parametrize("account", ["unknown", "no usable password"])
+@pytest.mark.argon2
 def test_a_failed_log_in_always_costs_one_password_hash(account, agency):
     """Django's ModelBackend hashes for an unknown user and for an account with no usable
     password (invited, not yet signed in) alike, so timing tells them apart from a wrong

@@ -185,6 +185,7 @@ def test_about_four_percent_plan_to_retire_within_two_years(db, seeded):
             assert (TODAY - row["hire_date"]).days >= 20 * 365
 
 
+@pytest.mark.argon2
 def test_every_role_has_a_user_who_can_log_in(db, seeded):
     logins = {login.role: login.username for login in seeded.logins}
     assert set(logins) == set(Role)
