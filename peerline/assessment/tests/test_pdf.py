@@ -2,9 +2,6 @@
 edition in a table whose columns' widths are set rather than measured (issue 18), so each
 edition's clauses and every status must fit their columns whole."""
 
-import re
-import zlib
-
 import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,18 +12,9 @@ from peerline.accounts.models import Role
 from peerline.agencies.models import Agency
 from peerline.assessment.clauses import CLAUSES
 from peerline.assessment.selectors import LABELS, Row
+from peerline.testing.pdf import readable
 
 LONG_WORD = "https://accreditation.example.org/files/" + "general-order-4-12-" * 8
-
-
-def _readable(document: bytes) -> bytes:
-    found = [document]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
-        try:
-            found.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return b"".join(found)
 
 
 @pytest.mark.django_db
@@ -34,7 +22,7 @@ def test_the_pdf_is_the_agencys_self_assessment_2011_3_2(agency, client_for):
     response = client_for(Role.COORDINATOR).get("/assessment/self-assessment.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
-    text = _readable(response.content)
+    text = readable(response.content)
     assert b"Test City Police Department: self-assessment" in text  # the document's title
     assert b"peer support program self-assessment" in text  # its heading, in the outline
 

@@ -3,15 +3,14 @@ another agency's comes out byte for byte as from a fresh configuration, and name
 agency and person, never the other's (DESIGN.md principle 7)."""
 
 import gc
-import re
 import threading
-import zlib
 
 import pytest
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from peerline.core import pdf
+from peerline.testing.pdf import readable
 
 DOCUMENT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{agency}: training transcript</title>
@@ -38,22 +37,11 @@ TWO = DOCUMENT.format(
 )
 
 
-def _readable(document: bytes) -> bytes:
-    """The PDF with its compressed streams inflated (metadata and outline are among them)."""
-    found = [document]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
-        try:
-            found.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return b"".join(found)
-
-
 def test_a_pdf_made_after_another_agencys_is_the_pdf_of_a_fresh_start_2011_6_7():
     first = pdf.html_to_pdf(ONE)
     second = pdf.html_to_pdf(TWO)  # the same thread: the font configuration ONE used
     assert second == HTML(string=TWO).write_pdf(font_config=FontConfiguration())
-    one, two = _readable(first), _readable(second)
+    one, two = readable(first), readable(second)
     assert b"Northfield Police Department" in one and b"Ada Quill" in one
     assert b"Southport Sheriff Office" in two and b"Bo Reyes" in two
     assert b"Northfield" not in two and b"Ada Quill" not in two

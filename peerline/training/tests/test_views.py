@@ -3,8 +3,6 @@ catalogue, compliance, transcripts, the team report (2011 §8.1–§8.3, §4.3, 
 
 import csv
 import io
-import re
-import zlib
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,6 +13,7 @@ from django.urls import reverse
 from peerline.accounts.models import Role
 from peerline.agencies import clock
 from peerline.testing import personas as p
+from peerline.testing.pdf import readable
 from peerline.training import compliance, reports
 from peerline.training.models import TrainingSession, TrainingTopic
 
@@ -212,23 +211,12 @@ def test_the_transcript_pdf_and_html(setup, client_for):
     response = client.get(f"/training/transcripts/{me.pk}.pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-") and len(response.content) > 5000
-    objects = _pdf_objects(response.content)
+    objects = readable(response.content)
     assert b"/Title (Sessions attended)" in objects and b"/Title (Quarters)" in objects
     html_for_pdf = render_to_string("training/transcript_pdf.html", {"t": reports.transcript(me)})
     assert "Imani Selfsame" in html_for_pdf and "Confidentiality refresher" in html_for_pdf
     own = client_for(Role.PEER_SUPPORTER).get("/training/mine/transcript.pdf")
     assert own["Content-Type"] == "application/pdf" and "6001" in own["Content-Disposition"]
-
-
-def _pdf_objects(pdf: bytes) -> bytes:
-    """The PDF's compressed objects, inflated (the document's metadata is among them)."""
-    found = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            found.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return b"".join(found)
 
 
 def test_list_pages_run_a_fixed_number_of_queries(
