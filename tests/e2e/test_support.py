@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -20,6 +21,8 @@ from peerline.team.models import PeerSupporter, Status
 
 from .conftest import PHONE, assert_accessible_basics, screenshot
 from .test_every_page import axe_violations
+
+pytestmark = pytest.mark.e2e
 
 NUMBER = "+13125550199"
 
